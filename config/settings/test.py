@@ -1,0 +1,10 @@
+"""Tests: the base settings with a fast password hasher and in-memory mail."""
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# Tasks run in-process in tests, even when CI configures a real broker; the tests that
+# exercise the broker and a worker switch this off themselves.
+CELERY_TASK_ALWAYS_EAGER = True

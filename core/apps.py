@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Shared data")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  registers the core actions
