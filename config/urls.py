@@ -10,6 +10,8 @@ from core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("promises/", core_views.commitment_list, name="commitments"),
+    path("promises/<int:pk>/close/", core_views.commitment_close_view, name="commitment-close"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  registers the core actions
+        from .context_processors import add_nav_item
+
+        add_nav_item(_("My promises"), "commitments", "commitments.view")

@@ -63,3 +63,4 @@ class ActionPermission(BasePermission):
 
 register("masterdata.view", Role)
 register("admin.site", [])
+register("commitments.view", Role)

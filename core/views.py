@@ -1,13 +1,20 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .permissions import roles_of
+from .forms import CommitmentCloseForm
+from .models import Commitment
+from .permissions import has_role, roles_of
 from .roles import Role
+from .services import commitment_close
 
 
 @login_required
@@ -47,3 +54,55 @@ def healthz(request):
     checks = {"database": _check_database(), "broker": _check_broker()}
     healthy = all(v == "ok" or v.startswith("not configured") for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@login_required
+def commitment_list(request):
+    """My open promises, soonest due first; overdue ones stand out."""
+    open_ = (
+        Commitment.objects.filter(owner=request.user, status=Commitment.Status.OPEN)
+        .select_related("customer", "source_type")
+        .order_by("due_at")
+    )
+    closed = (
+        Commitment.objects.filter(owner=request.user)
+        .exclude(status=Commitment.Status.OPEN)
+        .select_related("customer")
+        .order_by("-closed_at")[:20]
+    )
+    return render(
+        request,
+        "core/commitments.html",
+        {
+            "open_commitments": open_,
+            "closed_commitments": closed,
+            "now": timezone.now(),
+            "form": CommitmentCloseForm(),
+        },
+    )
+
+
+@login_required
+def commitment_close_view(request, pk: int):
+    commitment = get_object_or_404(Commitment, pk=pk)
+    if commitment.owner_id != request.user.pk and not has_role(request.user, Role.SALES_MANAGER):
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect("commitments")
+    form = CommitmentCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            commitment_close(
+                commitment=commitment,
+                by=request.user,
+                kept=form.cleaned_data["kept"],
+                outcome_note=form.cleaned_data["outcome_note"],
+            )
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+        else:
+            messages.success(request, _("Promise closed."))
+    else:
+        messages.error(request, _("Choose whether the promise was kept."))
+    return redirect("commitments")
