@@ -9,26 +9,36 @@ from core.models import Customer, User
 
 from .models import Objection, ObjectionType
 
+_ALL = _("All")
 _date = forms.DateInput(attrs={"type": "date"})
 
 
 class ObjectionFilter(django_filters.FilterSet):
     type = django_filters.ModelChoiceFilter(
+        empty_label=_ALL,
         label=_("objection type"),
         queryset=ObjectionType.objects.all(),
         to_field_name="code",
     )
-    stage = django_filters.ChoiceFilter(label=_("sales stage"), choices=Objection.Stage.choices)
+    stage = django_filters.ChoiceFilter(
+        empty_label=_ALL, label=_("sales stage"), choices=Objection.Stage.choices
+    )
     genuineness = django_filters.ChoiceFilter(
-        label=_("true, false or hidden"), choices=Objection.Genuineness.choices
+        empty_label=_ALL, label=_("true, false or hidden"), choices=Objection.Genuineness.choices
     )
     technique = django_filters.ChoiceFilter(
-        label=_("response technique"), choices=Objection.Technique.choices
+        empty_label=_ALL, label=_("response technique"), choices=Objection.Technique.choices
     )
-    outcome = django_filters.ChoiceFilter(label=_("outcome"), choices=Objection.Outcome.choices)
-    customer = django_filters.ModelChoiceFilter(label=_("customer"), queryset=Customer.objects.all())
+    outcome = django_filters.ChoiceFilter(
+        empty_label=_ALL, label=_("outcome"), choices=Objection.Outcome.choices
+    )
+    customer = django_filters.ModelChoiceFilter(
+        empty_label=_ALL, label=_("customer"), queryset=Customer.objects.all()
+    )
     owner = django_filters.ModelChoiceFilter(
-        label=_("salesperson"), queryset=User.objects.filter(objections__isnull=False).distinct()
+        empty_label=_ALL,
+        label=_("salesperson"),
+        queryset=User.objects.filter(objections__isnull=False).distinct(),
     )
     logged_from = django_filters.DateFilter(
         label=_("logged from"), field_name="created_at", lookup_expr="date__gte", widget=_date

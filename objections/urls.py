@@ -1,11 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "objections"
 
 urlpatterns = [
-    path("", views.objection_list_view, name="mine"),
+    path("", RedirectView.as_view(pattern_name="objections:mine"), name="index"),
+    path("mine/", views.objection_list_view, name="mine"),
     path("new/", views.objection_log_view, name="log"),
     path("<int:pk>/", views.objection_detail_view, name="detail"),
     path("<int:pk>/edit/", views.objection_edit_view, name="edit"),

@@ -9,7 +9,7 @@
   function bar(id, series) {
     new Chart(document.getElementById(id), {
       type: "bar",
-      data: { labels: series.labels, datasets: [{ label: data.i18n.count, data: series.counts, backgroundColor: blue }] },
+      data: { labels: series.labels, datasets: [{ label: data.i18n.count, data: series.counts, backgroundColor: blue, maxBarThickness: 56 }] },
       options: { maintainAspectRatio: false, plugins: { legend: { display: false } },
                  scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
     });
@@ -20,9 +20,9 @@
     data: {
       labels: data.month.labels,
       datasets: [
-        { type: "bar", label: data.i18n.count, data: data.month.counts, backgroundColor: blue, yAxisID: "y" },
+        { type: "bar", label: data.i18n.count, data: data.month.counts, backgroundColor: blue, yAxisID: "y", order: 2, maxBarThickness: 56 },
         { type: "line", label: data.i18n.win, data: data.month.win, borderColor: green, backgroundColor: green,
-          yAxisID: "y1", spanGaps: true, tension: 0.2 }
+          yAxisID: "y1", spanGaps: true, tension: 0.2, order: 1, pointRadius: 4 }
       ]
     },
     options: {
