@@ -3,13 +3,19 @@ tomorrow; it shows in their promises; the sales manager sees it in the trends.""
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from core.models import Commitment
 from core.roles import Role
 from objections.models import Objection
 from tests.factories import CustomerFactory
-from tests.objections.factories import ObjectionFactory, closed, objection_type
+from tests.objections.factories import ObjectionFactory, closed, objection_type, restore_reference_data
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    restore_reference_data()
 
 
 def _playbook_history(owner):
@@ -68,6 +74,9 @@ def test_salesperson_logs_hidden_price_objection_and_manager_sees_trend(page, ma
     assert objection.genuineness == "hidden" and objection.customer == customer
     assert f"异议 #{objection.pk} 已记录。" in page.content()
     screenshot(page, "objections-detail")
+    page.click("#edit-objection")
+    assert page.locator("#id_hidden_belief").input_value() == "其实是担心一次性付款的资金压力"
+    screenshot(page, "objections-edit")
 
     page.goto(f"{page.base_url}/promises/")
     row = page.locator("#open-commitments tr", has_text="查明 500 吨 N80 套管能否分两批付款")
@@ -110,3 +119,15 @@ def test_salesperson_logs_hidden_price_objection_and_manager_sees_trend(page, ma
     assert page.locator("#edit-objection").count() == 0
     page.goto(f"{page.base_url}/objections/customers/")
     screenshot(page, "objections-customers")
+
+
+def test_quick_log_in_english(page, make_user, login, screenshot):
+    login(page, make_user(Role.SALES, language="en"))
+    page.goto(f"{page.base_url}/objections/new/")
+    page.select_option("#language-select", "en")
+    page.wait_for_selector("text=Log an objection")
+    page.click("label:has-text('Hidden objection')")
+    page.click("label:has-text('Won (order)')")
+    assert page.locator("#hidden-belief-row").is_visible()
+    assert page.locator("#id_outcome_date").input_value()  # today, filled in for the user
+    screenshot(page, "objections-quicklog-en")
