@@ -129,5 +129,7 @@ def test_quick_log_in_english(page, make_user, login, screenshot):
     page.click("label:has-text('Hidden objection')")
     page.click("label:has-text('Won (order)')")
     assert page.locator("#hidden-belief-row").is_visible()
+    assert page.locator("input[name=outcome]:checked").get_attribute("value") == "won"
     assert page.locator("#id_outcome_date").input_value()  # today, filled in for the user
+    page.wait_for_timeout(300)  # let Bootstrap's button transition finish before the picture
     screenshot(page, "objections-quicklog-en")
