@@ -52,8 +52,15 @@ class ObjectionFilter(django_filters.FilterSet):
         model = Objection
         fields = ["type", "stage", "genuineness", "technique", "outcome", "customer", "owner"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, narrow_choices: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if narrow_choices:
+            # Pages offer only the customers and salespeople that occur in what the user may
+            # see: shorter lists, and the page stays quick with thousands of customers.
+            self.filters["customer"].queryset = Customer.objects.filter(
+                pk__in=self.queryset.values("customer_id")
+            ).order_by("name")
+            self.filters["owner"].queryset = User.objects.filter(pk__in=self.queryset.values("owner_id"))
         for field in self.form.fields.values():  # Bootstrap look on the pages
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", f"{css} {css}-sm")

@@ -7,8 +7,8 @@ list would not have shown.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncMonth
 
 from core.models import Customer, User
 from core.permissions import can
@@ -142,23 +142,40 @@ def playbook(
                 lost=row["lost"],
             )
         )
+    shown = {
+        type_id: sorted(
+            (r for r in rows if r.cases >= min_cases), key=lambda r: (-r.success_rate, -r.cases, r.label)
+        )
+        for type_id, rows in grouped.items()
+    }
+    # The latest answers that worked, a few per (type, technique), in one query.
+    if examples:
+        ranked = (
+            closed.filter(outcome__in=SUCCESS)
+            .exclude(response="")
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("type"), F("technique")],
+                    order_by=[F("outcome_date").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank__lte=examples)
+            .order_by("type", "technique", "rank")
+            .values_list("type", "technique", "response")
+        )
+        rows_by_key = {(t, r.technique): r for t, rows in shown.items() for r in rows}
+        for type_id, technique, response in ranked:
+            row = rows_by_key.get((type_id, technique))
+            if row is not None:
+                row.examples.append(response)
     sections = []
     for objection_type in ObjectionType.objects.filter(pk__in=grouped):
-        rows = grouped[objection_type.pk]
-        enough = [r for r in rows if r.cases >= min_cases]
-        enough.sort(key=lambda r: (-r.success_rate, -r.cases, r.label))
-        for r in enough:
-            r.examples = list(
-                closed.filter(type=objection_type, technique=r.technique, outcome__in=SUCCESS)
-                .exclude(response="")
-                .order_by("-outcome_date", "-id")
-                .values_list("response", flat=True)[:examples]
-            )
-        thin = [r for r in rows if r.cases < min_cases]
+        thin = [r for r in grouped[objection_type.pk] if r.cases < min_cases]
         sections.append(
             PlaybookSection(
                 type=objection_type,
-                rows=enough,
+                rows=shown[objection_type.pk],
                 thin_responses=len(thin),
                 thin_cases=sum(r.cases for r in thin),
             )

@@ -126,7 +126,7 @@ def objection_list_view(request):
     base = selectors.objections_visible_to(request.user)
     if not everyone:
         base = base.filter(owner=request.user)
-    filterset = ObjectionFilter(request.GET or None, queryset=base)
+    filterset = ObjectionFilter(request.GET or None, queryset=base, narrow_choices=True)
     if not everyone:
         del filterset.form.fields["owner"]
     objections = filterset.qs if filterset.is_bound and filterset.is_valid() else base
@@ -187,7 +187,9 @@ def playbook_view(request):
 
 @require_action("objections.trends")
 def trends_view(request):
-    filterset = ObjectionFilter(request.GET or None, queryset=selectors.objections_visible_to(request.user))
+    filterset = ObjectionFilter(
+        request.GET or None, queryset=selectors.objections_visible_to(request.user), narrow_choices=True
+    )
     objections = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     data = selectors.trends(objections=objections)
     chart = {
