@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,6 +105,20 @@ def _promise(objection: Objection, find_out: FindOut, by: User) -> Commitment:
         raise ValidationError({keys.get(k, k): v for k, v in exc.message_dict.items()}) from exc
 
 
+def _prospect(*, name: str, phone: str, by: User) -> Prospect:
+    """The same prospect again (same name, and same phone if given) is not a second prospect."""
+    same = Prospect.objects.filter(name__iexact=name)
+    if phone:
+        same = same.filter(phone__in=[phone, ""])
+    existing = same.order_by(F("customer_id").desc(nulls_last=True), "id").first()
+    if existing is not None:
+        if phone and not existing.phone:
+            existing.phone = phone
+            existing.save(update_fields=["phone"])
+        return existing
+    return Prospect.objects.create(name=name, phone=phone, created_by=by)
+
+
 def objection_log(
     *,
     by: User,
@@ -156,9 +171,8 @@ def objection_log(
         with transaction.atomic():
             prospect = None
             if customer is None:
-                prospect = Prospect.objects.create(
-                    name=prospect_name, phone=(prospect_phone or "").strip(), created_by=by
-                )
+                prospect = _prospect(name=prospect_name, phone=(prospect_phone or "").strip(), by=by)
+                data["customer"] = prospect.customer  # known already if it was linked before
             objection = Objection.objects.create(
                 owner=by, prospect=prospect, submit_token=submit_token, **data
             )
@@ -203,8 +217,9 @@ def prospect_link_customer(*, prospect: Prospect, customer: Customer, by: User) 
     """The prospect became (or turned out to be) a customer: move its objections there too."""
     prospect = Prospect.objects.select_for_update().get(pk=prospect.pk)
     objections = list(prospect.objections.all())
+    # Anyone who logged an objection against the prospect may say who it turned out to be.
     if not (by.is_superuser or by.is_staff) and not (
-        can(by, "objections.view_all") or all(o.owner_id == by.pk for o in objections)
+        can(by, "objections.view_all") or any(o.owner_id == by.pk for o in objections)
     ):
         raise PermissionDenied
     if prospect.customer_id and prospect.customer_id != customer.pk:

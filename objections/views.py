@@ -91,10 +91,23 @@ def objection_detail_view(request, pk: int):
             "objection": objection,
             "promises": promises,
             "can_edit": can_edit,
-            "history": objection.history.select_related("history_user").order_by("-history_date")[:20],
+            "history": _history(objection),
             "link_form": ProspectLinkForm() if can_edit and objection.customer_id is None else None,
         },
     )
+
+
+def _history(objection: Objection, limit: int = 20) -> list[dict]:
+    """Who changed what, newest first (simple-history), with the changed fields' names."""
+    rows = []
+    for record in objection.history.select_related("history_user").order_by("-history_date")[:limit]:
+        changed = []
+        previous = record.prev_record if record.history_type == "~" else None
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["updated_at"])
+            changed = [str(Objection._meta.get_field(c.field).verbose_name) for c in delta.changes]
+        rows.append({"record": record, "changed": changed})
+    return rows
 
 
 @require_POST

@@ -128,6 +128,8 @@ def test_owner_records_the_outcome_on_the_edit_page(client, make_user):
     assert response.status_code == 302
     objection.refresh_from_db()
     assert objection.outcome == "won" and objection.hidden_belief == "预算审批没下来"
+    detail = client.get(objection.get_absolute_url()).content.decode()
+    assert "结果、结果日期" in detail  # the change history names what changed
 
 
 @pytest.mark.parametrize("role", [Role.QC, Role.FINANCE, Role.SERVICE_LEAD])

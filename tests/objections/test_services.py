@@ -154,3 +154,19 @@ def test_pending_clears_the_outcome_date(make_user):
     objection_update(objection=objection, by=objection.owner, outcome=Objection.Outcome.PENDING)
     objection.refresh_from_db()
     assert objection.outcome_date is None
+
+
+def test_the_same_prospect_again_is_not_a_second_prospect(make_user):
+    me = make_user(Role.SALES)
+    first, _ = _log(me, customer=None, prospect_name="华北石油物资公司", prospect_phone="13800000000")
+    second, _ = _log(me, customer=None, prospect_name="华北石油物资公司", prospect_phone="")
+    assert second.prospect == first.prospect and Prospect.objects.count() == 1
+
+
+def test_a_prospect_linked_before_brings_its_customer(make_user):
+    me = make_user(Role.SALES)
+    first, _ = _log(me, customer=None, prospect_name="华北石油物资公司")
+    customer = CustomerFactory()
+    prospect_link_customer(prospect=first.prospect, customer=customer, by=me)
+    later, _ = _log(make_user(Role.SALES), customer=None, prospect_name="华北石油物资公司")
+    assert later.customer == customer and later.prospect == first.prospect
