@@ -160,14 +160,14 @@ def playbook(
                     order_by=[F("outcome_date").desc(), F("id").desc()],
                 )
             )
-            .filter(rank__lte=examples)
+            .filter(rank__lte=examples * 3)  # room to skip repeats of the same answer
             .order_by("type", "technique", "rank")
             .values_list("type", "technique", "response")
         )
         rows_by_key = {(t, r.technique): r for t, rows in shown.items() for r in rows}
         for type_id, technique, response in ranked:
             row = rows_by_key.get((type_id, technique))
-            if row is not None:
+            if row is not None and len(row.examples) < examples and response not in row.examples:
                 row.examples.append(response)
     sections = []
     for objection_type in ObjectionType.objects.filter(pk__in=grouped):

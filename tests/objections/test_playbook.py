@@ -50,7 +50,7 @@ def test_types_are_kept_apart_and_examples_are_answers_that_worked():
     closed(OUT.WON, technique=T.YES_BUT, n=5, response="是的，贵一点，但寿命长一倍")
     closed(OUT.LOST, technique=T.YES_BUT, n=5, type_code="timing", response="没用的答复")
     price = _price_rows()
-    assert price.rows[0].examples == ["是的，贵一点，但寿命长一倍"] * 3
+    assert price.rows[0].examples == ["是的，贵一点，但寿命长一倍"]  # the same answer once
     (timing,) = [s for s in playbook(min_cases=5) if s.type.code == "timing"]
     assert timing.rows[0].success_rate == 0 and timing.rows[0].examples == []
 
