@@ -120,6 +120,15 @@ def test_salesperson_logs_hidden_price_objection_and_manager_sees_trend(page, ma
     page.goto(f"{page.base_url}/objections/customers/")
     screenshot(page, "objections-customers")
 
+    # Other roles read the customer's objections on its history, without links into them.
+    page.context.clear_cookies()
+    login(page, make_user(Role.QC, full_name="赵敏"))
+    page.goto(f"{page.base_url}/objections/customers/{customer.pk}/")
+    assert "你们比宝鸡那家贵了一成" in page.locator("#customer-timeline").inner_text()
+    assert page.locator("#customer-timeline a").count() == 0
+    assert page.locator("text=记录客户异议").count() == 0
+    screenshot(page, "objections-customer-history-qc")
+
 
 def test_quick_log_in_english(page, make_user, login, screenshot):
     login(page, make_user(Role.SALES, language="en"))
