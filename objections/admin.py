@@ -1,0 +1,39 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Objection, ObjectionType, Prospect
+
+
+@admin.register(ObjectionType)
+class ObjectionTypeAdmin(admin.ModelAdmin):
+    """The editable list of objection types; deactivate rather than delete a used one."""
+
+    list_display = ("code", "name", "name_en", "sort_order", "active")
+    list_editable = ("name", "name_en", "sort_order", "active")
+    search_fields = ("code", "name", "name_en")
+
+
+@admin.register(Prospect)
+class ProspectAdmin(admin.ModelAdmin):
+    list_display = ("name", "phone", "customer", "created_by", "created_at")
+    search_fields = ("name", "phone")
+    autocomplete_fields = ("customer",)
+
+
+@admin.register(Objection)
+class ObjectionAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "id",
+        "created_at",
+        "owner",
+        "customer",
+        "prospect",
+        "type",
+        "stage",
+        "genuineness",
+        "outcome",
+    )
+    list_filter = ("type", "stage", "genuineness", "technique", "outcome")
+    search_fields = ("words", "response", "customer__name", "prospect__name")
+    raw_id_fields = ("owner", "customer", "prospect")
+    date_hierarchy = "created_at"

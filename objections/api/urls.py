@@ -1,0 +1,14 @@
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("types", views.ObjectionTypeViewSet, basename="objection-type")
+router.register("", views.ObjectionViewSet, basename="objection")
+
+urlpatterns = [
+    path("playbook/", views.PlaybookView.as_view(), name="objection-playbook"),
+    path("trends/", views.TrendsView.as_view(), name="objection-trends"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,164 @@
+"""Sales objections (seed §1): what the customer said, what we answered, and how it ended."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+
+class ObjectionType(models.Model):
+    """An editable list (admin): need, product, price, ... seeded by a data migration."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=64, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    active = models.BooleanField(_("active"), default=True, help_text=_("Inactive types cannot be chosen."))
+
+    class Meta:
+        verbose_name = _("objection type")
+        verbose_name_plural = _("objection types")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class Prospect(models.Model):
+    """Someone we sell to who is not a customer yet. Linked to the Customer once one exists."""
+
+    name = models.CharField(_("prospect"), max_length=128)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    customer = models.ForeignKey(
+        "core.Customer",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="prospects",
+        verbose_name=_("became customer"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("prospect")
+        verbose_name_plural = _("prospects")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.phone}".strip()
+
+
+class Objection(models.Model):
+    class Stage(models.TextChoices):
+        CONTACT = "contact", pgettext_lazy("objection", "Contact")
+        NEGOTIATION = "negotiation", pgettext_lazy("objection", "Negotiation")
+        PRESENTATION = "presentation", pgettext_lazy("objection", "Product presentation")
+        CLOSING = "closing", pgettext_lazy("objection", "Closing")
+
+    class Genuineness(models.TextChoices):
+        TRUE = "true", _("True objection")
+        FALSE = "false", _("False objection (excuse)")
+        HIDDEN = "hidden", _("Hidden objection")
+
+    class Cause(models.TextChoices):
+        # Seed §1-一: why objections arise.
+        DISTRUST = "distrust", _("Distrust of the salesperson")
+        UNCERTAINTY = "uncertainty", _("Customer's own uncertainty")
+        EXPECTATIONS = "expectations", _("Expectations not met")
+        UNKNOWN = "unknown", _("Not clear yet")
+
+    class Technique(models.TextChoices):
+        # How we answered; the playbook groups outcomes by these, since the free text varies.
+        TURN_AROUND = "turn_around", _("Turn it around (the objection is the reason to buy)")
+        YES_BUT = "yes_but", _("Yes, but… (indirect denial)")
+        DIRECT_DENIAL = "direct_denial", _("Direct denial with facts")
+        COMPENSATION = "compensation", _("Compensation (admit it, stress other benefits)")
+        QUESTIONING = "questioning", _("Ask questions to find the real concern")
+        IGNORE = "ignore", _("Let it pass (excuse or joke)")
+        EVIDENCE = "evidence", _("Proof: references, test reports, trial")
+        FIND_OUT = "find_out", _("Honestly say I don't know and find out")
+        OTHER = "other", _("Other")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("objection", "Pending")
+        RESOLVED = "resolved", pgettext_lazy("objection", "Resolved")
+        LOST = "lost", pgettext_lazy("objection", "Lost")
+        WON = "won", pgettext_lazy("objection", "Won (order)")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="objections", verbose_name=_("salesperson")
+    )
+    customer = models.ForeignKey(
+        "core.Customer",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objections",
+        verbose_name=_("customer"),
+    )
+    prospect = models.ForeignKey(
+        Prospect, models.PROTECT, null=True, blank=True, related_name="objections", verbose_name=_("prospect")
+    )
+    stage = models.CharField(_("sales stage"), max_length=16, choices=Stage.choices)
+    words = models.TextField(_("customer's words"))
+    type = models.ForeignKey(
+        ObjectionType, models.PROTECT, related_name="objections", verbose_name=_("objection type")
+    )
+    genuineness = models.CharField(_("true, false or hidden"), max_length=8, choices=Genuineness.choices)
+    hidden_belief = models.TextField(_("what lies behind it"), blank=True)
+    cause = models.CharField(_("likely cause"), max_length=16, choices=Cause.choices, default=Cause.UNKNOWN)
+    technique = models.CharField(_("response technique"), max_length=16, choices=Technique.choices)
+    response = models.TextField(_("response given"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.PENDING, db_index=True
+    )
+    outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
+    # One per form rendering: a second submit of the same form finds the first objection.
+    submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["submit_token"])
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(customer__isnull=False) | Q(prospect__isnull=False),
+                name="objection_has_customer_or_prospect",
+            ),
+            models.CheckConstraint(
+                condition=~Q(genuineness="hidden") | ~Q(hidden_belief=""),
+                name="objection_hidden_needs_belief",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="pending") | Q(outcome_date__isnull=False),
+                name="objection_outcome_needs_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.type} · {self.party_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("objections:detail", args=[self.pk])
+
+    @property
+    def party_name(self) -> str:
+        if self.customer_id:
+            return self.customer.name
+        return self.prospect.name if self.prospect_id else ""

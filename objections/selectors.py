@@ -1,0 +1,242 @@
+"""Reads: who may see which objections, the customer timeline, the playbook and the trends.
+
+Pages and API use the same querysets here, so a URL typed by hand finds nothing the
+list would not have shown.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncMonth
+
+from core.models import Customer, User
+from core.permissions import can
+from core.timeline import TimelineEntry
+
+from .models import Objection, ObjectionType
+
+Outcome = Objection.Outcome
+SUCCESS = (Outcome.WON, Outcome.RESOLVED)
+
+
+def _base() -> QuerySet[Objection]:
+    return Objection.objects.select_related("owner", "customer", "prospect", "type")
+
+
+def objections_visible_to(user: User) -> QuerySet[Objection]:
+    """A salesperson sees their own; the sales manager (and staff) everyone's; others none."""
+    if can(user, "objections.view_all"):
+        return _base()
+    if can(user, "objections.log"):
+        return _base().filter(owner=user)
+    return Objection.objects.none()
+
+
+def objections_editable_by(user: User) -> QuerySet[Objection]:
+    """Only the salesperson who logged it edits it; the manager reads, and coaches."""
+    if user.is_authenticated and (user.is_superuser or user.is_staff):
+        return _base()
+    if can(user, "objections.log"):
+        return _base().filter(owner=user)
+    return Objection.objects.none()
+
+
+def can_open(user: User, objection: Objection) -> bool:
+    return objection.owner_id == user.pk or can(user, "objections.view_all")
+
+
+def customer_objections(*, customer: Customer, user: User) -> QuerySet[Objection]:
+    """Every role reads a customer's objections (read-only) on the customer history."""
+    if not can(user, "objections.customer_history"):
+        return Objection.objects.none()
+    return _base().filter(customer=customer)
+
+
+def customer_timeline_entries(customer: Customer, user: User) -> list[TimelineEntry]:
+    """The objections provider for core.timeline."""
+    entries = []
+    for o in customer_objections(customer=customer, user=user):
+        body = f"“{o.words}”"
+        if o.response:
+            body += f" → {o.response}"
+        entries.append(
+            TimelineEntry(
+                when=o.created_at,
+                kind="objection",
+                title=f"{o.type.label} · {o.get_stage_display()} · {o.owner.display_name}",
+                url=o.get_absolute_url() if can_open(user, o) else "",
+                body=body,
+                badges=(o.get_genuineness_display(), o.get_outcome_display()),
+            )
+        )
+    return entries
+
+
+# --- playbook ---------------------------------------------------------------------------
+
+
+def playbook_min_cases() -> int:
+    return int(getattr(settings, "PLAYBOOK_MIN_CASES", 5))
+
+
+@dataclass
+class PlaybookRow:
+    technique: str
+    label: str
+    cases: int
+    won: int
+    resolved: int
+    lost: int
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def success_rate(self) -> float:
+        return (self.won + self.resolved) / self.cases if self.cases else 0.0
+
+    @property
+    def success_percent(self) -> int:
+        return round(self.success_rate * 100)
+
+
+@dataclass
+class PlaybookSection:
+    type: ObjectionType
+    rows: list[PlaybookRow]  # only responses with enough closed cases, best first
+    thin_responses: int  # responses left out: too few cases to mean anything yet
+    thin_cases: int
+
+
+def _counts() -> dict:
+    return {
+        "cases": Count("id"),
+        "won": Count("id", filter=Q(outcome=Outcome.WON)),
+        "resolved": Count("id", filter=Q(outcome=Outcome.RESOLVED)),
+        "lost": Count("id", filter=Q(outcome=Outcome.LOST)),
+    }
+
+
+def playbook(
+    *, min_cases: int | None = None, type_code: str = "", examples: int = 3
+) -> list[PlaybookSection]:
+    """Per objection type, the response techniques with their closed outcomes, best first.
+
+    A case is a closed objection (won, resolved or lost). Success = won or resolved.
+    Techniques with fewer than `min_cases` cases are left out (and counted) because a
+    rate over two or three cases says nothing.
+    """
+    min_cases = playbook_min_cases() if min_cases is None else min_cases
+    labels = dict(Objection.Technique.choices)
+    closed = Objection.objects.exclude(outcome=Outcome.PENDING)
+    if type_code:
+        closed = closed.filter(type__code=type_code)
+    grouped: dict[int, list[PlaybookRow]] = {}
+    for row in closed.values("type", "technique").annotate(**_counts()).order_by():
+        grouped.setdefault(row["type"], []).append(
+            PlaybookRow(
+                technique=row["technique"],
+                label=str(labels.get(row["technique"], row["technique"])),
+                cases=row["cases"],
+                won=row["won"],
+                resolved=row["resolved"],
+                lost=row["lost"],
+            )
+        )
+    shown = {
+        type_id: sorted(
+            (r for r in rows if r.cases >= min_cases), key=lambda r: (-r.success_rate, -r.cases, r.label)
+        )
+        for type_id, rows in grouped.items()
+    }
+    # The latest answers that worked, a few per (type, technique), in one query.
+    if examples:
+        ranked = (
+            closed.filter(outcome__in=SUCCESS)
+            .exclude(response="")
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("type"), F("technique")],
+                    order_by=[F("outcome_date").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank__lte=examples * 3)  # room to skip repeats of the same answer
+            .order_by("type", "technique", "rank")
+            .values_list("type", "technique", "response")
+        )
+        rows_by_key = {(t, r.technique): r for t, rows in shown.items() for r in rows}
+        for type_id, technique, response in ranked:
+            row = rows_by_key.get((type_id, technique))
+            if row is not None and len(row.examples) < examples and response not in row.examples:
+                row.examples.append(response)
+    sections = []
+    for objection_type in ObjectionType.objects.filter(pk__in=grouped):
+        thin = [r for r in grouped[objection_type.pk] if r.cases < min_cases]
+        sections.append(
+            PlaybookSection(
+                type=objection_type,
+                rows=shown[objection_type.pk],
+                thin_responses=len(thin),
+                thin_cases=sum(r.cases for r in thin),
+            )
+        )
+    return sections
+
+
+# --- trends -----------------------------------------------------------------------------
+
+
+def _rate(won: int, closed: int) -> float | None:
+    return round(won / closed, 4) if closed else None
+
+
+def trends(*, objections: QuerySet[Objection]) -> dict:
+    """Counts by type, stage and month, and the win rate once an objection was raised.
+
+    Win rate = won / closed (won + resolved + lost); pending objections are not counted
+    in the rate, since their end is not known yet.
+    """
+    counts = {
+        "count": Count("id"),
+        "won": Count("id", filter=Q(outcome=Outcome.WON)),
+        "closed": Count("id", filter=~Q(outcome=Outcome.PENDING)),
+    }
+
+    def finish(row: dict) -> dict:
+        return {**row, "win_rate": _rate(row["won"], row["closed"])}
+
+    types = {t.pk: t for t in ObjectionType.objects.all()}
+    by_type = [
+        finish({"code": types[r["type"]].code, "label": types[r["type"]].label, **_only(r)})
+        for r in objections.values("type").annotate(**counts).order_by()
+    ]
+    by_type.sort(key=lambda r: (-r["count"], types_order(types, r["code"])))
+    stage_labels = dict(Objection.Stage.choices)
+    stage_rows = {r["stage"]: r for r in objections.values("stage").annotate(**counts).order_by()}
+    by_stage = [
+        finish({"code": code, "label": str(stage_labels[code]), **_only(stage_rows[code])})
+        for code in Objection.Stage.values
+        if code in stage_rows
+    ]
+    by_month = [
+        finish({"month": r["month"].strftime("%Y-%m"), **_only(r)})
+        for r in objections.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(**counts)
+        .order_by("month")
+    ]
+    total = objections.aggregate(**counts)
+    return {
+        "total": finish(total),
+        "by_type": by_type,
+        "by_stage": by_stage,
+        "by_month": by_month,
+    }
+
+
+def _only(row: dict) -> dict:
+    return {k: row[k] for k in ("count", "won", "closed")}
+
+
+def types_order(types: dict, code: str) -> int:
+    return next((t.sort_order for t in types.values() if t.code == code), 0)

@@ -1,0 +1,248 @@
+"""Write actions on objections. The HTML views and the API both call these."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Commitment, Customer, User
+from core.permissions import can
+from core.services import commitment_create
+
+from .models import Objection, ObjectionType, Prospect
+
+
+@dataclass(frozen=True)
+class FindOut:
+    """ "I don't know — I'll find out by …" (seed §1-三.6): becomes a Commitment."""
+
+    what: str
+    due_at: datetime.datetime | None
+
+
+# The fields a salesperson writes; the owner, prospect and token are handled separately.
+EDITABLE = (
+    "customer",
+    "stage",
+    "words",
+    "type",
+    "genuineness",
+    "hidden_belief",
+    "cause",
+    "technique",
+    "response",
+    "outcome",
+    "outcome_date",
+)
+
+
+def _validate(data: dict, *, has_prospect: bool, type_changed: bool) -> dict:
+    """Check the rules the form, the API and the database constraints share; Chinese errors."""
+    errors: dict[str, str] = {}
+    data["words"] = (data.get("words") or "").strip()
+    data["hidden_belief"] = (data.get("hidden_belief") or "").strip()
+    data["response"] = (data.get("response") or "").strip()
+    if not data.get("customer") and not has_prospect:
+        errors["customer"] = _("Choose the customer, or enter the prospect's name.")
+    if data.get("stage") not in Objection.Stage.values:
+        errors["stage"] = _("Choose the sales stage.")
+    if not data["words"]:
+        errors["words"] = _("Write down what the customer said.")
+    objection_type = data.get("type")
+    if not isinstance(objection_type, ObjectionType) or (type_changed and not objection_type.active):
+        errors["type"] = _("Choose an objection type from the list.")
+    if data.get("genuineness") not in Objection.Genuineness.values:
+        errors["genuineness"] = _("Say whether the objection is true, false or hidden.")
+    elif data["genuineness"] == Objection.Genuineness.HIDDEN and not data["hidden_belief"]:
+        errors["hidden_belief"] = _("For a hidden objection, write what you believe lies behind it.")
+    if data.get("cause") not in Objection.Cause.values:
+        errors["cause"] = _("Choose the likely cause.")
+    if data.get("technique") not in Objection.Technique.values:
+        errors["technique"] = _("Choose how you answered.")
+    outcome = data.get("outcome") or Objection.Outcome.PENDING
+    data["outcome"] = outcome
+    if outcome not in Objection.Outcome.values:
+        errors["outcome"] = _("Choose the outcome.")
+    elif outcome == Objection.Outcome.PENDING:
+        data["outcome_date"] = None
+    elif not data.get("outcome_date"):
+        errors["outcome_date"] = _("Give the date of the outcome.")
+    elif data["outcome_date"] > timezone.localdate():
+        errors["outcome_date"] = _("The outcome date cannot be in the future.")
+    return errors
+
+
+def _validate_find_out(find_out: FindOut | None) -> dict:
+    if find_out is None:
+        return {}
+    errors = {}
+    if not (find_out.what or "").strip():
+        errors["find_out_what"] = _("Say what you will find out for the customer.")
+    if find_out.due_at is None:
+        errors["find_out_due_at"] = _("Give the time by which the customer will hear from you.")
+    elif find_out.due_at <= timezone.now():
+        errors["find_out_due_at"] = _("The promised time must be in the future.")
+    return errors
+
+
+def _promise(objection: Objection, find_out: FindOut, by: User) -> Commitment:
+    try:
+        return commitment_create(
+            owner=objection.owner,
+            by=by,
+            description=find_out.what,
+            due_at=find_out.due_at,
+            customer=objection.customer,
+            source=objection,
+        )
+    except ValidationError as exc:  # re-key the commitment's errors to our form fields
+        keys = {"description": "find_out_what", "due_at": "find_out_due_at"}
+        raise ValidationError({keys.get(k, k): v for k, v in exc.message_dict.items()}) from exc
+
+
+def _prospect(*, name: str, phone: str, by: User) -> Prospect:
+    """The same prospect again (same name, and same phone if given) is not a second prospect."""
+    same = Prospect.objects.filter(name__iexact=name)
+    if phone:
+        same = same.filter(phone__in=[phone, ""])
+    existing = same.order_by(F("customer_id").desc(nulls_last=True), "id").first()
+    if existing is not None:
+        if phone and not existing.phone:
+            existing.phone = phone
+            existing.save(update_fields=["phone"])
+        return existing
+    return Prospect.objects.create(name=name, phone=phone, created_by=by)
+
+
+def objection_log(
+    *,
+    by: User,
+    customer: Customer | None = None,
+    prospect_name: str = "",
+    prospect_phone: str = "",
+    stage: str,
+    words: str,
+    type: ObjectionType | None,
+    genuineness: str,
+    hidden_belief: str = "",
+    cause: str = Objection.Cause.UNKNOWN,
+    technique: str,
+    response: str = "",
+    outcome: str = Objection.Outcome.PENDING,
+    outcome_date: datetime.date | None = None,
+    find_out: FindOut | None = None,
+    submit_token: uuid.UUID | None = None,
+) -> tuple[Objection, bool]:
+    """Log an objection for `by` (the salesperson), with its promise if any, in one transaction.
+
+    Returns (objection, created). A second call with the same `submit_token` (a double
+    click, a re-sent form) returns the first objection and saves nothing.
+    """
+    if not can(by, "objections.log"):
+        raise PermissionDenied
+    if submit_token is not None:
+        existing = Objection.objects.filter(submit_token=submit_token, owner=by).first()
+        if existing is not None:
+            return existing, False
+    prospect_name = (prospect_name or "").strip()
+    data = {
+        "customer": customer,
+        "stage": stage,
+        "words": words,
+        "type": type,
+        "genuineness": genuineness,
+        "hidden_belief": hidden_belief,
+        "cause": cause,
+        "technique": technique,
+        "response": response,
+        "outcome": outcome,
+        "outcome_date": outcome_date,
+    }
+    errors = _validate(data, has_prospect=bool(prospect_name), type_changed=True)
+    errors.update(_validate_find_out(find_out))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            prospect = None
+            if customer is None:
+                prospect = _prospect(name=prospect_name, phone=(prospect_phone or "").strip(), by=by)
+                data["customer"] = prospect.customer  # known already if it was linked before
+            objection = Objection.objects.create(
+                owner=by, prospect=prospect, submit_token=submit_token, **data
+            )
+            if find_out is not None:
+                _promise(objection, find_out, by)
+    except IntegrityError:
+        # The same token committed concurrently (two tabs, a fast double submit).
+        existing = Objection.objects.filter(submit_token=submit_token, owner=by).first()
+        if submit_token is None or existing is None:
+            raise
+        return existing, False
+    return objection, True
+
+
+@transaction.atomic
+def objection_update(
+    *, objection: Objection, by: User, find_out: FindOut | None = None, **changes
+) -> Objection:
+    """Change an objection (typically its response and outcome). Only its owner may."""
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.owner_id != by.pk and not (by.is_superuser or by.is_staff):
+        raise PermissionDenied
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    data = {field: getattr(objection, field) for field in EDITABLE} | changes
+    type_changed = data["type"] is not None and getattr(data["type"], "pk", None) != objection.type_id
+    errors = _validate(data, has_prospect=objection.prospect_id is not None, type_changed=type_changed)
+    errors.update(_validate_find_out(find_out))
+    if errors:
+        raise ValidationError(errors)
+    for field, value in data.items():
+        setattr(objection, field, value)
+    objection.save()
+    if find_out is not None:
+        _promise(objection, find_out, by)
+    return objection
+
+
+@transaction.atomic
+def prospect_link_customer(*, prospect: Prospect, customer: Customer, by: User) -> Prospect:
+    """The prospect became (or turned out to be) a customer: move its objections there too."""
+    prospect = Prospect.objects.select_for_update().get(pk=prospect.pk)
+    objections = list(prospect.objections.all())
+    # Anyone who logged an objection against the prospect may say who it turned out to be.
+    if not (by.is_superuser or by.is_staff) and not (
+        can(by, "objections.view_all") or any(o.owner_id == by.pk for o in objections)
+    ):
+        raise PermissionDenied
+    if prospect.customer_id and prospect.customer_id != customer.pk:
+        raise ValidationError(_("This prospect is already linked to another customer."))
+    prospect.customer = customer
+    prospect.save(update_fields=["customer"])
+    for objection in objections:  # one by one, so each change lands in the history
+        if objection.customer_id is None:
+            objection.customer = customer
+            objection.save(update_fields=["customer", "updated_at"])
+    Commitment.objects.filter(
+        source_type__app_label="objections",
+        source_type__model="objection",
+        source_id__in=[o.pk for o in objections],
+        customer__isnull=True,
+    ).update(customer=customer)
+    return prospect
+
+
+@transaction.atomic
+def objection_delete(*, objection: Objection, by: User) -> None:
+    """Delete a mistaken entry. Promises made on it stay: the customer still expects the answer."""
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.owner_id != by.pk and not (by.is_superuser or by.is_staff):
+        raise PermissionDenied
+    objection.delete()

@@ -1,0 +1,55 @@
+import datetime
+import importlib
+
+import factory
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from core.roles import Role
+from objections.models import Objection, ObjectionType
+from tests.factories import CustomerFactory, UserFactory
+
+
+def objection_type(code: str = "price") -> ObjectionType:
+    return ObjectionType.objects.get(code=code)
+
+
+class ObjectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objection
+
+    owner = factory.SubFactory(UserFactory, roles=["sales"])
+    customer = factory.SubFactory(CustomerFactory)
+    stage = Objection.Stage.NEGOTIATION
+    words = "你们的价格比别家贵了百分之十"
+    type = factory.LazyFunction(objection_type)
+    genuineness = Objection.Genuineness.TRUE
+    technique = Objection.Technique.YES_BUT
+    response = "是的，价格略高，但我们的套管寿命长一倍"
+    outcome = Objection.Outcome.PENDING
+
+    @factory.lazy_attribute
+    def outcome_date(self):
+        return None if self.outcome == Objection.Outcome.PENDING else timezone.localdate()
+
+
+def closed(outcome: str, *, technique: str, type_code: str = "price", n: int = 1, **kw) -> list[Objection]:
+    return [
+        ObjectionFactory(
+            outcome=outcome,
+            outcome_date=datetime.date(2026, 11, 1),
+            technique=technique,
+            type=objection_type(type_code),
+            **kw,
+        )
+        for _ in range(n)
+    ]
+
+
+def restore_reference_data() -> None:
+    """Transactional tests (live_server, threads) flush the database afterwards, rows made by
+    data migrations included; put back the roles and objection types the tests rely on."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    importlib.import_module("objections.migrations.0002_seed_objection_types").seed(apps, None)

@@ -1,0 +1,15 @@
+import pytest
+from django.core.management import call_command
+
+from objections.models import Objection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_objections_load_once_and_fill_the_playbook(settings):
+    settings.DEBUG = True  # seed_demo refuses to create its demo accounts otherwise
+    call_command("seed_demo")
+    call_command("seed_objections_demo")
+    call_command("seed_objections_demo")
+    assert Objection.objects.count() == 60
+    assert Objection.objects.exclude(outcome="pending").exists()
