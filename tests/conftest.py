@@ -63,3 +63,34 @@ def make_user(db):
         return UserFactory(roles=roles, **kwargs)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Share the serialized database contents with every connection object.
+
+    Playwright's sync API runs an event loop, and inside it Django hands out a different
+    connection object than the one the test database was serialized on; serialized
+    rollback would then find nothing to restore.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
+def pytest_collection_modifyitems(items):
+    # Transactional tests (live_server, threads) flush the database when they end, rows
+    # made by data migrations (roles, chart of accounts, ...) included. Serialized
+    # rollback puts those rows back, so every test after them still finds them.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        if marker and marker.args:
+            kwargs["transaction"] = marker.args[0]
+        fixtures = getattr(item, "fixturenames", ())
+        if kwargs.get("transaction") or "transactional_db" in fixtures or "live_server" in fixtures:
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)

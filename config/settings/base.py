@@ -176,6 +176,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# The objection playbook rates a response only from this many closed cases on.
+PLAYBOOK_MIN_CASES = env.int("PLAYBOOK_MIN_CASES", default=5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
