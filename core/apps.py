@@ -11,3 +11,4 @@ class CoreConfig(AppConfig):
         from .context_processors import add_nav_item
 
         add_nav_item(_("My promises"), "commitments", "commitments.view")
+        add_nav_item(_("Promises kept"), "commitment-team", "commitments.team")
