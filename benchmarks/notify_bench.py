@@ -1,0 +1,199 @@
+"""Benchmark: the request never waits for mail.
+
+Runs N representative actions (default 1,000), each writing outbox rows in its own
+transaction and queueing the send on commit, twice: with an SMTP server that answers at
+once, and with one that takes 1 s per message. Prints the action latency p50/p95 of both
+(target: no difference beyond noise) and the delivery rate of two worker processes,
+measured over a bounded window.
+
+Needs PostgreSQL and Redis (the workers share the database):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kst_notify_bench \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/3 .venv/bin/python benchmarks/notify_bench.py
+
+To measure another action (e.g. a ticket transition once tickets exist), add a function
+to ACTIONS: it gets (run, i, people) and performs one user action; pick it with --action.
+"""
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kst_notify_bench")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/3")
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory: not what production measures
+os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg2
+    from environ import Env
+
+    cfg = Env.db_url_config(url)
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=cfg["USER"],
+        password=cfg["PASSWORD"],
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+    conn.close()
+
+
+_ensure_database(os.environ["DATABASE_URL"])
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from config.celery_app import app as celery_app  # noqa: E402
+from core.models import Commitment, Notification, User  # noqa: E402
+from core.services import commitment_create, notify  # noqa: E402
+from tests.notify.live import database_url, smtp_server, workers  # noqa: E402
+
+
+def action_commitment(run: str, i: int, people: dict) -> None:
+    """A promise recorded on a record and its people told (2 outbox rows: to + cc), the
+    shape of a ticket transition: one transaction, rows written inside, send on commit."""
+    with transaction.atomic():
+        promise = commitment_create(
+            owner=people["owner"],
+            by=people["owner"],
+            description=f"回电告知处理进度 #{i}",
+            due_at=timezone.now() + datetime.timedelta(hours=4),
+        )
+        notify(
+            event_key=f"bench:{run}:{i}",
+            event="bench.action",
+            recipients=[people["owner"]],
+            cc=[people["manager"]],
+            template="core/notifications/message",
+            context={"title": f"承诺已登记 #{i}", "text": promise.description},
+            link="/promises/",
+            number=f"P-{promise.pk}",
+        )
+
+
+ACTIONS = {"commitment": action_commitment}
+
+
+def _people() -> dict:
+    def user(name, language):
+        u, _ = User.objects.get_or_create(
+            username=name, defaults={"email": f"{name}@example.com", "language": language, "full_name": name}
+        )
+        return u
+
+    return {"owner": user("bench-owner", "zh-hans"), "manager": user("bench-manager", "en")}
+
+
+def _pct(values: list[float], p: float) -> float:
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] if len(values) > 1 else values[0]
+    )
+
+
+def phase(*, label: str, delay: float, args, people: dict, worker_count: int | None = None) -> dict:
+    Notification.objects.all().delete()
+    Commitment.objects.all().delete()
+    celery_app.control.purge()
+    run = uuid.uuid4().hex[:8]
+    action = ACTIONS[args.action]
+    worker_count = args.workers if worker_count is None else worker_count
+    with smtp_server(delay=delay) as (port, recorder):
+        env = {
+            "database_url": database_url(connection.settings_dict),
+            "broker_url": celery_app.conf.broker_url,
+            "smtp_port": port,
+        }
+        with workers(worker_count, **env):
+            for i in range(5):  # warm-up: connections, templates, broker pool
+                action(f"warm{run}", i, people)
+            recorder.wait_for(10, timeout=10 if worker_count else 0)
+            recorder.reset(delay)
+            latencies = []
+            started = time.monotonic()
+            for i in range(args.actions):
+                t = time.perf_counter()
+                action(run, i, people)
+                latencies.append((time.perf_counter() - t) * 1000)
+            actions_done = time.monotonic()
+            expected = Notification.objects.filter(key__startswith=f"bench:{run}:").count()
+            window_end = started + (args.window if worker_count else 0)
+            recorder.wait_for(expected, timeout=max(window_end - time.monotonic(), 0))
+            delivered = [m for m in recorder.messages if m["at"] <= window_end]
+            elapsed = min(time.monotonic(), window_end) - started
+            if delivered and len(delivered) == expected:
+                elapsed = delivered[-1]["at"] - started
+    result = {
+        "label": label,
+        "p50": _pct(latencies, 50),
+        "p95": _pct(latencies, 95),
+        "max": max(latencies),
+        "actions_s": actions_done - started,
+        "expected": expected,
+        "delivered": len(delivered),
+        "elapsed": elapsed,
+        "rate": len(delivered) / elapsed if elapsed > 0 else 0.0,
+    }
+    print(
+        f"{label:<24} action latency p50 {result['p50']:6.2f} ms  p95 {result['p95']:6.2f} ms  "
+        f"max {result['max']:7.2f} ms  ({args.actions} actions in {result['actions_s']:.1f} s)"
+        + (
+            f"\n{'':<24} delivered {result['delivered']}/{expected} mails in {elapsed:.1f} s "
+            f"-> {result['rate']:.1f} mails/s with {worker_count} worker processes"
+            if worker_count
+            else ""
+        ),
+        flush=True,
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--actions", type=int, default=1000)
+    parser.add_argument("--action", choices=sorted(ACTIONS), default="commitment")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (solo pool each)")
+    parser.add_argument("--slow-delay", type=float, default=1.0, help="seconds the slow SMTP server takes")
+    parser.add_argument("--window", type=float, default=30.0, help="seconds to measure delivery over")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    people = _people()
+    print(
+        f"database {connection.settings_dict['NAME']}, broker {celery_app.conf.broker_url}, "
+        f"action {args.action!r}, {args.actions} actions, delivery window {args.window:.0f} s"
+    )
+    # Baseline: nothing consumes the queue, so no worker competes for the CPU.
+    phase(label="no worker (queue only)", delay=0.0, args=args, people=people, worker_count=0)
+    fast = phase(label="SMTP instant", delay=0.0, args=args, people=people)
+    slow = phase(label=f"SMTP {args.slow_delay:g} s/message", delay=args.slow_delay, args=args, people=people)
+    print(
+        f"latency difference slow - instant: p50 {slow['p50'] - fast['p50']:+.2f} ms, "
+        f"p95 {slow['p95'] - fast['p95']:+.2f} ms"
+    )
+    Notification.objects.all().delete()
+    Commitment.objects.all().delete()
+    celery_app.control.purge()
+
+
+if __name__ == "__main__":
+    main()
