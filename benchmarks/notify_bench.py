@@ -15,16 +15,51 @@ to ACTIONS: it gets (run, i, people) and performs one user action; pick it with 
 """
 
 import argparse
+import contextlib
 import datetime
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+def serve_smtp(port: int, delay: float, log_path: str) -> None:
+    """The SMTP server, in its own process so that parsing mail does not take the GIL
+    from the actions being timed. One line per accepted message; stops when stdin closes."""
+    import asyncio
+
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        def __init__(self, out):
+            self.out = out
+
+        async def handle_DATA(self, server, session, envelope):
+            if delay:
+                await asyncio.sleep(delay)
+            self.out.write(f"{time.time()} {','.join(envelope.rcpt_tos)}\n")
+            self.out.flush()
+            return "250 Message accepted for delivery"
+
+    with open(log_path, "a", encoding="utf-8") as out:
+        controller = Controller(Handler(out), hostname="127.0.0.1", port=port, ready_timeout=10)
+        controller.start()
+        print("ready", flush=True)
+        sys.stdin.read()
+        controller.stop()
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--serve-smtp"]:
+    serve_smtp(int(sys.argv[2]), float(sys.argv[3]), sys.argv[4])
+    sys.exit(0)
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kst_notify_bench")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/3")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
@@ -67,7 +102,49 @@ from django.utils import timezone  # noqa: E402
 from config.celery_app import app as celery_app  # noqa: E402
 from core.models import Commitment, Notification, User  # noqa: E402
 from core.services import commitment_create, notify  # noqa: E402
-from tests.notify.live import database_url, smtp_server, workers  # noqa: E402
+from tests.notify.live import database_url, free_port, workers  # noqa: E402
+
+
+class SmtpLog:
+    def __init__(self, path: str):
+        self.path = path
+
+    def times(self) -> list[float]:
+        with open(self.path, encoding="utf-8") as f:
+            return [float(line.split(" ", 1)[0]) for line in f if line.strip()]
+
+    def wait_for(self, count: int, timeout: float) -> list[float]:
+        deadline = time.time() + timeout
+        while True:
+            times = self.times()
+            if len(times) >= count or time.time() >= deadline:
+                return times
+            time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def smtp_process(delay: float):
+    port = free_port()
+    with tempfile.NamedTemporaryFile(prefix="smtp-", suffix=".log", delete=False) as log:
+        path = log.name
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve-smtp", str(port), str(delay), path],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        if proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("the SMTP server did not start")
+        yield port, SmtpLog(path)
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        os.unlink(path)
 
 
 def action_commitment(run: str, i: int, people: dict) -> None:
@@ -118,7 +195,7 @@ def phase(*, label: str, delay: float, args, people: dict, worker_count: int | N
     run = uuid.uuid4().hex[:8]
     action = ACTIONS[args.action]
     worker_count = args.workers if worker_count is None else worker_count
-    with smtp_server(delay=delay) as (port, recorder):
+    with smtp_process(delay) as (port, smtp):
         env = {
             "database_url": database_url(connection.settings_dict),
             "broker_url": celery_app.conf.broker_url,
@@ -127,22 +204,21 @@ def phase(*, label: str, delay: float, args, people: dict, worker_count: int | N
         with workers(worker_count, **env):
             for i in range(5):  # warm-up: connections, templates, broker pool
                 action(f"warm{run}", i, people)
-            recorder.wait_for(10, timeout=10 if worker_count else 0)
-            recorder.reset(delay)
+            warm = len(smtp.wait_for(10, timeout=10 if worker_count else 0))
             latencies = []
-            started = time.monotonic()
+            started = time.time()
             for i in range(args.actions):
                 t = time.perf_counter()
                 action(run, i, people)
                 latencies.append((time.perf_counter() - t) * 1000)
-            actions_done = time.monotonic()
+            actions_done = time.time()
             expected = Notification.objects.filter(key__startswith=f"bench:{run}:").count()
             window_end = started + (args.window if worker_count else 0)
-            recorder.wait_for(expected, timeout=max(window_end - time.monotonic(), 0))
-            delivered = [m for m in recorder.messages if m["at"] <= window_end]
-            elapsed = min(time.monotonic(), window_end) - started
+            arrived = smtp.wait_for(warm + expected, timeout=max(window_end - time.time(), 0))
+            delivered = [t for t in arrived[warm:] if t <= window_end]
+            elapsed = min(time.time(), window_end) - started
             if delivered and len(delivered) == expected:
-                elapsed = delivered[-1]["at"] - started
+                elapsed = delivered[-1] - started
     result = {
         "label": label,
         "p50": _pct(latencies, 50),
