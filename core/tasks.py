@@ -91,8 +91,11 @@ def _deliver(row: Notification) -> None:
     except Exception as exc:
         _close(connection)
         raise SendUncertain(f"{exc.__class__.__name__}: {exc}") from exc
-    # Accepted by the server: record it before anything else can fail.
-    _set(row.pk, status=Notification.Status.SENT, sent_at=timezone.now(), last_error="")
+    # Accepted by the server: record it before anything else can fail. (If the send outlasted
+    # the lease and the row was meanwhile marked uncertain, we now know better.)
+    Notification.objects.filter(
+        pk=row.pk, status__in=[Notification.Status.SENDING, Notification.Status.UNCERTAIN]
+    ).update(status=Notification.Status.SENT, sent_at=timezone.now(), last_error="")
     _close(connection)
 
 
