@@ -10,7 +10,7 @@ from core.roles import Role
 from core.services import commitment_close, commitment_create, notify
 from tests.factories import CustomerFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _notify(user, key, title, link="/promises/"):

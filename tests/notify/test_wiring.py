@@ -34,3 +34,13 @@ def test_only_a_manager_may_close_someone_elses_promise(client, make_user, role,
     promise.refresh_from_db()
     assert (promise.status == Commitment.Status.KEPT) is allowed
     assert response.status_code == (302 if allowed else 403)
+
+
+@pytest.mark.django_db
+def test_role_groups_come_back_after_a_flush():
+    from django.contrib.auth.models import Group
+    from django.core.management.sql import emit_post_migrate_signal
+
+    Group.objects.all().delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert set(Group.objects.values_list("name", flat=True)) == {r.value for r in Role}

@@ -21,7 +21,7 @@ from tests.notify.live import Worker, database_url, free_port, smtp_server
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 SITE = "https://kst.example.com"
