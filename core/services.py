@@ -55,7 +55,7 @@ def notify(
         if link and link not in body:
             body = f"{body}\n\n{link}"
         row, _created = Notification.objects.get_or_create(
-            key=f"{event_key}:{person.pk}"[:200],
+            key=f"{event_key[:170]}:{person.pk}",  # the recipient part is never cut off
             defaults={
                 "event": event[:64],
                 "recipient": person,
