@@ -75,3 +75,17 @@ def test_a_sales_manager_sees_each_persons_kept_on_time_rate(page, make_user, lo
     text = page.locator("#kept-rates").inner_text()
     assert "张三" in text and "75%" in text and "50%" in text
     screenshot(page, "notify-kept-rates")
+
+
+def test_the_notification_pages_speak_english_on_request(page, make_user, login, screenshot):
+    me = make_user(Role.SALES)
+    _notify(me, "KS-2026-0014", "Complaint received: bearing noise")
+    login(page, me)
+    page.select_option("#language-select", "en")
+    page.wait_for_selector("text=Sign out")
+    page.goto(f"{page.base_url}/notifications/")
+    assert page.locator("h1").inner_text() == "My notifications"
+    assert "Mark all read" in page.locator("main").inner_text()
+    page.click("#notification-menu button")
+    page.wait_for_selector("#notification-menu .dropdown-menu.show")
+    screenshot(page, "notify-notifications-en")
