@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,6 +15,7 @@ from .models import (
     Supplier,
     User,
 )
+from .services import notification_retry
 
 admin.site.site_header = _("KeSuTong administration")
 admin.site.site_title = _("KeSuTong")
@@ -80,14 +81,29 @@ class MaterialBatchAdmin(SimpleHistoryAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(admin.ModelAdmin):
-    list_display = ("description", "owner", "due_at", "status")
+    list_display = ("description", "owner", "due_at", "status", "reminded_at", "escalated_at", "closed_at")
     list_filter = ("status",)
+    search_fields = ("description", "owner__username", "owner__full_name")
     raw_id_fields = ("owner", "created_by", "customer")
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("subject", "recipient", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status", "event")
-    search_fields = ("subject", "recipient__username")
+    """Failed and uncertain rows are the admin's to look at: filter by status, then retry."""
+
+    list_display = ("subject", "recipient", "status", "attempts", "next_attempt_at", "created_at", "sent_at")
+    list_filter = ("status", "event", "cc")
+    search_fields = ("subject", "key", "recipient__username", "recipient__email")
     raw_id_fields = ("recipient",)
+    readonly_fields = ("key", "claimed_at", "sent_at", "read_at", "created_at", "attempts", "last_error")
+    actions = ["retry"]
+
+    @admin.action(description=_("Send the selected failed or uncertain notifications again"))
+    def retry(self, request, queryset):
+        count = notification_retry(ids=queryset.values_list("pk", flat=True), by=request.user)
+        self.message_user(
+            request,
+            _("%(count)s notification(s) queued again. Uncertain ones may reach their recipient twice.")
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

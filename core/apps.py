@@ -7,7 +7,22 @@ class CoreConfig(AppConfig):
     verbose_name = _("Shared data")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(ensure_role_groups, sender=self)
         from . import permissions  # noqa: F401  registers the core actions
         from .context_processors import add_nav_item
 
         add_nav_item(_("My promises"), "commitments", "commitments.view")
+        add_nav_item(_("Promises kept"), "commitment-team", "commitments.team")
+
+
+def ensure_role_groups(sender, using="default", **kwargs) -> None:
+    """One group per role, also after a database flush (which re-runs post_migrate, not the
+    data migration): code may always rely on the role groups existing."""
+    from django.contrib.auth.models import Group
+
+    from .roles import Role
+
+    for role in Role:
+        Group.objects.using(using).get_or_create(name=role.value)

@@ -1,6 +1,7 @@
 """The navigation bar: only the entries the signed-in user's roles allow."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 
 from .permissions import can
 
@@ -24,5 +25,37 @@ def navigation(request) -> dict:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+        items.append({"label": label, "url": url, "active": False})
+    # Only the most specific match is active (/promises/team/ is not also /promises/).
+    matches = [i for i in items if request.path.startswith(i["url"])]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}
+
+
+class NotificationMenu:
+    """The header's bell: queried only when a template actually shows it."""
+
+    LIMIT = 8
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def unread(self) -> int:
+        from .selectors import unread_count
+
+        return unread_count(self.user)
+
+    @cached_property
+    def latest(self) -> list:
+        from .selectors import notifications_for
+
+        return list(notifications_for(self.user).only("id", "subject", "created_at", "read_at")[: self.LIMIT])
+
+
+def notifications(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"notification_menu": NotificationMenu(user)}

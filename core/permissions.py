@@ -64,3 +64,5 @@ class ActionPermission(BasePermission):
 register("masterdata.view", Role)
 register("admin.site", [])
 register("commitments.view", Role)
+# Kept-on-time rates: the managers overdue promises are escalated to.
+register("commitments.team", [Role.SALES_MANAGER, Role.PRODUCTION_MANAGER])

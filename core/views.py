@@ -2,19 +2,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .forms import CommitmentCloseForm
 from .models import Commitment
-from .permissions import has_role, roles_of
+from .permissions import can, has_role, roles_of
 from .roles import Role
-from .services import commitment_close
+from .selectors import commitment_kept_rates, notifications_for, unread_count
+from .services import commitment_close, notification_mark_read
 
 
 @login_required
@@ -85,7 +89,9 @@ def commitment_list(request):
 @login_required
 def commitment_close_view(request, pk: int):
     commitment = get_object_or_404(Commitment, pk=pk)
-    if commitment.owner_id != request.user.pk and not has_role(request.user, Role.SALES_MANAGER):
+    if commitment.owner_id != request.user.pk and not (
+        has_role(request.user, Role.SALES_MANAGER, Role.PRODUCTION_MANAGER) or request.user.is_staff
+    ):
         raise PermissionDenied
     if request.method != "POST":
         return redirect("commitments")
@@ -106,3 +112,50 @@ def commitment_close_view(request, pk: int):
     else:
         messages.error(request, _("Choose whether the promise was kept."))
     return redirect("commitments")
+
+
+@login_required
+def commitment_team(request):
+    """Each person's kept-on-time rate, for the managers who escalations go to."""
+    if not can(request.user, "commitments.team"):
+        raise PermissionDenied
+    return render(request, "core/commitment_team.html", {"rates": commitment_kept_rates()})
+
+
+@login_required
+def notification_list(request):
+    """My notifications, newest first; a user never sees anyone else's."""
+    rows = notifications_for(request.user)
+    unread_only = request.GET.get("unread") == "1"
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/notifications.html",
+        {"page": page, "unread_only": unread_only, "unread_total": unread_count(request.user)},
+    )
+
+
+@login_required
+def notification_open(request, pk: int):
+    """Follow a notification's link, marking it read on the way."""
+    row = get_object_or_404(notifications_for(request.user), pk=pk)
+    notification_mark_read(user=request.user, ids=[row.pk])
+    target = row.path
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int | None = None):
+    """Mark one (or, without pk, all) of my notifications read."""
+    if pk is not None:
+        get_object_or_404(notifications_for(request.user), pk=pk)
+    notification_mark_read(user=request.user, ids=None if pk is None else [pk])
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("notifications")
+    return redirect(target)

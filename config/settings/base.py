@@ -4,6 +4,7 @@ With no environment at all the site runs on SQLite, tasks run eagerly in-process
 mail is printed to the console, so a newcomer needs nothing installed.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.context_processors.notifications",
             ],
         },
     },
@@ -144,11 +146,46 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves the message for another
+# A worker that dies mid-task leaves the message for another. Redelivery is harmless for
+# the outbox: a row is claimed (pending -> sending) by one conditional UPDATE before it is
+# sent, so a second run of the same task finds nothing left to send.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
-CELERY_BEAT_SCHEDULE: dict = {}
+# Publishing happens after the user's transaction committed; with the broker down it must
+# give up quickly (beat's resend picks the rows up later) instead of holding the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE: dict = {
+    "resend-notifications": {"task": "core.tasks.resend_notifications", "schedule": 60.0},
+    "commitment-reminders": {"task": "core.tasks.commitment_reminders", "schedule": 60.0},
+}
+
+# The outbox (docs/notify.md): a failed send is retried after NOTIFY_RETRY_BASE_SECONDS,
+# doubling each time (capped at 6 h), and given up after NOTIFY_MAX_ATTEMPTS. A row left
+# "sending" longer than the lease belonged to a worker that died mid-send: it is marked
+# uncertain for an admin, never resent automatically (at most once).
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
+NOTIFY_SENDING_LEASE_MINUTES = env.int("NOTIFY_SENDING_LEASE_MINUTES", default=10)
+# Rows younger than this are left to the task queued at commit, not the resend.
+NOTIFY_RESEND_GRACE_SECONDS = env.int("NOTIFY_RESEND_GRACE_SECONDS", default=30)
+
+# Commitments: the owner is reminded this long before the due time; when it passes with
+# the promise still open, the owner's manager roles are told (owner's role -> managers).
+COMMITMENT_REMIND_BEFORE = datetime.timedelta(minutes=env.int("COMMITMENT_REMIND_BEFORE_MINUTES", default=60))
+COMMITMENT_ESCALATION_ROLES = {
+    "sales": ["sales_manager"],
+    "sales_manager": ["sales_manager"],
+    "service_lead": ["production_manager"],
+    "qc": ["production_manager"],
+    "purchasing": ["production_manager"],
+    "technical": ["production_manager"],
+    "production_manager": ["production_manager"],
+    "project_manager": ["production_manager"],
+    "finance": ["production_manager"],
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

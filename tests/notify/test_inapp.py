@@ -1,0 +1,81 @@
+"""In-app notifications: the header bell and the list, each user only their own."""
+
+import pytest
+from django.urls import reverse
+
+from core.models import Notification
+from core.services import notify
+
+pytestmark = pytest.mark.django_db
+
+
+def _notify(user, key, title):
+    return notify(
+        event_key=key,
+        event="test.message",
+        recipients=[user],
+        template="core/notifications/message",
+        context={"title": title, "text": "正文"},
+        link="/promises/",
+    )[0]
+
+
+def test_the_header_counts_only_my_unread_notifications(client, people):
+    me, other = people["zh"], people["other"]
+    _notify(me, "a", "我的第一条")
+    _notify(me, "b", "我的第二条")
+    _notify(other, "c", "别人的通知")
+    client.force_login(me)
+    body = client.get(reverse("home")).content.decode()
+    assert 'id="unread-count">2<' in body
+    assert "我的第一条" in body and "我的第二条" in body
+    assert "别人的通知" not in body
+
+
+def test_signed_out_pages_show_no_bell(client):
+    assert "notification-menu" not in client.get(reverse("login")).content.decode()
+
+
+def test_my_notifications_page_lists_only_mine(client, people):
+    me, other = people["zh"], people["other"]
+    _notify(me, "a", "我的通知")
+    _notify(other, "b", "别人的通知")
+    client.force_login(me)
+    body = client.get(reverse("notifications")).content.decode()
+    assert "我的通知" in body and "别人的通知" not in body
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(client, people):
+    row = _notify(people["zh"], "a", "去看看")
+    client.force_login(people["zh"])
+    response = client.get(reverse("notification-open", args=[row.pk]))
+    assert response.status_code == 302 and response["Location"] == "/promises/"
+    row.refresh_from_db()
+    assert row.read_at is not None
+
+
+def test_nobody_can_open_or_mark_someone_elses_notification(client, people):
+    row = _notify(people["other"], "a", "别人的")
+    client.force_login(people["zh"])
+    assert client.get(reverse("notification-open", args=[row.pk])).status_code == 404
+    assert client.post(reverse("notification-read", args=[row.pk])).status_code == 404
+    row.refresh_from_db()
+    assert row.read_at is None
+
+
+def test_mark_all_read_touches_only_my_rows(client, people):
+    mine = _notify(people["zh"], "a", "我的")
+    theirs = _notify(people["other"], "b", "别人的")
+    client.force_login(people["zh"])
+    response = client.post(reverse("notification-read-all"), {"next": "https://evil.example.com/"})
+    assert response["Location"] == reverse("notifications")  # no open redirect
+    assert Notification.objects.get(pk=mine.pk).read_at is not None
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+    body = client.get(reverse("notifications") + "?unread=1").content.decode()
+    assert "暂无通知" in body
+
+
+def test_marking_read_needs_post(client, people):
+    row = _notify(people["zh"], "a", "我的")
+    client.force_login(people["zh"])
+    assert client.get(reverse("notification-read", args=[row.pk])).status_code == 405
