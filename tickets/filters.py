@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,11 +19,19 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices)
-    customer = django_filters.ModelChoiceFilter(label=_("Customer"), queryset=Customer.objects.only("code", "name"))
-    product = django_filters.ModelChoiceFilter(label=_("Product"), queryset=Product.objects.only("code", "name"))
+    customer = django_filters.ModelChoiceFilter(
+        label=_("Customer"), queryset=Customer.objects.only("code", "name")
+    )
+    product = django_filters.ModelChoiceFilter(
+        label=_("Product"), queryset=Product.objects.only("code", "name")
+    )
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
-    created_from = django_filters.DateFilter(label=_("Logged from"), method="created_from_filter")
-    created_to = django_filters.DateFilter(label=_("Logged until"), method="created_to_filter")
+    created_from = django_filters.DateFilter(
+        label=_("Logged from"), method="created_from_filter", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = django_filters.DateFilter(
+        label=_("Logged until"), method="created_to_filter", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     class Meta:
         model = Ticket

@@ -88,17 +88,28 @@ class ProgressForm(ActionForm):
 class DispositionForm(ActionForm):
     work_done = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 2}))
     root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2}))
-    corrective_action = forms.CharField(label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2}))
-    preventive_action = forms.CharField(label=_("Preventive action"), widget=forms.Textarea(attrs={"rows": 2}))
-    parts_used = forms.CharField(label=_("Parts used"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    corrective_action = forms.CharField(
+        label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    preventive_action = forms.CharField(
+        label=_("Preventive action"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    parts_used = forms.CharField(
+        label=_("Parts used"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     parts_cost = forms.DecimalField(label=_("Cost of parts"), min_value=0, decimal_places=2, initial=0)
-    satisfaction = forms.ChoiceField(label=_("Customer satisfaction"), choices=Disposition.Satisfaction.choices)
+    satisfaction = forms.ChoiceField(
+        label=_("Customer satisfaction"), choices=Disposition.Satisfaction.choices
+    )
     customer_signatory = forms.CharField(label=_("Signed for the customer by"), max_length=64)
 
 
 def capacities_for(user: User, ticket: Ticket) -> list[tuple[str, str]]:
     """The sign-off capacities this user holds and that are still unsigned on the ticket."""
-    signed = {SignOff.Capacity.PROJECT: ticket.pm_signed, SignOff.Capacity.PRODUCTION: ticket.production_signed}
+    signed = {
+        SignOff.Capacity.PROJECT: ticket.pm_signed,
+        SignOff.Capacity.PRODUCTION: ticket.production_signed,
+    }
     return [
         (value, label)
         for value, label in SignOff.Capacity.choices
@@ -118,8 +129,9 @@ class SignOffForm(ActionForm):
 
 
 class DisputeForm(SignOffForm):
-    comment = forms.CharField(label=_("What is wrong with the corrective actions"),
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("What is wrong with the corrective actions"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ArchiveForm(ActionForm):
@@ -129,7 +141,9 @@ class ArchiveForm(ActionForm):
 
 class FollowUpForm(ActionForm):
     note = forms.CharField(label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 2}))
-    satisfaction = forms.ChoiceField(label=_("Customer satisfaction"), choices=Disposition.Satisfaction.choices)
+    satisfaction = forms.ChoiceField(
+        label=_("Customer satisfaction"), choices=Disposition.Satisfaction.choices
+    )
 
 
 class NoteForm(forms.Form):
@@ -140,8 +154,9 @@ class NoteForm(forms.Form):
 class PurchaseForm(forms.Form):
     item = forms.CharField(label=_("Part"), max_length=200)
     quantity = forms.DecimalField(label=_("Quantity"), min_value=0.001, initial=1)
-    needed_by = forms.DateField(label=_("Needed by"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+    needed_by = forms.DateField(
+        label=_("Needed by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -191,10 +206,28 @@ class IntakeForm(forms.ModelForm):
     class Meta:
         model = Ticket
         fields = [
-            "channel", "customer", "caller_name", "caller_phone", "customer_words", "description",
-            "shipment", "product", "order_number", "lot_number", "ship_date", "quantity", "site",
-            "remedy", "paraphrase", "customer_confirmed", "emotion", "options_offered",
-            "option_chosen", "onsite_needed", "severity", "safety",
+            "channel",
+            "customer",
+            "caller_name",
+            "caller_phone",
+            "customer_words",
+            "description",
+            "shipment",
+            "product",
+            "order_number",
+            "lot_number",
+            "ship_date",
+            "quantity",
+            "site",
+            "remedy",
+            "paraphrase",
+            "customer_confirmed",
+            "emotion",
+            "options_offered",
+            "option_chosen",
+            "onsite_needed",
+            "severity",
+            "safety",
         ]
         widgets = {
             "customer_words": forms.Textarea(attrs={"rows": 3}),
@@ -208,7 +241,7 @@ class IntakeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = Customer.objects.order_by("code")
         self.fields["shipment"].queryset = Shipment.objects.select_related("customer", "product")
-        self.fields["customer_confirmed"].help_text = _("Ask: \"Did I understand you correctly?\"")
+        self.fields["customer_confirmed"].help_text = _('Ask: "Did I understand you correctly?"')
         if not self.is_bound:
             self.initial.setdefault("intake_token", uuid.uuid4())
 

@@ -26,7 +26,9 @@ def my_work(user: User) -> QuerySet[Ticket]:
     if user.is_staff or user.is_superuser:
         q |= ~Q(state__in=[S.ARCHIVED, S.REJECTED])
     if Role.SALES in roles:
-        q |= Q(created_by=user) & (~Q(state__in=[S.ARCHIVED, S.REJECTED]) | Q(state=S.ARCHIVED, followed_up=False))
+        q |= Q(created_by=user) & (
+            ~Q(state__in=[S.ARCHIVED, S.REJECTED]) | Q(state=S.ARCHIVED, followed_up=False)
+        )
     if Role.SALES_MANAGER in roles:
         q |= Q(state=S.RECEIVED) | Q(state=S.ARCHIVED, followed_up=False)
     if Role.PROJECT_MANAGER in roles:
@@ -83,8 +85,14 @@ def customer_timeline_entries(customer: Customer, user: User):
     entries = []
     for t in tickets:
         badges = (t.get_state_display(), t.get_severity_display())
-        entries.append(TimelineEntry(
-            when=t.created_at, kind="ticket", title=t.number,
-            url=reverse("tickets:detail", args=[t.number]), body=t.description[:200], badges=badges,
-        ))
+        entries.append(
+            TimelineEntry(
+                when=t.created_at,
+                kind="ticket",
+                title=t.number,
+                url=reverse("tickets:detail", args=[t.number]),
+                body=t.description[:200],
+                badges=badges,
+            )
+        )
     return entries

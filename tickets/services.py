@@ -32,14 +32,30 @@ def _next_number(year: int) -> str:
     return f"KS-{year}-{counter.last:06d}"
 
 
-def _event(ticket: Ticket, *, kind: str, by: User, text: str = "", action: str = "",
-           from_state: str = "", to_state: str = "", internal: bool = False) -> m.Event:
+def _event(
+    ticket: Ticket,
+    *,
+    kind: str,
+    by: User,
+    text: str = "",
+    action: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    internal: bool = False,
+) -> m.Event:
     """Append to the timeline. The caller holds the ticket's row lock."""
     Ticket.objects.filter(pk=ticket.pk).update(last_seq=F("last_seq") + 1)
     ticket.last_seq = Ticket.objects.values_list("last_seq", flat=True).get(pk=ticket.pk)
     return m.Event.objects.create(
-        ticket=ticket, seq=ticket.last_seq, kind=kind, action=action, from_state=from_state,
-        to_state=to_state, text=text, internal=internal, actor=by,
+        ticket=ticket,
+        seq=ticket.last_seq,
+        kind=kind,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        text=text,
+        internal=internal,
+        actor=by,
     )
 
 
@@ -108,12 +124,17 @@ def ticket_create(
     shipment = fields.get("shipment")
     if shipment is not None:
         if shipment.customer_id != customer.pk:
-            raise MissingData(_("This shipment went to another customer."),
-                              errors={"shipment": [_("This shipment went to another customer.")]})
+            raise MissingData(
+                _("This shipment went to another customer."),
+                errors={"shipment": [_("This shipment went to another customer.")]},
+            )
         # The shipment is the record of truth for what was sent and when.
-        fields.update(product=shipment.product, lot_number=shipment.lot_number,
-                      ship_date=shipment.ship_date, order_number=shipment.order_number or fields.get(
-                          "order_number", ""))
+        fields.update(
+            product=shipment.product,
+            lot_number=shipment.lot_number,
+            ship_date=shipment.ship_date,
+            order_number=shipment.order_number or fields.get("order_number", ""),
+        )
     ticket = Ticket(customer=customer, created_by=by, state=State.RECEIVED, **fields)
     if intake_token:
         ticket.intake_token = intake_token
@@ -133,14 +154,21 @@ def ticket_create(
         if existing:
             return existing
         raise
-    event = _event(ticket, kind=m.Event.Kind.CREATED, by=by, to_state=State.RECEIVED,
-                   text=ticket.description[:500])
+    event = _event(
+        ticket, kind=m.Event.Kind.CREATED, by=by, to_state=State.RECEIVED, text=ticket.description[:500]
+    )
     for upload in photos:
         _photo_save(ticket, upload, by)
     if callback_due_at:
         try:
-            commitment_create(owner=by, by=by, description=callback_note or _("Call the customer back"),
-                              due_at=callback_due_at, customer=customer, source=ticket)
+            commitment_create(
+                owner=by,
+                by=by,
+                description=callback_note or _("Call the customer back"),
+                due_at=callback_due_at,
+                customer=customer,
+                source=ticket,
+            )
         except ValidationError as exc:
             raise MissingData(errors={"callback_due_at": exc.messages}) from exc
     _notify(ticket, event, "received", INTAKE_NOTIFY, INTAKE_CC)
@@ -191,8 +219,11 @@ def ticket_transition(
     if transition is None:
         raise WrongState(_("Unknown action."))
     with transaction.atomic():
-        current = Ticket.objects.select_for_update().select_related("created_by", "service_lead", "customer") \
+        current = (
+            Ticket.objects.select_for_update()
+            .select_related("created_by", "service_lead", "customer")
             .get(pk=ticket.pk)
+        )
         if (expected_version is not None and current.version != int(expected_version)) or (
             expected_state is not None and current.state != expected_state
         ):
@@ -205,7 +236,9 @@ def ticket_transition(
                 % {"action": transition.label, "state": current.get_state_display()},
                 ticket=current,
             )
-        if transition.name in ("escalate", "start_service", "submit_disposition") and not _is_lead(current, by):
+        if transition.name in ("escalate", "start_service", "submit_disposition") and not _is_lead(
+            current, by
+        ):
             raise NotAllowed(_("Only the ticket's service lead may do this."), ticket=current)
         form = transition.form(data or {}, ticket=current, user=by)
         if not form.is_valid():
@@ -219,10 +252,19 @@ def ticket_transition(
             current.state = transition.target
         current.version += 1
         current.save()
-        event = _event(current, kind=m.Event.Kind.SIGNOFF if transition.name in ("sign_off", "dispute")
-                       else m.Event.Kind.TRANSITION if transition.target else m.Event.Kind.PROGRESS,
-                       by=by, action=transition.name, from_state=before,
-                       to_state=current.state if transition.target else "", text=text)
+        event = _event(
+            current,
+            kind=m.Event.Kind.SIGNOFF
+            if transition.name in ("sign_off", "dispute")
+            else m.Event.Kind.TRANSITION
+            if transition.target
+            else m.Event.Kind.PROGRESS,
+            by=by,
+            action=transition.name,
+            from_state=before,
+            to_state=current.state if transition.target else "",
+            text=text,
+        )
         notify_to = transition.notify
         if transition.name == "sign_off" and not (current.pm_signed and current.production_signed):
             notify_to = ()  # QC is told only once both have signed
@@ -233,6 +275,7 @@ def ticket_transition(
 
 
 # -- what each action records -------------------------------------------------------------
+
 
 def _record_plan(ticket: Ticket, by: User, d: dict) -> str:
     plan = m.ServicePlan.objects.create(ticket=ticket, created_by=by, **d)
@@ -246,15 +289,21 @@ def _record_reason(ticket: Ticket, by: User, d: dict) -> str:
 
 def _record_assign(ticket: Ticket, by: User, d: dict) -> str:
     lead = d["lead"]
-    m.Assignment.objects.create(ticket=ticket, created_by=by, lead=lead,
-                                preliminary_analysis=d["preliminary_analysis"],
-                                tools_materials=d["tools_materials"])
+    m.Assignment.objects.create(
+        ticket=ticket,
+        created_by=by,
+        lead=lead,
+        preliminary_analysis=d["preliminary_analysis"],
+        tools_materials=d["tools_materials"],
+    )
     ticket.service_lead = lead
     m.PurchaseRequest.objects.bulk_create(
         [m.PurchaseRequest(ticket=ticket, created_by=by, item=item) for item in d["purchase_items"]]
     )
-    return _("Service lead: %(lead)s. %(analysis)s") % {"lead": lead.display_name,
-                                                       "analysis": d["preliminary_analysis"]}
+    return _("Service lead: %(lead)s. %(analysis)s") % {
+        "lead": lead.display_name,
+        "analysis": d["preliminary_analysis"],
+    }
 
 
 def _record_review(ticket: Ticket, by: User, d: dict) -> str:
@@ -279,8 +328,14 @@ def _current_disposition(ticket: Ticket) -> m.Disposition:
 
 def _record_signoff(ticket: Ticket, by: User, d: dict, decision: str = "approved") -> str:
     capacity = d["capacity"]
-    m.SignOff.objects.create(ticket=ticket, created_by=by, disposition=_current_disposition(ticket),
-                             capacity=capacity, decision=decision, comment=d.get("comment", ""))
+    m.SignOff.objects.create(
+        ticket=ticket,
+        created_by=by,
+        disposition=_current_disposition(ticket),
+        capacity=capacity,
+        decision=decision,
+        comment=d.get("comment", ""),
+    )
     if decision == m.SignOff.Decision.APPROVED:
         if capacity == m.SignOff.Capacity.PROJECT:
             ticket.pm_signed = True
@@ -299,8 +354,9 @@ def _record_dispute(ticket: Ticket, by: User, d: dict) -> str:
 
 def _record_archive(ticket: Ticket, by: User, d: dict) -> str:
     if not (ticket.pm_signed and ticket.production_signed):
-        raise MissingData(_("Both the project manager and the production manager must sign first."),
-                          ticket=ticket)
+        raise MissingData(
+            _("Both the project manager and the production manager must sign first."), ticket=ticket
+        )
     m.ArchiveRecord.objects.create(ticket=ticket, created_by=by, **d)
     return " ".join(x for x in (d["archive_ref"], d["note"]) if x)
 
@@ -330,6 +386,7 @@ RECORDERS = {
 
 # -- notes, photos, purchases ----------------------------------------------------------------
 
+
 def _locked(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
@@ -350,7 +407,9 @@ def photo_add(*, ticket: Ticket, by: User, photos: Iterable) -> list[m.Photo]:
         raise NotAllowed()
     photos = _validated_photos(list(photos))
     if not photos:
-        raise MissingData(_("Choose at least one photo."), errors={"photos": [_("Choose at least one photo.")]})
+        raise MissingData(
+            _("Choose at least one photo."), errors={"photos": [_("Choose at least one photo.")]}
+        )
     ticket = _locked(ticket)
     saved = [_photo_save(ticket, p, by) for p in photos]
     _event(ticket, kind=m.Event.Kind.ATTACHMENT, by=by, text=", ".join(p.original_name for p in saved))
@@ -358,15 +417,17 @@ def photo_add(*, ticket: Ticket, by: User, photos: Iterable) -> list[m.Photo]:
 
 
 @transaction.atomic
-def purchase_request_add(*, ticket: Ticket, by: User, item: str, quantity=1, needed_by=None
-                         ) -> m.PurchaseRequest:
+def purchase_request_add(
+    *, ticket: Ticket, by: User, item: str, quantity=1, needed_by=None
+) -> m.PurchaseRequest:
     if not can(by, "tickets.purchase_request"):
         raise NotAllowed()
     ticket = _locked(ticket)
     if ticket.state not in (State.ASSIGNED, State.IN_SERVICE, State.QC_REVIEW):
         raise WrongState()
-    request = m.PurchaseRequest.objects.create(ticket=ticket, created_by=by, item=item, quantity=quantity,
-                                               needed_by=needed_by)
+    request = m.PurchaseRequest.objects.create(
+        ticket=ticket, created_by=by, item=item, quantity=quantity, needed_by=needed_by
+    )
     event = _event(ticket, kind=m.Event.Kind.PURCHASE, by=by, text=f"{item} × {quantity}")
     _notify(ticket, event, "purchase", ["purchasing"])
     return request
@@ -382,6 +443,10 @@ def purchase_request_update(*, request: m.PurchaseRequest, by: User, status: str
     request.status = status
     request.status_changed_at = timezone.now()
     request.save(update_fields=["status", "status_changed_at"])
-    _event(_locked(request.ticket), kind=m.Event.Kind.PURCHASE, by=by,
-           text=f"{request.item}: {request.get_status_display()}")
+    _event(
+        _locked(request.ticket),
+        kind=m.Event.Kind.PURCHASE,
+        by=by,
+        text=f"{request.item}: {request.get_status_display()}",
+    )
     return request

@@ -22,6 +22,9 @@ class StepRecord(models.Model):
         abstract = True
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} · {self.ticket_id}"
+
 
 class ServicePlan(StepRecord):
     class Mode(models.TextChoices):
@@ -61,12 +64,16 @@ class PurchaseRequest(StepRecord):
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="purchases", verbose_name=_("ticket"))
     item = models.CharField(_("part"), max_length=200)
     quantity = models.DecimalField(
-        _("quantity"), max_digits=12, decimal_places=3, default=Decimal("1"),
+        _("quantity"),
+        max_digits=12,
+        decimal_places=3,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.001"))],
     )
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN,
-                              db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     class Meta(StepRecord.Meta):
@@ -109,7 +116,10 @@ class Disposition(StepRecord):
     preventive_action = models.TextField(_("preventive action"))
     parts_used = models.TextField(_("parts used"), blank=True)
     parts_cost = models.DecimalField(
-        _("cost of parts"), max_digits=14, decimal_places=2, default=Decimal("0.00"),
+        _("cost of parts"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     satisfaction = models.CharField(_("customer satisfaction"), max_length=12, choices=Satisfaction.choices)
@@ -130,8 +140,9 @@ class SignOff(StepRecord):
         DISPUTED = "disputed", _("Disputed")
 
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="signoffs", verbose_name=_("ticket"))
-    disposition = models.ForeignKey(Disposition, models.CASCADE, related_name="signoffs",
-                                    verbose_name=_("disposition form"))
+    disposition = models.ForeignKey(
+        Disposition, models.CASCADE, related_name="signoffs", verbose_name=_("disposition form")
+    )
     capacity = models.CharField(_("signed as"), max_length=20, choices=Capacity.choices)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     comment = models.TextField(_("comment"), blank=True)

@@ -55,6 +55,9 @@ class TicketCounter(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Ticket(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
@@ -62,7 +65,9 @@ class Ticket(models.Model):
     # Bumped by every transition: the page sends the version it showed, so a stale page loses.
     version = models.PositiveIntegerField(_("version"), default=1)
     last_seq = models.PositiveIntegerField(default=0, editable=False)  # the timeline's last entry
-    channel = models.CharField(_("source channel"), max_length=8, choices=Channel.choices, default=Channel.PHONE)
+    channel = models.CharField(
+        _("source channel"), max_length=8, choices=Channel.choices, default=Channel.PHONE
+    )
 
     customer = models.ForeignKey(
         "core.Customer", models.PROTECT, related_name="tickets", verbose_name=_("customer")
@@ -72,11 +77,19 @@ class Ticket(models.Model):
     customer_words = models.TextField(_("customer's own words"))
     description = models.TextField(_("defect description"))
     shipment = models.ForeignKey(
-        "core.Shipment", models.PROTECT, null=True, blank=True, related_name="tickets",
+        "core.Shipment",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
         verbose_name=_("shipment"),
     )
     product = models.ForeignKey(
-        "core.Product", models.PROTECT, null=True, blank=True, related_name="tickets",
+        "core.Product",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
         verbose_name=_("product"),
     )
     order_number = models.CharField(_("order number"), max_length=64, blank=True)
@@ -95,7 +108,11 @@ class Ticket(models.Model):
     safety = models.BooleanField(_("safety issue"), default=False)
 
     service_lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="led_tickets",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_tickets",
         verbose_name=_("service lead"),
     )
     # The two sign-offs of the current disposition form (§3-5.2.7), reset when a new one is filled.
@@ -132,8 +149,16 @@ class Ticket(models.Model):
         return reverse("tickets:detail", args=[self.number])
 
     def build_search_text(self) -> str:
-        parts = [self.number, self.customer.code, self.customer.name, self.lot_number, self.order_number,
-                 self.site, self.customer_words, self.description]
+        parts = [
+            self.number,
+            self.customer.code,
+            self.customer.name,
+            self.lot_number,
+            self.order_number,
+            self.site,
+            self.customer_words,
+            self.description,
+        ]
         return " ".join(p for p in parts if p).lower()
 
     @property

@@ -1,0 +1,52 @@
+// Intake form: photo previews, and a shipment fills product, lot, order and ship date.
+(function () {
+  var form = document.getElementById("intake-form");
+  if (!form) return;
+  var input = form.querySelector("input[type=file][name=photos]");
+  var box = document.getElementById("photo-previews");
+  if (input && box) {
+    input.addEventListener("change", function () {
+      box.innerHTML = "";
+      Array.prototype.forEach.call(input.files, function (file) {
+        var fig = document.createElement("figure");
+        fig.className = "photo-preview";
+        var cap = document.createElement("figcaption");
+        cap.textContent = file.name;
+        if (file.type.indexOf("image/") === 0) {
+          var img = document.createElement("img");
+          img.alt = file.name;
+          img.src = URL.createObjectURL(file);
+          img.onload = function () { URL.revokeObjectURL(img.src); };
+          fig.appendChild(img);
+        }
+        fig.appendChild(cap);
+        box.appendChild(fig);
+      });
+    });
+  }
+  var customer = form.querySelector("[name=customer]");
+  var shipment = form.querySelector("[name=shipment]");
+  function filterShipments() {
+    if (!customer || !shipment) return;
+    Array.prototype.forEach.call(shipment.options, function (opt) {
+      if (!opt.value) return;
+      var show = !customer.value || opt.dataset.customer === customer.value;
+      opt.hidden = !show;
+      if (!show && opt.selected) shipment.value = "";
+    });
+  }
+  function set(name, value) {
+    var el = form.querySelector("[name=" + name + "]");
+    if (el && value) el.value = value;
+  }
+  if (customer) customer.addEventListener("change", filterShipments);
+  if (shipment) shipment.addEventListener("change", function () {
+    var opt = shipment.selectedOptions[0];
+    if (!opt || !opt.value) return;
+    set("product", opt.dataset.product);
+    set("lot_number", opt.dataset.lot);
+    set("ship_date", opt.dataset.date);
+    set("order_number", opt.dataset.order);
+  });
+  filterShipments();
+})();
