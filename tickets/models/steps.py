@@ -58,7 +58,7 @@ class PurchaseRequest(StepRecord):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         ORDERED = "ordered", _("Ordered")
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", _("Arrived")
         CANCELLED = "cancelled", _("Cancelled")
 
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="purchases", verbose_name=_("ticket"))
