@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table of long sentences and their translations)
 """Fill the Chinese catalogue after `makemessages` (run from the repo root):
 
     cd tickets && ../.venv/bin/python ../manage.py makemessages -l zh_Hans --no-obsolete && cd ..
