@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -269,7 +270,7 @@ def test_disposition_form_prints(client, people, new_ticket, walk):
     client.force_login(people.sales)
     body = client.get(reverse("tickets:disposition", args=[ticket.number])).content.decode()
     assert "产品售后处置单" in body and "更换三根接箍" in body and "客户签字" in body
-    assert "@media print" in open("static/tickets/tickets.css").read()
+    assert "@media print" in Path("static/tickets/tickets.css").read_text()
 
 
 def test_purchasing_sees_open_requests_and_marks_them(client, people, new_ticket, walk):
