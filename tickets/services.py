@@ -220,7 +220,7 @@ def ticket_transition(
         raise WrongState(_("Unknown action."))
     with transaction.atomic():
         current = (
-            Ticket.objects.select_for_update()
+            Ticket.objects.select_for_update(of=("self",))
             .select_related("created_by", "service_lead", "customer")
             .get(pk=ticket.pk)
         )
