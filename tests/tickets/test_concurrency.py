@@ -70,12 +70,12 @@ def test_two_people_acting_on_the_same_ticket_one_wins(people, new_ticket):
 
 def test_the_same_action_twice_at_once_applies_once(people, new_ticket):
     ticket = new_ticket()
-    call = lambda: services.ticket_transition(
-        ticket=ticket,
-        to="plan",
-        by=people.pm,  # noqa: E731
-        data=step_data("plan", people),
-    )
+
+    def call():
+        return services.ticket_transition(
+            ticket=ticket, to="plan", by=people.pm, data=step_data("plan", people)
+        )
+
     results, errors = run_together(call, call)
     assert len(results) == 1 and isinstance(errors[0], TicketError) and errors[0].status == 409
     assert Ticket.objects.get(pk=ticket.pk).plans.count() == 1
