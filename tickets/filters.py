@@ -17,15 +17,21 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 class TicketFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices)
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("Number, customer, lot or words")}),
+    )
+    state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices, empty_label=_("(all)"))
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"), queryset=Customer.objects.only("code", "name")
     )
     product = django_filters.ModelChoiceFilter(
         label=_("Product"), queryset=Product.objects.only("code", "name")
     )
-    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
+    severity = django_filters.ChoiceFilter(
+        label=_("Severity"), choices=Severity.choices, empty_label=_("(all)")
+    )
     created_from = django_filters.DateFilter(
         label=_("Logged from"), method="created_from_filter", widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -371,7 +371,7 @@ RECORDERS = {
     "plan": _record_plan,
     "reject": _record_reason,
     "reopen": _record_reason,
-    "escalate": _record_reason,
+    "escalate": lambda ticket, by, d: d["reason"],  # the reason lives in the timeline only
     "assign": _record_assign,
     "conclude_review": _record_review,
     "start_service": _record_progress,

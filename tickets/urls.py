@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "tickets"
 urlpatterns = [
-    path("", views.ticket_list, name="list"),
+    path("", RedirectView.as_view(pattern_name="tickets:my_work"), name="index"),
+    path("all/", views.ticket_list, name="list"),
     path("mine/", views.my_work, name="my_work"),
     path("new/", views.intake, name="intake"),
     path("purchases/", views.purchases, name="purchases"),

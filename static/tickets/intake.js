@@ -49,4 +49,12 @@
     set("order_number", opt.dataset.order);
   });
   filterShipments();
+  // An error beside a field goes away once the field is corrected.
+  form.addEventListener("input", function (event) {
+    var el = event.target;
+    if (!el.classList || !el.classList.contains("is-invalid")) return;
+    el.classList.remove("is-invalid");
+    var box = el.closest(".mb-2");
+    if (box) box.querySelectorAll(".invalid-feedback").forEach(function (e) { e.remove(); });
+  });
 })();

@@ -222,7 +222,7 @@ def test_a_ticket_walks_through_every_step_to_the_qc_archive(page, make_user, lo
     screenshot(page, "tickets-disposition-print-media")
     page.emulate_media(media="screen")
 
-    page.goto(f"{page.base_url}/tickets/")
+    page.goto(f"{page.base_url}/tickets/all/")
     screenshot(page, "tickets-list")
     page.fill("#id_q", "接箍")
     page.click("form[role=search] button[type=submit]")

@@ -22,6 +22,9 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.display_name", read_only=True)
+    # Plain strings: the states are already named once in the schema (StateEnum).
+    from_state = serializers.CharField(read_only=True)
+    to_state = serializers.CharField(read_only=True)
 
     class Meta:
         model = Event

@@ -335,6 +335,9 @@ ZH = {
     "Archive (QC)": "质检归档",
     "Record the sales follow-up": "记录业务回访",
     "Reopen": "重新打开",
+    "(all)": "(全部)",
+    "Apply filters": "筛选",
+    "Number, customer, lot or words": "编号、客户、批号或描述文字",
 }
 PLURALS = {
     "%(n)s ticket": ["共 %(n)s 张工单"],

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .ticket import Ticket
+from .ticket import State, Ticket
 
 USER = settings.AUTH_USER_MODEL
 
@@ -213,8 +213,8 @@ class Event(models.Model):
     seq = models.PositiveIntegerField(_("sequence"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     action = models.CharField(_("action"), max_length=24, blank=True)
-    from_state = models.CharField(_("from"), max_length=12, blank=True)
-    to_state = models.CharField(_("to"), max_length=12, blank=True)
+    from_state = models.CharField(_("from"), max_length=12, blank=True, choices=State.choices)
+    to_state = models.CharField(_("to"), max_length=12, blank=True, choices=State.choices)
     text = models.TextField(_("text"), blank=True)
     internal = models.BooleanField(_("internal"), default=False)
     actor = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("by"))
