@@ -30,7 +30,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -251,7 +251,8 @@ def load(n: int) -> None:
             print(f"  loaded {i + 1:>7} tickets ({time.perf_counter() - t0:.0f} s)", flush=True)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), (SELECT max(id) FROM tickets_ticket))"
+            "SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), "
+            "(SELECT max(id) FROM tickets_ticket))"
         )
         cursor.execute("VACUUM ANALYZE") if connection.connection.autocommit else cursor.execute("ANALYZE")
 
@@ -269,7 +270,7 @@ def measure(client: Client, label: str, urls: list[str], repeat: int) -> dict:
         assert response.status_code == 200, (url, response.status_code)
         queries.append(len(ctx.captured_queries))
     times.sort()
-    p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+    p95 = times[max(0, round(0.95 * len(times)) - 1)]
     return {"page": label, "p50": statistics.median(times), "p95": p95, "queries": sorted(set(queries))}
 
 

@@ -50,5 +50,5 @@ def fast_options(field) -> str:
     return format_html_join(
         "",
         '<option value="{}"{}>{} {}</option>',
-        ((pk, mark_safe(" selected") if str(pk) == current else "", code, name) for pk, code, name in rows),  # noqa: S308
+        ((pk, mark_safe(" selected") if str(pk) == current else "", code, name) for pk, code, name in rows),
     )
