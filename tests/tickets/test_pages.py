@@ -306,3 +306,17 @@ def test_navigation_shows_ticket_pages_by_role(client, people, make_user):
     assert "我的待办" in body and "登记客诉" in body and "全部工单" in body and "采购申请" not in body
     client.force_login(make_user(Role.PURCHASING))
     assert "采购申请" in client.get(reverse("home")).content.decode()
+
+
+def test_ticket_page_in_english_on_request(client, people, new_ticket):
+    ticket = new_ticket()
+    client.force_login(people.pm)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Plan the service" in body and "What you can do now" in body and "Received" in body
+
+
+def test_tickets_root_leads_to_my_work(client, people):
+    client.force_login(people.sales)
+    response = client.get("/tickets/")
+    assert response.status_code == 302 and response.url == reverse("tickets:my_work")
