@@ -46,6 +46,7 @@ from django.utils import timezone  # noqa: E402
 from core.models import Customer, Product, User  # noqa: E402
 from core.roles import Role  # noqa: E402
 from tickets.models import Disposition, Event, ServicePlan, State, Ticket  # noqa: E402
+from tickets.search import search_text  # noqa: E402
 
 S = State
 # (state, share) — most tickets of a few years are archived.
@@ -187,9 +188,9 @@ def load(n: int) -> None:
                 "followed_up": "t" if state == S.ARCHIVED and rnd.random() < 0.9 else "f",
                 "reason": "非我司产品" if state == S.REJECTED else "",
                 "intake_token": str(uuid.uuid4()),
-                "search_text": " ".join(
+                "search_text": search_text(
                     [number, customer.code, customer.name, lot, site, words, description]
-                ).lower(),
+                ),
                 "created_by_id": sales.pk,
                 "created_at": created.isoformat(),
                 "updated_at": created.isoformat(),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Customer, Product
 
 from .models import Severity, State, Ticket
+from .search import search_lookup
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -48,7 +49,7 @@ class TicketFilter(django_filters.FilterSet):
         if not value:
             return queryset
         # search_text holds number, customer, lot and the texts, lower-cased (trigram-indexed).
-        return queryset.filter(search_text__contains=value)
+        return queryset.filter(**search_lookup(value))
 
     def created_from_filter(self, queryset, name, value):
         return queryset.filter(created_at__gte=_day_start(value))

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from .errors import MissingData, TicketError
 from .filters import TicketFilter
 from .forms import IntakeForm, NoteForm, PhotoForm, PurchaseForm
 from .models import PurchaseRequest, Ticket
+from .pagination import CappedPaginator as Paginator
 from .workflow import TRANSITIONS
 
 PAGE_SIZE = 50

@@ -320,3 +320,29 @@ def test_tickets_root_leads_to_my_work(client, people):
     client.force_login(people.sales)
     response = client.get("/tickets/")
     assert response.status_code == 302 and response.url == reverse("tickets:my_work")
+
+
+def test_search_finds_one_two_and_longer_chinese_words(client, people, new_ticket):
+    a = new_ticket(description="油管弯曲变形")
+    new_ticket(description="接箍渗漏")
+    client.force_login(people.qc)
+
+    def numbers(q):
+        return set(
+            re.findall(r"KS-\d{4}-\d{6}", client.get(reverse("tickets:list"), {"q": q}).content.decode())
+        )
+
+    assert numbers("弯") == numbers("弯曲") == numbers("弯曲变形") == {a.number}
+    assert numbers("曲变") == {a.number}  # a pair across word boundaries still matches
+    assert numbers("变弯") == set()
+
+
+def test_long_lists_stop_counting_at_the_cap(client, people, new_ticket, monkeypatch):
+    from tickets import pagination
+
+    monkeypatch.setattr(pagination, "CAP", 3)
+    for _ in range(5):
+        new_ticket()
+    client.force_login(people.qc)
+    body = client.get(reverse("tickets:list")).content.decode()
+    assert "超过 3 张工单" in body

@@ -336,6 +336,8 @@ ZH = {
     "Record the sales follow-up": "记录业务回访",
     "Reopen": "重新打开",
     "(all)": "(全部)",
+    "more than %(n)s tickets: narrow the filters": "超过 %(n)s 张工单,请缩小筛选范围",
+    "more than %(n)s tickets wait for you": "超过 %(n)s 张工单待您处理",
     "Apply filters": "筛选",
     "Number, customer, lot or words": "编号、客户、批号或描述文字",
 }

@@ -159,7 +159,9 @@ class Ticket(models.Model):
             self.customer_words,
             self.description,
         ]
-        return " ".join(p for p in parts if p).lower()
+        from ..search import search_text
+
+        return search_text(parts)
 
     @property
     def is_open(self) -> bool:
