@@ -346,3 +346,13 @@ def test_long_lists_stop_counting_at_the_cap(client, people, new_ticket, monkeyp
     client.force_login(people.qc)
     body = client.get(reverse("tickets:list")).content.decode()
     assert "超过 3 张工单" in body
+
+
+def test_admin_shows_tickets_and_their_history(client, new_ticket, walk, make_user):
+    ticket = walk(new_ticket(), State.PLANNED)
+    admin = make_user(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get(reverse("admin:tickets_ticket_changelist")).status_code == 200
+    assert client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk])).status_code == 200
+    history = client.get(reverse("admin:tickets_ticket_history", args=[ticket.pk]))
+    assert history.status_code == 200
