@@ -17,6 +17,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        n = self.object_list[: CAP + 1].count()
+        # No ORDER BY inside the count: any CAP+1 matching rows will do.
+        n = self.object_list.order_by()[: CAP + 1].count()
         self.capped = n > CAP
         return min(n, CAP)
