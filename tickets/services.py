@@ -147,6 +147,7 @@ def ticket_create(
     ticket.search_text = ticket.build_search_text()
     try:
         with transaction.atomic():
+            ticket._history_user = by  # field history says who, also outside a request
             ticket.save()
     except IntegrityError:
         # The same form submitted twice at the same moment: the first one won.
@@ -251,6 +252,7 @@ def ticket_transition(
         if transition.target:
             current.state = transition.target
         current.version += 1
+        current._history_user = by
         current.save()
         event = _event(
             current,

@@ -259,3 +259,9 @@ def test_archive_tells_sales(prepare, people):
     ticket = prepare("follow_up")
     rows = Notification.objects.filter(key__startswith=f"ticket:{ticket.pk}:archive:")
     assert "sales" in {r.recipient.username for r in rows}
+
+
+def test_field_history_says_who_changed_it(prepare, people):
+    ticket = prepare("assign")
+    latest = ticket.history.order_by("-history_date").first()
+    assert latest.state == "planned" and latest.history_user == people.pm
