@@ -246,3 +246,18 @@ def test_the_loser_of_a_race_sees_the_new_state(page, make_user, login, screensh
     assert "工单已被他人更新" in page.inner_text(".alert-danger")
     assert page.locator("#ticket-state").inner_text() == "已驳回"
     screenshot(page, "tickets-detail-race-lost")
+
+
+def test_ticket_page_in_english(page, make_user, login, screenshot):
+    pm = make_user(Role.PROJECT_MANAGER, full_name="Li Project")
+    ticket = services.ticket_create(by=make_user(Role.SALES), **intake_data(ShipmentFactory()))
+    login(page, pm)
+    page.select_option("#language-select", "en")
+    page.wait_for_selector("text=Sign out")
+    page.goto(f"{page.base_url}{ticket.get_absolute_url()}")
+    assert page.locator("#ticket-state").inner_text() == "Received"
+    assert "Plan the service" in page.inner_text("#actions")
+    screenshot(page, "tickets-detail-en")
+    page.goto(f"{page.base_url}/tickets/mine/")
+    assert ticket.number in page.inner_text(".ticket-table")
+    screenshot(page, "tickets-my-work-en")
