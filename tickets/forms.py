@@ -240,7 +240,8 @@ class IntakeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = Customer.objects.order_by("code")
-        self.fields["shipment"].queryset = Shipment.objects.select_related("customer", "product")
+        # Options are the chosen customer's shipments (loaded by the page); any shipment validates.
+        self.fields["shipment"].queryset = Shipment.objects.all()
         self.fields["customer_confirmed"].help_text = _('Ask: "Did I understand you correctly?"')
         if not self.is_bound:
             self.initial.setdefault("intake_token", uuid.uuid4())

@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from core.models import Customer, User
+from core.models import Customer, Shipment, User
 from core.permissions import can, roles_of
 from core.roles import Role
 from core.timeline import TimelineEntry
@@ -64,6 +64,15 @@ def ticket_for_page(number: str) -> Ticket:
             Prefetch("followups", queryset=m.FollowUp.objects.select_related(*by)),
         )
         .get(number=number)
+    )
+
+
+def shipments_of(customer_id) -> list:
+    """A customer's shipments, newest first: what a complaint is most likely about."""
+    return list(
+        Shipment.objects.filter(customer_id=customer_id)
+        .select_related("product")
+        .order_by("-ship_date", "-id")[:200]
     )
 
 

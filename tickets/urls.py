@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.my_work, name="my_work"),
     path("new/", views.intake, name="intake"),
     path("purchases/", views.purchases, name="purchases"),
+    path("shipments/", views.shipments, name="shipments"),
     path("photos/<uuid:uid>/", views.photo, name="photo"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<str:name>/", views.act, name="act"),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,7 +40,29 @@ def intake(request):
         else:
             messages.success(request, _("Ticket %(number)s saved.") % {"number": ticket.number})
             return redirect(ticket)
-    return render(request, "tickets/intake.html", {"form": form})
+    customer_id = form["customer"].value()
+    shipments = selectors.shipments_of(customer_id) if str(customer_id or "").isdigit() else []
+    return render(request, "tickets/intake.html", {"form": form, "shipments": shipments})
+
+
+@login_required
+def shipments(request):
+    """The customer's shipments for the intake form (JSON): filled in when a customer is chosen."""
+    _require(request, "tickets.create")
+    customer_id = request.GET.get("customer", "")
+    rows = selectors.shipments_of(customer_id) if customer_id.isdigit() else []
+    data = [
+        {
+            "id": s.pk,
+            "label": f"{s.ship_date:%Y-%m-%d} · {s.product.name} · {s.lot_number}",
+            "product": s.product_id,
+            "lot": s.lot_number,
+            "date": f"{s.ship_date:%Y-%m-%d}",
+            "order": s.order_number,
+        }
+        for s in rows
+    ]
+    return JsonResponse({"shipments": data})
 
 
 @login_required

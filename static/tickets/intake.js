@@ -26,20 +26,29 @@
   }
   var customer = form.querySelector("[name=customer]");
   var shipment = form.querySelector("[name=shipment]");
-  function filterShipments() {
+  // Choosing a customer loads that customer's shipments (newest first).
+  function loadShipments() {
     if (!customer || !shipment) return;
-    Array.prototype.forEach.call(shipment.options, function (opt) {
-      if (!opt.value) return;
-      var show = !customer.value || opt.dataset.customer === customer.value;
-      opt.hidden = !show;
-      if (!show && opt.selected) shipment.value = "";
-    });
+    shipment.length = 1;
+    if (!customer.value) return;
+    fetch(shipment.dataset.url + "?customer=" + encodeURIComponent(customer.value), {credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        data.shipments.forEach(function (s) {
+          var opt = new Option(s.label, s.id);
+          opt.dataset.product = s.product;
+          opt.dataset.lot = s.lot;
+          opt.dataset.date = s.date;
+          opt.dataset.order = s.order;
+          shipment.add(opt);
+        });
+      });
   }
   function set(name, value) {
     var el = form.querySelector("[name=" + name + "]");
     if (el && value) el.value = value;
   }
-  if (customer) customer.addEventListener("change", filterShipments);
+  if (customer) customer.addEventListener("change", loadShipments);
   if (shipment) shipment.addEventListener("change", function () {
     var opt = shipment.selectedOptions[0];
     if (!opt || !opt.value) return;
@@ -48,7 +57,6 @@
     set("ship_date", opt.dataset.date);
     set("order_number", opt.dataset.order);
   });
-  filterShipments();
   // An error beside a field goes away once the field is corrected.
   form.addEventListener("input", function (event) {
     var el = event.target;

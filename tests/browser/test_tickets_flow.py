@@ -59,6 +59,7 @@ def test_sales_logs_a_complaint_with_a_photo_and_finds_it_in_my_work(
     page.fill("#id_caller_phone", "13900001111")
     page.fill("#id_customer_words", "你们上个月发的套管,下井后接箍处漏了,井队已经停工!")
     page.fill("#id_description", "第三根套管接箍螺纹处渗漏")
+    page.wait_for_selector(f"#id_shipment option[value='{shipment.pk}']", state="attached")
     page.select_option("#id_shipment", str(shipment.pk))
     assert page.input_value("#id_lot_number") == shipment.lot_number
     assert page.input_value("#id_ship_date") == "2026-10-08"

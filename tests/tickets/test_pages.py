@@ -356,3 +356,15 @@ def test_admin_shows_tickets_and_their_history(client, new_ticket, walk, make_us
     assert client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk])).status_code == 200
     history = client.get(reverse("admin:tickets_ticket_history", args=[ticket.pk]))
     assert history.status_code == 200
+
+
+def test_choosing_a_customer_offers_that_customers_shipments(client, people, shipment):
+    from tests.factories import ShipmentFactory
+
+    ShipmentFactory()  # another customer's
+    client.force_login(people.sales)
+    data = client.get(reverse("tickets:shipments"), {"customer": shipment.customer_id}).json()["shipments"]
+    assert [s["id"] for s in data] == [shipment.pk]
+    assert data[0]["lot"] == shipment.lot_number and data[0]["date"] == "2026-10-08"
+    client.force_login(people.finance)
+    assert client.get(reverse("tickets:shipments"), {"customer": shipment.customer_id}).status_code == 403
