@@ -14,8 +14,30 @@ from .models import State, Ticket
 LIST_RELATED = ("customer", "product", "created_by", "service_lead")
 
 
+# What a list row shows: the long texts (words, paraphrase, search text) stay in the database.
+_PERSON = ("username", "full_name", "first_name", "last_name")
+LIST_FIELDS = (
+    "number",
+    "state",
+    "version",
+    "description",
+    "severity",
+    "safety",
+    "created_at",
+    "pm_signed",
+    "production_signed",
+    "followed_up",
+    "customer__code",
+    "customer__name",
+    "product__code",
+    "product__name",
+    *(f"created_by__{f}" for f in _PERSON),
+    *(f"service_lead__{f}" for f in _PERSON),
+)
+
+
 def ticket_list() -> QuerySet[Ticket]:
-    return Ticket.objects.select_related(*LIST_RELATED).defer("search_text")
+    return Ticket.objects.select_related(*LIST_RELATED).only(*LIST_FIELDS)
 
 
 def my_work(user: User) -> QuerySet[Ticket]:

@@ -156,3 +156,18 @@ def test_schema_generates_without_warnings(capsys):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
     err = capsys.readouterr().err
     assert "tickets" not in err
+
+
+def test_api_list_makes_a_fixed_number_of_queries(api, people, new_ticket, django_assert_max_num_queries):
+    client = api(people.qc)
+    for _ in range(3):
+        new_ticket()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("api-tickets-list"))
+    for _ in range(20):
+        new_ticket()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("api-tickets-list")).json()["count"] == 23

@@ -61,7 +61,8 @@ class TicketViewSet(
             return Ticket.objects.select_related(*selectors.LIST_RELATED).prefetch_related(
                 "events__actor", "photos"
             )
-        return selectors.ticket_list()
+        # The API returns every field, so not the pages' narrow list query.
+        return Ticket.objects.select_related(*selectors.LIST_RELATED).defer("search_text")
 
     def get_serializer_class(self):
         return TicketDetailSerializer if self.action == "retrieve" else TicketSerializer
