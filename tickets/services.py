@@ -76,6 +76,8 @@ def _notify(ticket: Ticket, event: m.Event, name: str, to: Iterable[str], cc: It
     to, cc = tuple(to), tuple(cc)
     if not to and not cc:
         return
+    if ticket.remedy == m.Remedy.RETURN and name != "received":
+        cc = (*cc, "creator")  # returns are led by sales (§3-5.2.1): keep them in the loop
     notify(
         event_key=f"ticket:{ticket.pk}:{name}:{event.seq}",
         event=f"ticket.{name}",

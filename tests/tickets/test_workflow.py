@@ -265,3 +265,12 @@ def test_field_history_says_who_changed_it(prepare, people):
     ticket = prepare("assign")
     latest = ticket.history.order_by("-history_date").first()
     assert latest.state == "planned" and latest.history_user == people.pm
+
+
+def test_sales_is_copied_on_every_step_of_a_return(new_ticket, walk, people):
+    ticket = walk(new_ticket(remedy="return"), State.ASSIGNED)
+    rows = Notification.objects.filter(key__startswith=f"ticket:{ticket.pk}:plan:")
+    assert {(r.recipient.username, r.cc) for r in rows} == {("prod", False), ("sales", True)}
+    exchange = walk(new_ticket(remedy="exchange"), State.PLANNED)
+    rows = Notification.objects.filter(key__startswith=f"ticket:{exchange.pk}:plan:")
+    assert {r.recipient.username for r in rows} == {"prod"}

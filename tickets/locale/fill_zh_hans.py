@@ -336,6 +336,8 @@ ZH = {
     "Record the sales follow-up": "记录业务回访",
     "Reopen": "重新打开",
     "(all)": "(全部)",
+    "a return is led by sales": "退货由业务主导",
+    "sales brings in the project manager": "由业务通知项目经理协调",
     "more than %(n)s tickets: narrow the filters": "超过 %(n)s 张工单,请缩小筛选范围",
     "more than %(n)s tickets wait for you": "超过 %(n)s 张工单待您处理",
     "Apply filters": "筛选",
