@@ -22,14 +22,17 @@ from .photos import stored_file, validate_photo
 from .workflow import INTAKE_CC, INTAKE_NOTIFY, TRANSITIONS, Transition
 
 
-def _next_number(year: int) -> str:
-    """KS-<year>-<6 digits>; the year's counter row is locked, so two intakes never share one."""
+def _lock_counter(year: int) -> m.TicketCounter:
+    """The year's counter row, locked until commit: intakes of one year queue here."""
     m.TicketCounter.objects.get_or_create(year=year)
-    counter = m.TicketCounter.objects.select_for_update().get(year=year)
-    counter.last = F("last") + 1
+    return m.TicketCounter.objects.select_for_update().get(year=year)
+
+
+def _take_number(counter: m.TicketCounter) -> str:
+    """KS-<year>-<6 digits>: the next number; the row lock makes it unique and gap-free."""
+    counter.last += 1
     counter.save(update_fields=["last"])
-    counter.refresh_from_db(fields=["last"])
-    return f"KS-{year}-{counter.last:06d}"
+    return f"KS-{counter.year}-{counter.last:06d}"
 
 
 def _event(
@@ -145,7 +148,13 @@ def ticket_create(
         ticket.full_clean(exclude=["number", "intake_token"])
     except ValidationError as exc:
         raise MissingData(errors=exc.message_dict) from exc
-    ticket.number = _next_number(timezone.localdate().year)
+    counter = _lock_counter(timezone.localdate().year)
+    if intake_token:
+        # A twin submission may have committed while we waited for the lock.
+        existing = Ticket.objects.filter(intake_token=intake_token).first()
+        if existing:
+            return existing
+    ticket.number = _take_number(counter)
     ticket.search_text = ticket.build_search_text()
     try:
         with transaction.atomic():

@@ -88,10 +88,12 @@ def test_simultaneous_intakes_get_distinct_numbers(people, shipment):
     assert len({t.number for t in results}) == 4
 
 
-def test_a_double_submitted_intake_at_the_same_moment_saves_once(people, shipment):
+def test_a_double_submitted_intake_at_the_same_moment_saves_once(people, shipment, new_ticket):
     token = uuid.uuid4()
     calls = [lambda: services.ticket_create(by=people.sales, intake_token=token, **intake_data(shipment))] * 2
     results, errors = run_together(*calls)
     assert not errors, errors
     assert results[0].pk == results[1].pk and Ticket.objects.count() == 1
     assert results[0].state == State.RECEIVED
+    # and the twin did not use up a number
+    assert int(new_ticket().number[-6:]) == int(results[0].number[-6:]) + 1
