@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("core.api.urls")),
+    path("tickets/", include("tickets.urls")),
     path("objections/", include("objections.urls")),
 ]
 

@@ -1,0 +1,52 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import models as m
+
+
+class EventInline(admin.TabularInline):
+    model = m.Event
+    extra = 0
+    fields = ("seq", "kind", "action", "from_state", "to_state", "text", "internal", "actor", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+class PhotoInline(admin.TabularInline):
+    model = m.Photo
+    extra = 0
+    fields = ("image", "original_name", "size", "created_by", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(m.Ticket)
+class TicketAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "state", "customer", "severity", "safety", "service_lead", "created_at")
+    list_filter = ("state", "severity", "safety", "remedy", "channel")
+    search_fields = ("number", "customer__name", "description", "customer_words")
+    list_select_related = ("customer", "service_lead")
+    raw_id_fields = ("customer", "shipment", "product", "service_lead", "created_by")
+    # The workflow moves tickets; the admin may look and correct texts, not jump states.
+    readonly_fields = ("number", "state", "version", "pm_signed", "production_signed", "intake_token")
+    inlines = [PhotoInline, EventInline]
+
+
+@admin.register(m.PurchaseRequest)
+class PurchaseRequestAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "item", "quantity", "status", "created_at")
+    list_filter = ("status",)
+    raw_id_fields = ("ticket", "created_by")
+
+
+for model in (
+    m.ServicePlan,
+    m.Assignment,
+    m.QCReview,
+    m.ProgressEntry,
+    m.Disposition,
+    m.SignOff,
+    m.ArchiveRecord,
+    m.FollowUp,
+):
+    admin.site.register(model, raw_id_fields=("ticket", "created_by"))

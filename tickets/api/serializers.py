@@ -1,0 +1,155 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.models import Customer, Product, Shipment
+
+from ..models import Event, Photo, Ticket
+from ..workflow import TRANSITIONS
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Photo
+        fields = ["id", "original_name", "size", "width", "height", "url", "created_at"]
+
+    def get_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("tickets:photo", args=[obj.uid])
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.display_name", read_only=True)
+    # Plain strings: the states are already named once in the schema (StateEnum).
+    from_state = serializers.CharField(read_only=True)
+    to_state = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "seq",
+            "kind",
+            "action",
+            "from_state",
+            "to_state",
+            "text",
+            "internal",
+            "actor",
+            "created_at",
+        ]
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    product = serializers.PrimaryKeyRelatedField(
+        queryset=Product.objects.all(), required=False, allow_null=True
+    )
+    shipment = serializers.PrimaryKeyRelatedField(
+        queryset=Shipment.objects.all(), required=False, allow_null=True
+    )
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    service_lead = serializers.CharField(source="service_lead.display_name", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.display_name", read_only=True)
+    intake_token = serializers.UUIDField(required=False)
+    callback_due_at = serializers.DateTimeField(required=False, write_only=True)
+    callback_note = serializers.CharField(required=False, write_only=True, max_length=255)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "number",
+            "state",
+            "state_display",
+            "version",
+            "channel",
+            "customer",
+            "customer_name",
+            "caller_name",
+            "caller_phone",
+            "customer_words",
+            "description",
+            "shipment",
+            "product",
+            "order_number",
+            "lot_number",
+            "ship_date",
+            "quantity",
+            "site",
+            "remedy",
+            "paraphrase",
+            "customer_confirmed",
+            "emotion",
+            "options_offered",
+            "option_chosen",
+            "onsite_needed",
+            "severity",
+            "safety",
+            "service_lead",
+            "pm_signed",
+            "production_signed",
+            "followed_up",
+            "reason",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "intake_token",
+            "callback_due_at",
+            "callback_note",
+        ]
+        read_only_fields = [
+            "number",
+            "state",
+            "version",
+            "pm_signed",
+            "production_signed",
+            "followed_up",
+            "reason",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class TicketDetailSerializer(TicketSerializer):
+    events = serializers.SerializerMethodField()
+    photos = PhotoSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "events", "photos", "allowed_actions"]
+
+    def get_events(self, obj) -> list[dict]:
+        return EventSerializer(obj.events.all(), many=True).data
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        from ..services import allowed_transitions
+
+        return [t.name for t in allowed_transitions(obj, self.context["request"].user)]
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(TRANSITIONS), help_text=_("The workflow action."))
+    expected_version = serializers.IntegerField(
+        required=False, help_text=_("The ticket version you saw; a different one means someone acted first.")
+    )
+    data = serializers.DictField(required=False, help_text=_("The action's form fields."))
+
+
+class NoteSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    internal = serializers.BooleanField(default=False)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    photos = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(required=False)
+    state = serializers.CharField(required=False)
+    version = serializers.IntegerField(required=False)

@@ -1,0 +1,139 @@
+"""The tickets REST API: the same services and role rules as the pages."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.permissions import ActionPermission, can
+
+from .. import selectors, services
+from ..errors import NotAllowed, TicketError
+from ..filters import TicketFilter
+from ..models import Ticket
+from .serializers import (
+    AttachmentSerializer,
+    ErrorSerializer,
+    EventSerializer,
+    NoteSerializer,
+    PhotoSerializer,
+    TicketDetailSerializer,
+    TicketSerializer,
+    TransitionSerializer,
+)
+
+REFUSED = {
+    400: OpenApiResponse(ErrorSerializer, description="missing data"),
+    403: OpenApiResponse(ErrorSerializer, description="wrong role"),
+    409: OpenApiResponse(ErrorSerializer, description="wrong state or changed by someone else"),
+}
+
+
+def refused(exc: TicketError) -> Response:
+    body = {"code": exc.code, "detail": exc.message}
+    if exc.errors:
+        body["errors"] = exc.errors
+    if exc.ticket is not None:
+        body.update(state=exc.ticket.state, version=exc.ticket.version)
+    return Response(body, status=exc.status)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List tickets"),
+    retrieve=extend_schema(summary="One ticket with its timeline"),
+    create=extend_schema(summary="Log a complaint", responses={201: TicketSerializer, **REFUSED}),
+)
+class TicketViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    permission_classes = [ActionPermission.for_action("tickets.view")]
+    filterset_class = TicketFilter
+    search_fields = None
+    ordering_fields = ["created_at", "number", "severity"]
+    lookup_field = "number"
+    lookup_value_regex = r"[A-Za-z0-9-]+"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return Ticket.objects.select_related(*selectors.LIST_RELATED).prefetch_related(
+                "events__actor", "photos"
+            )
+        # The API returns every field, so not the pages' narrow list query.
+        return Ticket.objects.select_related(*selectors.LIST_RELATED).defer("search_text")
+
+    def get_serializer_class(self):
+        return TicketDetailSerializer if self.action == "retrieve" else TicketSerializer
+
+    def create(self, request, *args, **kwargs):
+        if not can(request.user, "tickets.create"):
+            return refused(NotAllowed())
+        serializer = TicketSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        try:
+            ticket = services.ticket_create(by=request.user, **serializer.validated_data)
+        except TicketError as exc:
+            return refused(exc)
+        return Response(TicketSerializer(ticket, context={"request": request}).data, status=201)
+
+    @extend_schema(
+        summary="Perform a workflow action",
+        request=TransitionSerializer,
+        responses={200: TicketSerializer, **REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, number=None):
+        ticket = get_object_or_404(Ticket, number=number)
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        v = serializer.validated_data
+        try:
+            ticket = services.ticket_transition(
+                ticket=ticket,
+                to=v["action"],
+                by=request.user,
+                data=v.get("data") or {},
+                expected_version=v.get("expected_version"),
+            )
+        except TicketError as exc:
+            return refused(exc)
+        return Response(TicketSerializer(ticket, context={"request": request}).data)
+
+    @extend_schema(summary="Timeline notes", methods=["GET"], responses={200: EventSerializer(many=True)})
+    @extend_schema(
+        summary="Add a note",
+        methods=["POST"],
+        request=NoteSerializer,
+        responses={201: EventSerializer, **REFUSED},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request, number=None):
+        ticket = get_object_or_404(Ticket, number=number)
+        if request.method == "GET":
+            events = ticket.events.filter(kind="note").select_related("actor").order_by("seq")
+            return Response(EventSerializer(events, many=True).data)
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            event = services.note_add(ticket=ticket, by=request.user, **serializer.validated_data)
+        except TicketError as exc:
+            return refused(exc)
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Attach photos",
+        request={"multipart/form-data": AttachmentSerializer},
+        responses={201: PhotoSerializer(many=True), **REFUSED},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, number=None):
+        ticket = get_object_or_404(Ticket, number=number)
+        try:
+            photos = services.photo_add(
+                ticket=ticket, by=request.user, photos=request.FILES.getlist("photos")
+            )
+        except TicketError as exc:
+            return refused(exc)
+        return Response(PhotoSerializer(photos, many=True).data, status=status.HTTP_201_CREATED)

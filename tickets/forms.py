@@ -1,0 +1,258 @@
+"""Forms: the intake form, the list filters' widgets, and one form per workflow action.
+
+The action forms are the single definition of "what must be recorded first": the service
+validates the submitted data with them whether it came from a page or from the API.
+"""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Customer, Shipment, User
+from core.permissions import has_role
+from core.roles import Role
+
+from .models import Disposition, ServicePlan, SignOff, Ticket
+from .photos import validate_photo
+
+
+class ActionForm(forms.Form):
+    """Base of the workflow forms; knows the ticket and the acting user."""
+
+    def __init__(self, data=None, *, ticket: Ticket, user: User, **kwargs):
+        self.ticket = ticket
+        self.user = user
+        super().__init__(data, **kwargs)
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanForm(ActionForm):
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 2}))
+    mode = forms.ChoiceField(label=_("On site or remote"), choices=ServicePlan.Mode.choices)
+    travellers = forms.CharField(label=_("Who travels"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        if data.get("mode") == ServicePlan.Mode.ONSITE and not data.get("travellers"):
+            self.add_error("travellers", _("Say who travels for an on-site service."))
+        return data
+
+
+def service_leads():
+    return User.objects.filter(groups__name=Role.SERVICE_LEAD, is_active=True).order_by("username")
+
+
+class AssignForm(ActionForm):
+    lead = forms.ModelChoiceField(label=_("Service lead"), queryset=User.objects.none())
+    preliminary_analysis = forms.CharField(
+        label=_("Preliminary analysis"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    tools_materials = forms.CharField(
+        label=_("Tools and materials"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    purchase_items = forms.CharField(
+        label=_("Parts to purchase (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = service_leads()
+
+    def clean_purchase_items(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["purchase_items"].splitlines()]
+        return [line[:200] for line in lines if line]
+
+
+class QCReviewForm(ActionForm):
+    participants = forms.CharField(label=_("Participants"), max_length=300)
+    root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2}))
+    solution = forms.CharField(label=_("Solution"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProgressForm(ActionForm):
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DispositionForm(ActionForm):
+    work_done = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 2}))
+    root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2}))
+    corrective_action = forms.CharField(
+        label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    preventive_action = forms.CharField(
+        label=_("Preventive action"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    parts_used = forms.CharField(
+        label=_("Parts used"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    parts_cost = forms.DecimalField(label=_("Cost of parts"), min_value=0, decimal_places=2, initial=0)
+    satisfaction = forms.ChoiceField(
+        label=_("Customer satisfaction"), choices=Disposition.Satisfaction.choices
+    )
+    customer_signatory = forms.CharField(label=_("Signed for the customer by"), max_length=64)
+
+
+def capacities_for(user: User, ticket: Ticket) -> list[tuple[str, str]]:
+    """The sign-off capacities this user holds and that are still unsigned on the ticket."""
+    signed = {
+        SignOff.Capacity.PROJECT: ticket.pm_signed,
+        SignOff.Capacity.PRODUCTION: ticket.production_signed,
+    }
+    return [
+        (value, label)
+        for value, label in SignOff.Capacity.choices
+        if not signed[value] and (user.is_staff or user.is_superuser or has_role(user, value))
+    ]
+
+
+class SignOffForm(ActionForm):
+    capacity = forms.ChoiceField(label=_("Signed as"))
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["capacity"].choices = capacities_for(self.user, self.ticket)
+        if len(self.fields["capacity"].choices) == 1:
+            self.fields["capacity"].initial = self.fields["capacity"].choices[0][0]
+
+
+class DisputeForm(SignOffForm):
+    comment = forms.CharField(
+        label=_("What is wrong with the corrective actions"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ArchiveForm(ActionForm):
+    archive_ref = forms.CharField(label=_("Archive reference"), max_length=64, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FollowUpForm(ActionForm):
+    note = forms.CharField(label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 2}))
+    satisfaction = forms.ChoiceField(
+        label=_("Customer satisfaction"), choices=Disposition.Satisfaction.choices
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+    internal = forms.BooleanField(label=_("Internal (not for the customer)"), required=False)
+
+
+class PurchaseForm(forms.Form):
+    item = forms.CharField(label=_("Part"), max_length=200)
+    quantity = forms.DecimalField(label=_("Quantity"), min_value=0.001, initial=1)
+    needed_by = forms.DateField(
+        label=_("Needed by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos at once; each is checked with Pillow, not by its name."""
+
+    widget = MultipleImageInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"accept": "image/*", "multiple": True})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        errors, cleaned = [], []
+        for f in files:
+            try:
+                cleaned.append(validate_photo(super().clean(f, initial)))
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+class PhotoForm(forms.Form):
+    photos = PhotosField(label=_("Photos"))
+
+
+class IntakeForm(forms.ModelForm):
+    """The phone conversation, in its order (seed §4): listen, confirm, offer, promise."""
+
+    intake_token = forms.UUIDField(widget=forms.HiddenInput)
+    photos = PhotosField(label=_("Photos of the defect"))
+    callback_due_at = forms.DateTimeField(
+        label=_("Promise to call back by"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    callback_note = forms.CharField(label=_("What we promised"), max_length=255, required=False)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "channel",
+            "customer",
+            "caller_name",
+            "caller_phone",
+            "customer_words",
+            "description",
+            "shipment",
+            "product",
+            "order_number",
+            "lot_number",
+            "ship_date",
+            "quantity",
+            "site",
+            "remedy",
+            "paraphrase",
+            "customer_confirmed",
+            "emotion",
+            "options_offered",
+            "option_chosen",
+            "onsite_needed",
+            "severity",
+            "safety",
+        ]
+        widgets = {
+            "customer_words": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "paraphrase": forms.Textarea(attrs={"rows": 2}),
+            "options_offered": forms.Textarea(attrs={"rows": 2}),
+            "ship_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.order_by("code")
+        # Options are the chosen customer's shipments (loaded by the page); any shipment validates.
+        self.fields["shipment"].queryset = Shipment.objects.all()
+        self.fields["customer_confirmed"].help_text = _('Ask: "Did I understand you correctly?"')
+        if not self.is_bound:
+            self.initial.setdefault("intake_token", uuid.uuid4())
+
+    def clean(self):
+        data = super().clean()
+        shipment, customer = data.get("shipment"), data.get("customer")
+        if shipment and customer and shipment.customer_id != customer.pk:
+            self.add_error("shipment", _("This shipment went to another customer."))
+        if data.get("callback_due_at") and data["callback_due_at"] <= timezone.now():
+            self.add_error("callback_due_at", _("The call-back time must be in the future."))
+        if data.get("callback_due_at") and not data.get("callback_note"):
+            data["callback_note"] = str(_("Call the customer back"))
+        return data

@@ -1,0 +1,168 @@
+"""The complaint ticket itself: what the customer told sales on the phone (seed §3-5.2.1, §4)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PLANNED = "planned", _("Planned")
+    ASSIGNED = "assigned", _("Assigned")
+    QC_REVIEW = "qc_review", _("QC review")
+    IN_SERVICE = "in_service", _("In service")
+    CONFIRMING = "confirming", _("Confirming")
+    ARCHIVED = "archived", _("Archived")
+    REJECTED = "rejected", _("Rejected")
+    REOPENED = "reopened", _("Reopened")
+
+
+class Remedy(models.TextChoices):
+    RETURN = "return", _("Return")
+    EXCHANGE = "exchange", _("Exchange")
+    REPAIR = "repair", _("Repair")
+    NONE = "none", _("None")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    VISIT = "visit", _("Visit")
+    OTHER = "other", _("Other")
+
+
+class Emotion(models.TextChoices):
+    CALM = "calm", _("Calm")
+    WORRIED = "worried", _("Worried")
+    DISAPPOINTED = "disappointed", _("Disappointed")
+    ANGRY = "angry", _("Angry")
+
+
+class TicketCounter(models.Model):
+    """One row per year; locked with SELECT ... FOR UPDATE so numbers are never reused."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.RECEIVED)
+    # Bumped by every transition: the page sends the version it showed, so a stale page loses.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    last_seq = models.PositiveIntegerField(default=0, editable=False)  # the timeline's last entry
+    channel = models.CharField(
+        _("source channel"), max_length=8, choices=Channel.choices, default=Channel.PHONE
+    )
+
+    customer = models.ForeignKey(
+        "core.Customer", models.PROTECT, related_name="tickets", verbose_name=_("customer")
+    )
+    caller_name = models.CharField(_("caller"), max_length=64, blank=True)
+    caller_phone = models.CharField(_("caller's phone"), max_length=32, blank=True)
+    customer_words = models.TextField(_("customer's own words"))
+    description = models.TextField(_("defect description"))
+    shipment = models.ForeignKey(
+        "core.Shipment",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("shipment"),
+    )
+    product = models.ForeignKey(
+        "core.Product",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("product"),
+    )
+    order_number = models.CharField(_("order number"), max_length=64, blank=True)
+    lot_number = models.CharField(_("lot/batch number"), max_length=64, blank=True)
+    ship_date = models.DateField(_("ship date"), null=True, blank=True)
+    quantity = models.DecimalField(_("quantity affected"), max_digits=14, decimal_places=3)
+    site = models.CharField(_("site / location"), max_length=200)
+    remedy = models.CharField(_("remedy asked"), max_length=8, choices=Remedy.choices)
+    paraphrase = models.TextField(_("paraphrase read back"))
+    customer_confirmed = models.BooleanField(_("customer confirmed the paraphrase"), default=False)
+    emotion = models.CharField(_("customer's emotion"), max_length=12, choices=Emotion.choices)
+    options_offered = models.TextField(_("options offered"), blank=True)
+    option_chosen = models.CharField(_("option chosen"), max_length=200, blank=True)
+    onsite_needed = models.BooleanField(_("on-site service needed"), default=False)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    safety = models.BooleanField(_("safety issue"), default=False)
+
+    service_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_tickets",
+        verbose_name=_("service lead"),
+    )
+    # The two sign-offs of the current disposition form (§3-5.2.7), reset when a new one is filled.
+    pm_signed = models.BooleanField(_("project manager signed"), default=False)
+    production_signed = models.BooleanField(_("production manager signed"), default=False)
+    followed_up = models.BooleanField(_("sales followed up"), default=False)
+    reason = models.TextField(_("reason (rejection / reopening)"), blank=True)
+
+    intake_token = models.UUIDField(_("intake token"), unique=True, default=uuid.uuid4, editable=False)
+    # Lower-cased number, customer, lot and texts: one column for one trigram index.
+    search_text = models.TextField(editable=False, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="tickets_created", verbose_name=_("logged by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "last_seq"])
+
+    class Meta:
+        verbose_name = _("complaint ticket")
+        verbose_name_plural = _("complaint tickets")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="ticket_state_created"),
+            models.Index(fields=["customer", "created_at"], name="ticket_customer_created"),
+            models.Index(fields=["service_lead", "state"], name="ticket_lead_state"),
+            models.Index(fields=["created_by", "state"], name="ticket_creator_state"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.number])
+
+    def build_search_text(self) -> str:
+        parts = [
+            self.number,
+            self.customer.code,
+            self.customer.name,
+            self.lot_number,
+            self.order_number,
+            self.site,
+            self.customer_words,
+            self.description,
+        ]
+        from ..search import search_text
+
+        return search_text(parts)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in (State.ARCHIVED, State.REJECTED)

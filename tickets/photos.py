@@ -1,0 +1,53 @@
+"""Photo uploads: images only (checked with Pillow), size-limited, stored under generated names."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "BMP": "bmp"}
+MAX_NAME = 200
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "TICKET_PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def validate_photo(upload):
+    """Return the upload with `.photo_ext` set, or raise ValidationError (Chinese) saying why."""
+    name = getattr(upload, "name", "") or ""
+    if "/" in name or "\\" in name or ".." in name or any(ord(c) < 32 for c in name):
+        raise ValidationError(_("The file name is not allowed."), code="bad_name")
+    if len(name) > MAX_NAME:
+        raise ValidationError(_("The file name is too long."), code="long_name")
+    if upload.size > max_bytes():
+        raise ValidationError(
+            _("The photo is too large: at most %(mb)s MB.") % {"mb": round(max_bytes() / 1048576, 1)},
+            code="too_large",
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as img:
+            fmt = img.format
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("This file is not an image."), code="not_image") from exc
+    if fmt not in FORMATS:
+        raise ValidationError(_("This image type is not accepted."), code="bad_type")
+    upload.seek(0)
+    upload.photo_ext = FORMATS[fmt]
+    return upload
+
+
+def stored_file(upload) -> tuple[ContentFile, str]:
+    """The file's content under a generated name; the user's name is kept for display only."""
+    upload.seek(0)
+    content = ContentFile(upload.read(), name=f"{uuid.uuid4().hex}.{upload.photo_ext}")
+    return content, name_for_display(upload.name)
+
+
+def name_for_display(name: str) -> str:
+    return "".join(c for c in name if c.isprintable())[:MAX_NAME]

@@ -1,0 +1,241 @@
+"""HTML pages. Thin: they read through selectors and write through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.permissions import can
+
+from . import selectors, services
+from .errors import MissingData, TicketError
+from .filters import TicketFilter
+from .forms import IntakeForm, NoteForm, PhotoForm, PurchaseForm
+from .models import PurchaseRequest, Ticket
+from .pagination import CappedPaginator as Paginator
+from .workflow import TRANSITIONS
+
+PAGE_SIZE = 50
+
+
+def _require(request, action: str) -> None:
+    if not can(request.user, action):
+        raise PermissionDenied
+
+
+@login_required
+def intake(request):
+    _require(request, "tickets.create")
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            ticket = services.ticket_create(by=request.user, **data)
+        except MissingData as exc:
+            for field, errs in exc.errors.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, _("Ticket %(number)s saved.") % {"number": ticket.number})
+            return redirect(ticket)
+    customer_id = form["customer"].value()
+    shipments = selectors.shipments_of(customer_id) if str(customer_id or "").isdigit() else []
+    return render(request, "tickets/intake.html", {"form": form, "shipments": shipments})
+
+
+@login_required
+def shipments(request):
+    """The customer's shipments for the intake form (JSON): filled in when a customer is chosen."""
+    _require(request, "tickets.create")
+    customer_id = request.GET.get("customer", "")
+    rows = selectors.shipments_of(customer_id) if customer_id.isdigit() else []
+    data = [
+        {
+            "id": s.pk,
+            "label": f"{s.ship_date:%Y-%m-%d} · {s.product.name} · {s.lot_number}",
+            "product": s.product_id,
+            "lot": s.lot_number,
+            "date": f"{s.ship_date:%Y-%m-%d}",
+            "order": s.order_number,
+        }
+        for s in rows
+    ]
+    return JsonResponse({"shipments": data})
+
+
+@login_required
+def my_work(request):
+    _require(request, "tickets.view")
+    page = Paginator(selectors.my_work(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tickets/my_work.html", {"page": page})
+
+
+@login_required
+def ticket_list(request):
+    _require(request, "tickets.view")
+    filterset = TicketFilter(request.GET or None, queryset=selectors.ticket_list())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "tickets/list.html", {"filter": filterset, "page": page, "query": query.urlencode()}
+    )
+
+
+def _action_forms(ticket: Ticket, user, bound: dict | None = None) -> list[dict]:
+    bound = bound or {}
+    result = []
+    for t in services.allowed_transitions(ticket, user):
+        form = bound.get(t.name) or t.form(ticket=ticket, user=user, prefix=t.name)
+        result.append({"transition": t, "form": form})
+    return result
+
+
+def _detail(
+    request, ticket: Ticket, *, bound: dict | None = None, status: int = 200, note_form=None, photo_form=None
+):
+    context = {
+        "ticket": ticket,
+        "actions": _action_forms(ticket, request.user, bound),
+        "note_form": note_form or NoteForm(),
+        "photo_form": photo_form or PhotoForm(),
+        "purchase_form": PurchaseForm() if can(request.user, "tickets.purchase_request") else None,
+        "disposition": ticket.dispositions.all()[len(ticket.dispositions.all()) - 1]
+        if ticket.dispositions.all()
+        else None,
+    }
+    return render(request, "tickets/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, number: str):
+    _require(request, "tickets.view")
+    try:
+        ticket = selectors.ticket_for_page(number)
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
+    return _detail(request, ticket)
+
+
+@login_required
+@require_POST
+def act(request, number: str, name: str):
+    _require(request, "tickets.view")
+    ticket = get_object_or_404(Ticket, number=number)
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise Http404
+    data = {k.removeprefix(f"{name}-"): v for k, v in request.POST.items()}
+    try:
+        services.ticket_transition(
+            ticket=ticket,
+            to=name,
+            by=request.user,
+            data=data,
+            expected_version=request.POST.get("version") or None,
+        )
+    except MissingData as exc:
+        fresh = selectors.ticket_for_page(number)
+        form = transition.form(request.POST, ticket=fresh, user=request.user, prefix=name)
+        form.is_valid()
+        if not form.errors:
+            form.add_error(None, exc.message)
+        messages.error(request, exc.message)
+        return _detail(request, fresh, bound={name: form}, status=400)
+    except TicketError as exc:
+        messages.error(request, exc.message)
+        return redirect("tickets:detail", number=number)
+    messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+    return redirect("tickets:detail", number=number)
+
+
+@login_required
+@require_POST
+def add_note(request, number: str):
+    ticket = get_object_or_404(Ticket, number=number)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(ticket=ticket, by=request.user, **form.cleaned_data)
+        except TicketError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{ticket.get_absolute_url()}#timeline")
+    return _detail(request, selectors.ticket_for_page(number), note_form=form, status=400)
+
+
+@login_required
+@require_POST
+def add_photos(request, number: str):
+    ticket = get_object_or_404(Ticket, number=number)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.photo_add(ticket=ticket, by=request.user, photos=form.cleaned_data["photos"])
+        except MissingData as exc:
+            form.add_error("photos", exc.errors.get("photos") or exc.message)
+        except TicketError as exc:
+            messages.error(request, exc.message)
+            return redirect(ticket)
+        else:
+            return redirect(f"{ticket.get_absolute_url()}#photos")
+    return _detail(request, selectors.ticket_for_page(number), photo_form=form, status=400)
+
+
+@login_required
+@require_POST
+def add_purchase(request, number: str):
+    ticket = get_object_or_404(Ticket, number=number)
+    form = PurchaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.purchase_request_add(ticket=ticket, by=request.user, **form.cleaned_data)
+        except TicketError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Some required information is missing."))
+    return redirect(ticket)
+
+
+@login_required
+def disposition_print(request, number: str):
+    _require(request, "tickets.view")
+    ticket = selectors.ticket_for_page(number) if Ticket.objects.filter(number=number).exists() else None
+    if ticket is None or not ticket.dispositions.all():
+        raise Http404
+    disposition = list(ticket.dispositions.all())[-1]
+    signoffs = [s for s in ticket.signoffs.all() if s.disposition_id == disposition.pk]
+    return render(
+        request,
+        "tickets/disposition_print.html",
+        {"ticket": ticket, "disposition": disposition, "signoffs": signoffs},
+    )
+
+
+@login_required
+def purchases(request):
+    _require(request, "tickets.purchasing")
+    if request.method == "POST":
+        request_obj = get_object_or_404(PurchaseRequest, pk=request.POST.get("request"))
+        try:
+            services.purchase_request_update(
+                request=request_obj, by=request.user, status=request.POST.get("status", "")
+            )
+        except TicketError as exc:
+            messages.error(request, exc.message)
+        return redirect("tickets:purchases")
+    page = Paginator(selectors.open_purchases(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tickets/purchases.html", {"page": page})
+
+
+@login_required
+def photo(request, uid):
+    """Photos are customer data: served only to signed-in users who may see tickets."""
+    from django.http import FileResponse
+
+    from .models import Photo
+
+    _require(request, "tickets.view")
+    item = get_object_or_404(Photo, uid=uid)
+    return FileResponse(item.image.open("rb"))
