@@ -1,8 +1,9 @@
 """The API root. Each app includes its own routes here."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("accounting/", include("accounting.api.urls")),
 ]
