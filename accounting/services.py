@@ -16,7 +16,17 @@ from core.models import MaterialBatch, User
 from core.permissions import can
 
 from . import rules
-from .models import Account, Period, QualityDispute, Voucher, VoucherCounter, VoucherEvent, VoucherLine
+from .chart import DEFAULT_CHART, DEFAULT_VAT_RATES, parent_code
+from .models import (
+    Account,
+    Period,
+    QualityDispute,
+    VatRate,
+    Voucher,
+    VoucherCounter,
+    VoucherEvent,
+    VoucherLine,
+)
 from .selectors import chart_mapping
 
 PURCHASE_NODES = ("before_issue", "after_issue", "litigation")
@@ -114,6 +124,27 @@ def dispute_update(*, dispute: QualityDispute, by: User, **fields) -> QualityDis
     return dispute
 
 
+def chart_ensure() -> None:
+    """Create any default account or VAT rate that is missing (the data migration loads them;
+    this heals a database that was flushed, e.g. by a test run). Existing rows are left alone."""
+    if Account.objects.count() >= len(DEFAULT_CHART):
+        return
+    for code in sorted(DEFAULT_CHART, key=len):
+        parent = parent_code(code)
+        Account.objects.get_or_create(
+            code=code,
+            defaults={"name": DEFAULT_CHART[code], "parent": Account.objects.filter(code=parent).first()},
+        )
+    for rate, label, is_default in DEFAULT_VAT_RATES:
+        VatRate.objects.get_or_create(
+            rate=Decimal(rate),
+            defaults={
+                "label": label,
+                "is_default": is_default and not VatRate.objects.filter(is_default=True).exists(),
+            },
+        )
+
+
 def period_for(day: datetime.date) -> Period:
     period = Period.objects.filter(year=day.year, month=day.month).first()
     if period is not None:
@@ -129,6 +160,7 @@ def _save_voucher(*, draft: rules.Voucher, day: datetime.date, by: User, **extra
     period = period_for(day)
     if period.is_closed:
         raise ValidationError(_("The period %(period)s is closed.") % {"period": period})
+    chart_ensure()
     voucher = Voucher.objects.create(
         period=period, date=day, summary=draft.summary[:200], created_by=by, **extra
     )

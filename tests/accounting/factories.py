@@ -1,0 +1,42 @@
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+
+from accounting import services
+from accounting.models import QualityDispute
+from core.roles import Role
+from tests.factories import UserFactory
+
+
+def ensure_reference_data():
+    """Role groups and the chart, which a transactional test's flush may have removed."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    services.chart_ensure()
+
+
+def finance_pair():
+    """A preparer and a reviewer: finance never reviews its own voucher."""
+    ensure_reference_data()
+    return UserFactory(roles=[Role.FINANCE]), UserFactory(roles=[Role.FINANCE])
+
+
+def make_dispute(by, **fields) -> QualityDispute:
+    defaults = {
+        "node": "litigation",
+        "outcome": "litigation_costs",
+        "costs": Decimal("15800.00"),
+        "booking_date": datetime.date(2026, 11, 20),
+    }
+    defaults.update(fields)
+    booking_date = defaults.pop("booking_date")
+    return services.dispute_create(by=by, booking_date=booking_date, **defaults)
+
+
+def posted_vouchers(dispute, preparer, reviewer):
+    posted = []
+    for v in services.dispute_generate_vouchers(dispute=dispute, by=preparer):
+        services.voucher_review(voucher=v, by=reviewer)
+        posted.append(services.voucher_post(voucher=v, by=reviewer))
+    return posted
