@@ -545,6 +545,14 @@ class Voucher:
         return sum((line.amount for line in self.lines if line.side == side), Decimal(0))
 
     @property
+    def total_debit(self) -> Decimal:
+        return self.total(DEBIT)
+
+    @property
+    def total_credit(self) -> Decimal:
+        return self.total(CREDIT)
+
+    @property
     def balanced(self) -> bool:
         return self.total(DEBIT) == self.total(CREDIT)
 

@@ -19,6 +19,7 @@ from . import rules
 from .chart import DEFAULT_CHART, DEFAULT_VAT_RATES, parent_code
 from .models import (
     Account,
+    ExportJob,
     Period,
     QualityDispute,
     VatRate,
@@ -374,3 +375,46 @@ def period_reopen(*, period: Period, by: User) -> Period:
     period.status, period.closed_at, period.closed_by = Period.Status.OPEN, None, None
     period.save(update_fields=["status", "closed_at", "closed_by"])
     return period
+
+
+# ---------------------------------------------------------------- exports
+
+
+def export_request(
+    *,
+    by: User,
+    layout: str,
+    file_format: str,
+    period: Period | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    state: str = "",
+) -> ExportJob:
+    """Queue a journal export; the file is written in the background (tasks.run_export)."""
+    _require(by, "accounting.export")
+    job = ExportJob(
+        created_by=by,
+        layout=layout,
+        file_format=file_format,
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        state=state,
+    )
+    job.full_clean(exclude=["created_by", "file"])
+    if date_from and date_to and date_from > date_to:
+        raise ValidationError({"date_to": _("The end date is before the start date.")})
+    job.save()
+    from .tasks import run_export
+
+    transaction.on_commit(lambda: _queue_export(run_export, job.pk))
+    return job
+
+
+def _queue_export(task, job_id: int) -> None:
+    try:
+        task.delay(job_id)
+    except Exception:  # noqa: BLE001 - a broker outage leaves the job waiting, visible on the page
+        import logging
+
+        logging.getLogger(__name__).warning("broker unavailable; export %s waits", job_id)

@@ -46,6 +46,18 @@ class ExportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.get_layout_display()} {self.file_format} #{self.pk}"
 
+    def filters(self) -> dict:
+        return {
+            "period": self.period,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "state": self.state,
+        }
+
+    def filename(self) -> str:
+        scope = str(self.period) if self.period else f"{self.date_from or ''}_{self.date_to or ''}".strip("_")
+        return f"vouchers_{self.layout}_{scope or 'all'}_{self.pk}.{self.file_format}"
+
     @property
     def progress(self) -> int:
         if self.status == self.Status.DONE:
