@@ -106,12 +106,20 @@ def dispute_detail(request, pk: int):
     dispute = get_object_or_404(selectors.dispute_list(), pk=pk)
     vouchers = selectors.voucher_list().filter(dispute=dispute).order_by("generation", "position", "id")
     figures = [
-        (QualityDispute._meta.get_field(name).verbose_name, getattr(dispute, name))
+        (QualityDispute._meta.get_field(name).verbose_name, _figure(name, getattr(dispute, name)))
         for name in rules.NUMBER_FIELDS
         if getattr(dispute, name) is not None
     ]
     context = {"dispute": dispute, "vouchers": vouchers, "figures": figures}
     return render(request, "accounting/dispute_detail.html", context)
+
+
+def _figure(name: str, value) -> str:
+    if name in ("vat_rate", "allowance_rate"):
+        return f"{(value * 100).normalize():f}%"
+    if name in ("quantity", "affected_quantity", "bonus_quantity", "unit_price", "unit_cost"):
+        return f"{value.normalize():,f}"
+    return f"{value:,.2f}"
 
 
 @action_required("accounting.dispute_edit")

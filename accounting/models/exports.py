@@ -59,6 +59,12 @@ class ExportJob(models.Model):
         return f"vouchers_{self.layout}_{scope or 'all'}_{self.pk}.{self.file_format}"
 
     @property
+    def state_label(self) -> str:
+        from .vouchers import Voucher
+
+        return str(dict(Voucher.State.choices).get(self.state, _("all states")))
+
+    @property
     def progress(self) -> int:
         if self.status == self.Status.DONE:
             return 100

@@ -179,6 +179,15 @@ class VoucherLine(models.Model):
         return f"{self.account_code} {self.side} {self.amount}"
 
 
+EVENT_LABELS = {
+    "created": _("created"),
+    "reviewed": _("reviewed"),
+    "unreviewed": _("review cancelled"),
+    "posted": _("posted"),
+    "reversed": _("reversed"),
+}
+
+
 class VoucherEvent(models.Model):
     """Who created, reviewed, posted or reversed a voucher, and when."""
 
@@ -192,3 +201,7 @@ class VoucherEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voucher_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))

@@ -40,3 +40,28 @@ def posted_vouchers(dispute, preparer, reviewer):
         services.voucher_review(voucher=v, by=reviewer)
         posted.append(services.voucher_post(voucher=v, by=reviewer))
     return posted
+
+
+def purge_books() -> None:
+    """Delete all vouchers, posted ones included, for a test's teardown.
+
+    SQLite flushes with DELETE, which the immutability triggers refuse for posted vouchers;
+    so drop the triggers, delete, and put them back. (PostgreSQL flushes with TRUNCATE.)
+    """
+    import importlib
+
+    from django.db import connection
+
+    from accounting.models import ExportJob, Voucher, VoucherLine
+
+    migration = importlib.import_module("accounting.migrations.0003_immutable_posted_vouchers")
+    with connection.schema_editor() as editor:
+        migration.remove(None, editor)
+    try:
+        ExportJob.objects.all().delete()
+        VoucherLine.objects.all().delete()
+        Voucher.objects.filter(reverses__isnull=False).delete()
+        Voucher.objects.all().delete()
+    finally:
+        with connection.schema_editor() as editor:
+            migration.install(None, editor)
