@@ -91,7 +91,9 @@ def _preview(post) -> dict:
     try:
         vouchers = rules.generate(data, chart=selectors.chart_mapping())
     except rules.DisputeInputError as exc:
-        return {"error": exc.message, "field": exc.field}
+        names = {f.name: f for f in QualityDispute._meta.get_fields() if hasattr(f, "verbose_name")}
+        label = names[exc.field].verbose_name if exc.field in names else ""
+        return {"error": exc.message, "field": exc.field, "label": label}
     return {"vouchers": vouchers}
 
 
