@@ -116,9 +116,10 @@ def dispute_update(*, dispute: QualityDispute, by: User, **fields) -> QualityDis
         raise ValidationError(_("Its vouchers exist already: correct the dispute instead."))
     for name, value in fields.items():
         setattr(dispute, name, value)
-    _apply_batch_price(fields)
-    if "unit_price" in fields:
-        dispute.unit_price = fields["unit_price"]
+    priced = {"node": dispute.node, "material_batch": dispute.material_batch, "supplier": dispute.supplier}
+    _apply_batch_price(priced)
+    dispute.unit_price = priced.get("unit_price", dispute.unit_price)
+    dispute.supplier = priced.get("supplier")
     dispute.full_clean()
     dispute_validate(dispute)
     dispute.save()
@@ -221,7 +222,10 @@ def dispute_correct(*, dispute: QualityDispute, by: User, **fields) -> list[Vouc
             voucher.delete()
     for name, value in fields.items():
         setattr(dispute, name, value)
-    _apply_batch_price({**fields, "node": dispute.node, "material_batch": dispute.material_batch})
+    priced = {"node": dispute.node, "material_batch": dispute.material_batch, "supplier": dispute.supplier}
+    _apply_batch_price(priced)
+    dispute.unit_price = priced.get("unit_price", dispute.unit_price)
+    dispute.supplier = priced.get("supplier")
     dispute.generation += 1
     dispute.full_clean()
     dispute_validate(dispute)

@@ -252,3 +252,20 @@ def test_posting_is_refused_when_the_period_closed_after_review():
     with pytest.raises(ValidationError, match="已结账"):
         services.voucher_post(voucher=voucher, by=reviewer)
     assert Voucher.objects.get(pk=voucher.pk).number is None
+
+
+def test_updating_a_dispute_keeps_the_batch_price():
+    preparer, _ = finance_pair()
+    batch = MaterialBatchFactory(unit_price=Decimal("4800.0000"))
+    dispute = make_dispute(
+        preparer,
+        node="after_issue",
+        outcome="exchange",
+        affected_quantity=Decimal("1"),
+        material_batch=batch,
+        costs=None,
+    )
+    dispute = services.dispute_update(
+        dispute=dispute, by=preparer, unit_price=Decimal("9999"), affected_quantity=Decimal("2")
+    )
+    assert dispute.unit_price == Decimal("4800.0000") and dispute.affected_quantity == Decimal("2")
