@@ -4,6 +4,7 @@ Prints {"vouchers": [{"lines": [...]}]} and saves nothing. Bad input: prints
 {"error": ..., "field": ...} and exits with status 2.
 """
 
+import json
 import sys
 
 from django.conf import settings
@@ -32,7 +33,11 @@ class Command(BaseCommand):
             result, ok = {"error": f"{exc.strerror}: {path}", "field": None}, False
         else:
             result, ok = preview_text(text)
-        self.stdout.write(dumps(result))
+        text = dumps(result)
+        encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+        if encoding and encoding != "utf8":  # e.g. a Windows console: escape, still the same JSON
+            text = json.dumps(result)
+        self.stdout.write(text)
         if not ok:
             self.stdout.flush()
             sys.exit(2)
