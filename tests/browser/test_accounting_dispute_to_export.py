@@ -22,6 +22,15 @@ def books():
     purge_books()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _restore_reference_data(django_db_blocker):
+    """The live-server test ends with a flush that also empties the role groups and the chart
+    loaded by data migrations; put them back for the tests that run after this module."""
+    yield
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+
+
 def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login, screenshot, books):
     ensure_reference_data()
     preparer = UserFactory(roles=["finance"], full_name="吴芳")
