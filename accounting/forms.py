@@ -46,6 +46,8 @@ class DisputeForm(forms.ModelForm):
             coerce=_decimal,
             initial=str(default.rate.normalize()) if default else "0.13",
         )
+        if self.instance.pk:
+            self.initial["vat_rate"] = str(self.instance.vat_rate.normalize())
         self.fields["unit_price"].help_text = _("Filled from the material batch on a purchase-side dispute.")
         for name, field in self.fields.items():
             widget = field.widget

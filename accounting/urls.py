@@ -8,6 +8,7 @@ urlpatterns = [
     path("disputes/new/", views.dispute_create, name="dispute_create"),
     path("disputes/preview/", views.dispute_preview, name="dispute_preview"),
     path("disputes/<int:pk>/", views.dispute_detail, name="dispute_detail"),
+    path("disputes/<int:pk>/edit/", views.dispute_edit, name="dispute_edit"),
     path("disputes/<int:pk>/generate/", views.dispute_generate, name="dispute_generate"),
     path("disputes/<int:pk>/<str:action>-all/", views.dispute_bulk, name="dispute_bulk"),
     path("vouchers/", views.voucher_list, name="voucher_list"),

@@ -79,6 +79,37 @@ def dispute_create(request):
     return render(request, "accounting/dispute_form.html", {"form": form, "preview": _preview(request.POST)})
 
 
+@action_required("accounting.dispute_edit")
+def dispute_edit(request, pk: int):
+    """Change a dispute. Once its vouchers exist this is a correction: posted vouchers get
+    red-letter reversals, drafts are dropped, and the corrected figures are booked anew."""
+    dispute = get_object_or_404(QualityDispute, pk=pk)
+    has_vouchers = dispute.vouchers.filter(generation=dispute.generation).exists()
+    form = DisputeForm(request.POST or None, instance=dispute)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            with transaction.atomic():
+                if has_vouchers:
+                    services.dispute_correct(dispute=dispute, by=request.user, **data)
+                else:
+                    services.dispute_update(dispute=dispute, by=request.user, **data)
+                    services.dispute_generate_vouchers(dispute=dispute, by=request.user)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Dispute %(number)s corrected.") % {"number": dispute.number})
+            return redirect("accounting:dispute_detail", pk=dispute.pk)
+    context = {
+        "form": form,
+        "preview": _preview(request.POST),
+        "dispute": dispute,
+        "correcting": has_vouchers,
+    }
+    return render(request, "accounting/dispute_form.html", context)
+
+
 def _preview(post) -> dict:
     """Vouchers the form's current values would book (for the live preview)."""
     if not post:

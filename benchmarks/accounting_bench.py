@@ -194,6 +194,7 @@ def main() -> None:
     parser.add_argument("--child-export")
     parser.add_argument("--use-copy", default="1")
     parser.add_argument("--keep", action="store_true", help="leave the seeded rows in place")
+    parser.add_argument("--skip-export", action="store_true", help="only the voucher generation figures")
     args = parser.parse_args()
     if args.child_export:
         child_export(args.child_export, args.use_copy == "1")
@@ -207,6 +208,8 @@ def main() -> None:
     bench_rules(args.disputes)
     bench_services(args.saved_disputes)
     _truncate()
+    if args.skip_export:
+        return
     seed_lines(args.lines)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

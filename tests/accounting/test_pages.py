@@ -136,3 +136,28 @@ def test_lists_render(client):
     client.force_login(reviewer)
     for name in ("dispute_list", "voucher_list", "period_list", "export_list"):
         assert client.get(reverse(f"accounting:{name}")).status_code == 200
+
+
+def test_correcting_a_posted_dispute_through_the_page_reverses_and_rebooks(client):
+    preparer, reviewer = finance_pair()
+    dispute = make_dispute(preparer)
+    original = posted_vouchers(dispute, preparer, reviewer)[0]
+    client.force_login(preparer)
+    url = reverse("accounting:dispute_edit", args=[dispute.pk])
+    assert "红字凭证冲销" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "node": "litigation",
+            "outcome": "litigation_costs",
+            "costs": "12000",
+            "booking_date": "2026-11-20",
+            "vat_rate": "0.13",
+        },
+    )
+    assert response.status_code == 302
+    reversal = Voucher.objects.get(reverses=original)
+    assert reversal.lines.get(line_no=1).amount == Decimal("-15800.00")
+    assert Voucher.objects.filter(dispute=dispute, generation=1).get().lines.get(line_no=1).amount == Decimal(
+        "12000"
+    )
