@@ -115,6 +115,7 @@ def _preview(post) -> dict:
     if not post:
         return {}
     data = {k: v for k, v in post.items() if k not in ("csrfmiddlewaretoken",)}
+    batch = None
     if data.get("material_batch") and data.get("node") in services.PURCHASE_NODES:
         batch = MaterialBatch.objects.filter(pk=data["material_batch"]).first()
         if batch is not None:
@@ -125,7 +126,7 @@ def _preview(post) -> dict:
         names = {f.name: f for f in QualityDispute._meta.get_fields() if hasattr(f, "verbose_name")}
         label = names[exc.field].verbose_name if exc.field in names else ""
         return {"error": exc.message, "field": exc.field, "label": label}
-    return {"vouchers": vouchers}
+    return {"vouchers": vouchers, "batch": batch}
 
 
 @action_required("accounting.preview")

@@ -52,6 +52,7 @@ def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login
     preview = page.locator("#preview").inner_text()
     # 3 × 4,850.50 = 14,551.50 ; VAT 13% = 1,891.70 (1,891.695 half-up) ; N+T = 16,443.20
     assert "-14,551.50" in preview and "1,891.70" in preview and "-16,443.20" in preview
+    assert "BG-2608-A17" in page.locator("#preview-batch").inner_text()
     screenshot(page, "accounting-dispute-form-preview")
 
     page.fill("#id_affected_quantity", "")
