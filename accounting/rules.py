@@ -347,6 +347,10 @@ def parse_input(data) -> DisputeInput:
             numbers[name] = number
     if "vat_rate" in numbers and numbers["vat_rate"] >= 1:
         raise DisputeInputError(_("vat_rate is a fraction, e.g. 0.13 for 13%."), "vat_rate")
+    if numbers.get("affected_quantity", 0) > numbers.get("quantity", numbers.get("affected_quantity", 0)):
+        raise DisputeInputError(
+            _("affected_quantity (returned) cannot exceed quantity (delivered)."), "affected_quantity"
+        )
     if "allowance_rate" in numbers and not (0 < numbers["allowance_rate"] <= 1):
         raise DisputeInputError(
             _("allowance_rate is a fraction between 0 and 1, e.g. 0.05."), "allowance_rate"

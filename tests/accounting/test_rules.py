@@ -448,6 +448,17 @@ def test_bad_or_uncovered_input_names_the_field(data, field):
     assert refused(data).field == field
 
 
+def test_affected_quantity_never_exceeds_the_quantity():
+    data = {
+        "node": "after_issue",
+        "outcome": "exchange",
+        "quantity": 2,
+        "affected_quantity": 3,
+        "unit_price": 1,
+    }
+    assert refused(data).field == "affected_quantity"
+
+
 def test_company_chart_mapping_is_used_for_codes_and_names():
     vouchers = generate(
         {"node": "litigation", "outcome": "litigation_costs", "costs": 1},
