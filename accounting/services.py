@@ -158,15 +158,25 @@ def period_for(day: datetime.date) -> Period:
         return Period.objects.get(year=day.year, month=day.month)
 
 
-def _save_voucher(*, draft: rules.Voucher, day: datetime.date, by: User, **extra) -> Voucher:
+def _accounts(codes: set[str]) -> dict[str, Account]:
+    accounts = {a.code: a for a in Account.objects.filter(code__in=codes)}
+    if len(accounts) < len(codes):  # a flushed chart: heal it once, then read again
+        chart_ensure()
+        accounts = {a.code: a for a in Account.objects.filter(code__in=codes)}
+    return accounts
+
+
+def _save_voucher(
+    *, draft: rules.Voucher, day: datetime.date, by: User, accounts: dict[str, Account] | None = None, **extra
+) -> Voucher:
     period = period_for(day)
     if period.is_closed:
         raise ValidationError(_("The period %(period)s is closed.") % {"period": period})
-    chart_ensure()
     voucher = Voucher.objects.create(
         period=period, date=day, summary=draft.summary[:200], created_by=by, **extra
     )
-    accounts = {a.code: a for a in Account.objects.filter(code__in={ln.standard_code for ln in draft.lines})}
+    if accounts is None:
+        accounts = _accounts({ln.standard_code for ln in draft.lines})
     VoucherLine.objects.bulk_create(
         VoucherLine(
             voucher=voucher,
@@ -197,12 +207,19 @@ def dispute_generate_vouchers(*, dispute: QualityDispute, by: User) -> list[Vouc
     if existing:
         return existing
     drafts = dispute_validate(dispute)
+    accounts = _accounts({line.standard_code for draft in drafts for line in draft.lines})
     created = []
     for position, draft in enumerate(drafts, start=1):
         day = _first_of_next_month(dispute.booking_date) if draft.next_period else dispute.booking_date
         created.append(
             _save_voucher(
-                draft=draft, day=day, by=by, dispute=dispute, generation=dispute.generation, position=position
+                draft=draft,
+                day=day,
+                by=by,
+                accounts=accounts,
+                dispute=dispute,
+                generation=dispute.generation,
+                position=position,
             )
         )
     return created
