@@ -269,3 +269,16 @@ def test_updating_a_dispute_keeps_the_batch_price():
         dispute=dispute, by=preparer, unit_price=Decimal("9999"), affected_quantity=Decimal("2")
     )
     assert dispute.unit_price == Decimal("4800.0000") and dispute.affected_quantity == Decimal("2")
+
+
+def test_the_database_itself_refuses_posting_into_a_closed_period():
+    preparer, reviewer = finance_pair()
+    voucher = services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)[0]
+    services.voucher_review(voucher=voucher, by=reviewer)
+    Period.objects.filter(pk=voucher.period_id).update(status="closed")
+    with pytest.raises(IntegrityError), transaction.atomic():  # bypassing the service
+        Voucher.objects.filter(pk=voucher.pk).update(state="posted", number=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Voucher.objects.create(
+            period_id=voucher.period_id, date=voucher.date, summary="x", created_by=preparer
+        )
