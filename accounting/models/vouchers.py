@@ -147,7 +147,8 @@ class Voucher(models.Model):
     @property
     def display_number(self) -> str:
         if self.number is None:
-            return f"{self.word}-{_('draft')}#{self.pk}"
+            label = _("draft")
+            return f"{self.word}-{label}#{self.pk}"
         return f"{self.word}-{self.number:04d}"
 
     @property

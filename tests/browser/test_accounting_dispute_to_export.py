@@ -82,8 +82,16 @@ def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login
     assert "KS-2026-0042" in page.locator("#voucher-source").inner_text()
     screenshot(page, "accounting-voucher-page")
 
+    page.click("#btn-reverse")
+    page.wait_for_selector("text=已生成红字冲销凭证")
+    assert page.locator("#total-debit").inner_text() == "14,551.50"  # red of a red: positive
+    assert "记-0002" in page.locator("#voucher-source").inner_text()
+    screenshot(page, "accounting-voucher-reversal")
+
     page.goto(f"{page.base_url}/accounting/vouchers/")
     screenshot(page, "accounting-voucher-list")
+    page.goto(f"{page.base_url}/accounting/disputes/")
+    screenshot(page, "accounting-dispute-list")
 
     page.goto(f"{page.base_url}/accounting/exports/")
     page.select_option("#id_layout", "generic")
