@@ -161,3 +161,23 @@ def test_correcting_a_posted_dispute_through_the_page_reverses_and_rebooks(clien
     assert Voucher.objects.filter(dispute=dispute, generation=1).get().lines.get(line_no=1).amount == Decimal(
         "12000"
     )
+
+
+def test_admin_maps_standard_codes_to_the_company_chart(admin_client):
+    from accounting.models import Account
+
+    body = admin_client.get("/admin/accounting/account/").content.decode()
+    assert "222103" in body and "company_code" in body
+    account = Account.objects.get(code="660202")
+    response = admin_client.post(
+        f"/admin/accounting/account/{account.pk}/change/",
+        {
+            "name": account.name,
+            "company_code": "6602.11",
+            "company_name": "管理费用-诉讼费用",
+            "parent": account.parent_id,
+        },
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert (account.booking_code, account.code) == ("6602.11", "660202")
