@@ -4,6 +4,7 @@ Tests marked `postgres` or `redis` skip with a reason when the service is not
 configured or not answering, unless REQUIRE_SERVICES=1 (CI), where they fail instead.
 """
 
+import importlib
 import os
 import socket
 from urllib.parse import urlparse
@@ -65,32 +66,31 @@ def make_user(db):
     return make
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
-    """Share the serialized database contents with every connection object.
-
-    Playwright's sync API runs an event loop, and inside it Django hands out a different
-    connection object than the one the test database was serialized on; serialized
-    rollback would then find nothing to restore.
-    """
-    from django.db import connections
-
-    for alias in connections:
-        contents = getattr(connections[alias], "_test_serialized_contents", None)
-        if contents is not None:
-            type(connections[alias])._test_serialized_contents = contents
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
 
 
-def pytest_collection_modifyitems(items):
-    # Transactional tests (live_server, threads) flush the database when they end, rows
-    # made by data migrations (roles, chart of accounts, ...) included. Serialized
-    # rollback puts those rows back, so every test after them still finds them.
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        kwargs = dict(marker.kwargs) if marker else {}
-        if marker and marker.args:
-            kwargs["transaction"] = marker.args[0]
-        fixtures = getattr(item, "fixturenames", ())
-        if kwargs.get("transaction") or "transactional_db" in fixtures or "live_server" in fixtures:
-            kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+# The data migrations' rows: (module, function) run again with the live app registry.
+REFERENCE_DATA = [
+    ("core.migrations.0002_roles", "create_groups"),
+    ("accounting.migrations.0002_default_chart", "load"),
+    ("objections.migrations.0002_seed_objection_types", "seed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (live_server, threads) flush the database when they end, rows
+    made by data migrations (roles, chart of accounts, objection types) included. Put
+    them back before each transactional test, so it finds what a migrated database has."""
+    if not _is_transactional(request.node):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "core",
     "tickets",
     "objections",
+    "accounting",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Tickets and vouchers both have a "state"; name their enums apart in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStateEnum": "tickets.models.ticket.State",
+        "VoucherStateEnum": "accounting.models.vouchers.Voucher.State",
+    },
 }
 
 # The objection playbook rates a response only from this many closed cases on.

@@ -7,4 +7,5 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("tickets/", include("tickets.api.urls")),
     path("objections/", include("objections.api.urls")),
+    path("accounting/", include("accounting.api.urls")),
 ]

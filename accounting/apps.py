@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountingConfig(AppConfig):
+    name = "accounting"
+    verbose_name = _("Quality-dispute accounting")
+
+    def ready(self) -> None:
+        from core.context_processors import add_nav_item
+
+        from . import permissions  # noqa: F401  registers the accounting actions
+
+        add_nav_item(_("Quality disputes"), "accounting:dispute_list", "accounting.view")
+        add_nav_item(_("Vouchers"), "accounting:voucher_list", "accounting.view")
+        add_nav_item(_("Exports"), "accounting:export_list", "accounting.export")

@@ -1,0 +1,91 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ExportJob, Period, QualityDispute, VatRate, Voucher
+
+DISPUTE_FIELDS = [
+    "node", "outcome", "invoice_status", "booking_date",
+    "customer", "shipment", "material_batch", "supplier", "source_reference",
+    "quantity", "affected_quantity", "bonus_quantity", "unit_price", "unit_cost", "vat_rate",
+    "settlement", "cost_location", "stoppage_type",
+    "allowance_amount", "allowance_rate", "wages", "depreciation", "supplier_recoverable",
+    "compensation_to_customer", "supplier_recourse", "costs", "net_realizable_value", "prepaid_balance",
+    "description", "evidence",
+]  # fmt: skip
+
+# Shown together on the form, in this order.
+GROUPS = [
+    (_("Dispute"), ["node", "outcome", "invoice_status", "booking_date"]),
+    (_("Source"), ["customer", "shipment", "material_batch", "supplier", "source_reference"]),
+    (_("Quantities and prices"), ["quantity", "affected_quantity", "bonus_quantity", "unit_price",
+                                   "unit_cost", "vat_rate", "settlement", "cost_location", "stoppage_type"]),
+    (_("Amounts"), ["allowance_amount", "allowance_rate", "wages", "depreciation", "supplier_recoverable",
+                    "compensation_to_customer", "supplier_recourse", "costs", "net_realizable_value",
+                    "prepaid_balance"]),
+    (_("Notes and evidence"), ["description", "evidence"]),
+]  # fmt: skip
+
+
+class DisputeForm(forms.ModelForm):
+    class Meta:
+        model = QualityDispute
+        fields = DISPUTE_FIELDS
+        widgets = {
+            "booking_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rates = [(str(r.rate.normalize()), r.label) for r in VatRate.objects.filter(active=True)]
+        default = VatRate.objects.filter(is_default=True).first()
+        self.fields["vat_rate"] = forms.TypedChoiceField(
+            label=self.fields["vat_rate"].label,
+            choices=rates or [("0.13", "13%")],
+            coerce=_decimal,
+            initial=str(default.rate.normalize()) if default else "0.13",
+        )
+        if self.instance.pk:
+            self.initial["vat_rate"] = str(self.instance.vat_rate.normalize())
+        self.fields["unit_price"].help_text = _("Filled from the material batch on a purchase-side dispute.")
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = (
+                "form-select form-select-sm"
+                if isinstance(widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            widget.attrs.setdefault("class", css)
+            widget.attrs.setdefault("id", f"id_{name}")
+
+    def groups(self):
+        return [(title, [self[name] for name in names]) for title, names in GROUPS]
+
+
+def _decimal(value):
+    from decimal import Decimal
+
+    return Decimal(value)
+
+
+class ExportForm(forms.Form):
+    layout = forms.ChoiceField(label=_("layout"), choices=ExportJob.Layout.choices)
+    file_format = forms.ChoiceField(label=_("format"), choices=ExportJob.Format.choices)
+    period = forms.ModelChoiceField(label=_("period"), queryset=Period.objects.all(), required=False)
+    date_from = forms.DateField(
+        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    state = forms.ChoiceField(
+        label=_("voucher state"),
+        required=False,
+        choices=[("", _("All")), *Voucher.State.choices],
+        initial=Voucher.State.POSTED,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css

@@ -1,0 +1,190 @@
+"""A quality dispute: when it arose, how it was settled, and the figures its vouchers need."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import Customer, MaterialBatch, Shipment, Supplier
+
+from .. import rules
+
+
+class Node(models.TextChoices):
+    BEFORE_ISSUE = "before_issue", _("Before the material is issued")
+    AFTER_ISSUE = "after_issue", _("After the material is issued to production")
+    AFTER_SALE = "after_sale", _("After the finished goods are sold")
+    LITIGATION = "litigation", _("Litigation")
+
+
+class Outcome(models.TextChoices):
+    RETURN = "return", _("Return")
+    EXCHANGE = "exchange", _("Exchange")
+    ALLOWANCE = "allowance", _("Allowance")
+    IN_KIND = "in_kind_compensation", _("In-kind compensation")
+    STOPPAGE = "stoppage_loss", _("Stoppage loss")
+    INDIRECT = "indirect_loss_compensation", _("Indirect-loss compensation")
+    LIT_COSTS = "litigation_costs", _("Litigation costs")
+    LIT_INVENTORY = "litigation_lost_inventory", _("Lawsuit lost: defective stock")
+    LIT_PREPAYMENT = "litigation_lost_prepayment", _("Lawsuit lost: prepayment unrecoverable")
+
+
+class InvoiceStatus(models.TextChoices):
+    NOT_INVOICED = "not_invoiced", _("Not invoiced (provisional)")
+    INVOICED = "invoiced", _("Invoiced")
+    DEDUCTED = "invoiced_deducted", _("Invoiced, input VAT deducted")
+    NOT_DEDUCTED = "invoiced_not_deducted", _("Invoiced, input VAT not yet deducted")
+
+
+class Settlement(models.TextChoices):
+    PREPAID = "prepaid", _("Prepaid")
+    CREDIT = "credit", _("On credit")
+
+
+class CostLocation(models.TextChoices):
+    RAW_MATERIAL = "raw_material", _("Raw material (1403)")
+    WIP = "wip", _("Work in progress (5001)")
+    FINISHED_GOODS = "finished_goods", _("Finished goods (1405)")
+    SOLD = "sold", _("Sold (6401)")
+
+
+class StoppageType(models.TextChoices):
+    SHORT_PLANNED = "short_planned", _("Short and planned (manufacturing overhead)")
+    LONG_UNPLANNED = "long_unplanned", _("Long or unplanned (administrative expenses)")
+
+
+def _money(label):
+    return models.DecimalField(
+        label,
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+
+def _qty(label):
+    return models.DecimalField(
+        label,
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+
+class QualityDispute(models.Model):
+    node = models.CharField(_("node"), max_length=32, choices=Node.choices)
+    outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices)
+    invoice_status = models.CharField(
+        _("invoice status"), max_length=32, choices=InvoiceStatus.choices, blank=True
+    )
+    settlement = models.CharField(_("settlement"), max_length=16, choices=Settlement.choices, blank=True)
+    cost_location = models.CharField(
+        _("cost location"), max_length=16, choices=CostLocation.choices, blank=True
+    )
+    stoppage_type = models.CharField(
+        _("stoppage type"), max_length=16, choices=StoppageType.choices, blank=True
+    )
+    material_batch = models.ForeignKey(
+        MaterialBatch,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("material batch"),
+    )
+    supplier = models.ForeignKey(
+        Supplier,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supplier (recourse)"),
+    )
+    customer = models.ForeignKey(
+        Customer, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("customer")
+    )
+    shipment = models.ForeignKey(
+        Shipment, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("shipment")
+    )
+    # Where the dispute came from (a complaint ticket number until tickets link by FK).
+    source_reference = models.CharField(_("source document"), max_length=64, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    booking_date = models.DateField(_("booking date"))
+    quantity = _qty(_("quantity"))
+    affected_quantity = _qty(_("affected quantity"))
+    bonus_quantity = _qty(_("bonus quantity"))
+    # Copied from the batch when the dispute is opened: a newer contract price never applies.
+    unit_price = models.DecimalField(
+        _("unit price excl. VAT"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    unit_cost = models.DecimalField(
+        _("unit cost"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    vat_rate = models.DecimalField(
+        _("VAT rate of the original invoice"), max_digits=5, decimal_places=4, default=Decimal("0.13")
+    )
+    allowance_amount = _money(_("allowance amount"))
+    allowance_rate = models.DecimalField(
+        _("allowance rate"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    wages = _money(_("wages"))
+    depreciation = _money(_("depreciation"))
+    supplier_recoverable = _money(_("borne by the supplier"))
+    compensation_to_customer = _money(_("compensation to the customer"))
+    supplier_recourse = _money(_("recourse to the supplier"))
+    costs = _money(_("litigation costs"))
+    net_realizable_value = _money(_("net realizable value"))
+    prepaid_balance = _money(_("prepaid balance"))
+    evidence = models.TextField(
+        _("evidence on file"),
+        blank=True,
+        help_text=_("Judgment or mediation, arbitration award, contract, agreement, invoices or receipts."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Bumped when a corrected dispute regenerates its vouchers; (dispute, generation, position)
+    # is unique, so generating the same generation twice can never book twice.
+    generation = models.PositiveIntegerField(_("generation"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quality dispute")
+        verbose_name_plural = _("quality disputes")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"QD-{self.pk:05d}" if self.pk else "QD-new"
+
+    RULE_CHOICES = ("node", "outcome", "invoice_status", "settlement", "cost_location", "stoppage_type")
+
+    def rule_input(self) -> dict:
+        """The dispute as the rules' input (the same shape as the preview contract)."""
+        data = {name: getattr(self, name) for name in self.RULE_CHOICES if getattr(self, name)}
+        for name in rules.NUMBER_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = str(value)
+        return data

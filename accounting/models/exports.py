@@ -1,0 +1,71 @@
+"""A journal export, written in the background so any size stays in flat memory."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .vouchers import Period
+
+
+class ExportJob(models.Model):
+    class Layout(models.TextChoices):
+        GENERIC = "generic", _("Generic journal")
+        KINGDEE = "kingdee", _("Kingdee K/3 WISE voucher import")
+        U8 = "u8", _("Yonyou U8 voucher import")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    layout = models.CharField(_("layout"), max_length=16, choices=Layout.choices, default=Layout.GENERIC)
+    file_format = models.CharField(_("format"), max_length=8, choices=Format.choices, default=Format.CSV)
+    period = models.ForeignKey(Period, models.SET_NULL, null=True, blank=True, verbose_name=_("period"))
+    date_from = models.DateField(_("from"), null=True, blank=True)
+    date_to = models.DateField(_("to"), null=True, blank=True)
+    state = models.CharField(_("voucher state"), max_length=8, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    done_rows = models.PositiveIntegerField(default=0)
+    file = models.FileField(_("file"), upload_to="exports/", blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_layout_display()} {self.file_format} #{self.pk}"
+
+    def filters(self) -> dict:
+        return {
+            "period": self.period,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "state": self.state,
+        }
+
+    def filename(self) -> str:
+        scope = str(self.period) if self.period else f"{self.date_from or ''}_{self.date_to or ''}".strip("_")
+        return f"vouchers_{self.layout}_{scope or 'all'}_{self.pk}.{self.file_format}"
+
+    @property
+    def state_label(self) -> str:
+        from .vouchers import Voucher
+
+        return str(dict(Voucher.State.choices).get(self.state, _("all states")))
+
+    @property
+    def progress(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.done_rows * 100 / self.total_rows) if self.total_rows else 0

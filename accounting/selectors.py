@@ -1,0 +1,52 @@
+"""Reads for accounting pages, the API and exports."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from .models import Account, Period, QualityDispute, VatRate, Voucher, VoucherLine
+
+
+def chart_mapping() -> dict[str, tuple[str, str]]:
+    """Standard code -> (code, name) the company books under (its own sub-account if mapped)."""
+    return {a.code: (a.booking_code, a.booking_name) for a in Account.objects.all()}
+
+
+def default_vat_rate() -> Decimal:
+    rate = VatRate.objects.filter(is_default=True).values_list("rate", flat=True).first()
+    return rate if rate is not None else Decimal("0.13")
+
+
+def voucher_list(*, state: str = "", period: Period | None = None) -> QuerySet[Voucher]:
+    qs = Voucher.objects.select_related("period", "dispute", "created_by").annotate(
+        debit_total=Sum("lines__amount", filter=Q(lines__side="debit")),
+        credit_total=Sum("lines__amount", filter=Q(lines__side="credit")),
+        line_count=Count("lines"),
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if period:
+        qs = qs.filter(period=period)
+    return qs.order_by("-period__year", "-period__month", "state", "number", "-id")
+
+
+def voucher_detail(pk: int) -> Voucher:
+    return (
+        Voucher.objects.select_related(
+            "period", "dispute", "created_by", "reviewed_by", "posted_by", "reverses"
+        )
+        .prefetch_related(Prefetch("lines", queryset=VoucherLine.objects.order_by("line_no")), "events__by")
+        .get(pk=pk)
+    )
+
+
+def voucher_totals(voucher: Voucher) -> tuple[Decimal, Decimal]:
+    debit = sum((line.amount for line in voucher.lines.all() if line.side == "debit"), Decimal(0))
+    credit = sum((line.amount for line in voucher.lines.all() if line.side == "credit"), Decimal(0))
+    return debit, credit
+
+
+def dispute_list() -> QuerySet[QualityDispute]:
+    return QualityDispute.objects.select_related(
+        "customer", "supplier", "material_batch", "created_by"
+    ).annotate(voucher_count=Count("vouchers"))

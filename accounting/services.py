@@ -1,0 +1,441 @@
+"""Write actions of the accounting app. HTML views and the API both call these.
+
+Each is keyword-only, takes the acting user, checks the role, validates and runs in one
+transaction. Row locks: the dispute while generating, the period and its counter while posting.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import MaterialBatch, User
+from core.permissions import can
+
+from . import rules
+from .chart import DEFAULT_CHART, DEFAULT_VAT_RATES, parent_code
+from .models import (
+    Account,
+    ExportJob,
+    Period,
+    QualityDispute,
+    VatRate,
+    Voucher,
+    VoucherCounter,
+    VoucherEvent,
+    VoucherLine,
+)
+from .selectors import chart_mapping
+
+PURCHASE_NODES = ("before_issue", "after_issue", "litigation")
+
+
+def _require(user: User, action: str) -> None:
+    if not can(user, action):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _first_of_next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+# ---------------------------------------------------------------- disputes
+
+
+def dispute_initial(*, source) -> dict:
+    """Fields to prefill a dispute from where it came from (a complaint ticket, later).
+
+    Duck-typed so this app never imports tickets: any object with `customer`, `shipment`,
+    `quantity` (or `affected_quantity`) and `number` works. Linking a ticket is then one
+    FK on QualityDispute plus this prefill.
+    """
+    initial: dict = {}
+    for name in ("customer", "shipment", "material_batch", "supplier"):
+        value = getattr(source, name, None)
+        if value is not None:
+            initial[name] = value
+    quantity = getattr(source, "affected_quantity", None) or getattr(source, "quantity", None)
+    shipment = initial.get("shipment")
+    if quantity is None and shipment is not None:
+        quantity = shipment.quantity
+    if quantity is not None:
+        initial["affected_quantity"] = quantity
+    if shipment is not None and "customer" not in initial:
+        initial["customer"] = shipment.customer
+    number = getattr(source, "number", None) or getattr(source, "pk", None)
+    if number:
+        initial["source_reference"] = str(number)
+    return initial
+
+
+def _apply_batch_price(fields: dict) -> None:
+    """Seed §2.2: a purchase-side dispute is valued at its batch's own price, never a newer contract's."""
+    batch: MaterialBatch | None = fields.get("material_batch")
+    if batch is None:
+        return
+    if fields.get("node") in PURCHASE_NODES:
+        fields["unit_price"] = batch.unit_price
+    if not fields.get("supplier"):
+        fields["supplier"] = batch.supplier
+
+
+def dispute_validate(dispute: QualityDispute) -> list[rules.Voucher]:
+    """Run the rules on the dispute; a refused combination becomes a form error on its field."""
+    try:
+        return rules.generate(dispute.rule_input(), chart=chart_mapping())
+    except rules.DisputeInputError as exc:
+        model_fields = {f.name for f in QualityDispute._meta.get_fields()}
+        key = exc.field if exc.field in model_fields else "__all__"
+        raise ValidationError({key: exc.message}) from None
+
+
+@transaction.atomic
+def dispute_create(*, by: User, booking_date: datetime.date, source=None, **fields) -> QualityDispute:
+    """Open a dispute; `source` (e.g. a complaint ticket) prefills what the fields leave empty."""
+    _require(by, "accounting.dispute_edit")
+    if source is not None:
+        for name, value in dispute_initial(source=source).items():
+            fields.setdefault(name, value)
+    _apply_batch_price(fields)
+    dispute = QualityDispute(created_by=by, booking_date=booking_date, **fields)
+    dispute.full_clean(exclude=["created_by"])
+    dispute_validate(dispute)
+    dispute.save()
+    return dispute
+
+
+@transaction.atomic
+def dispute_update(*, dispute: QualityDispute, by: User, **fields) -> QualityDispute:
+    """Change a dispute whose vouchers are not generated yet (afterwards: dispute_correct)."""
+    _require(by, "accounting.dispute_edit")
+    dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
+    if dispute.vouchers.filter(generation=dispute.generation).exists():
+        raise ValidationError(_("Its vouchers exist already: correct the dispute instead."))
+    for name, value in fields.items():
+        setattr(dispute, name, value)
+    priced = {"node": dispute.node, "material_batch": dispute.material_batch, "supplier": dispute.supplier}
+    _apply_batch_price(priced)
+    dispute.unit_price = priced.get("unit_price", dispute.unit_price)
+    dispute.supplier = priced.get("supplier")
+    dispute.full_clean()
+    dispute_validate(dispute)
+    dispute.save()
+    return dispute
+
+
+def chart_ensure() -> None:
+    """Create any default account or VAT rate that is missing (the data migration loads them;
+    this heals a database that was flushed, e.g. by a test run). Existing rows are left alone."""
+    if Account.objects.count() >= len(DEFAULT_CHART):
+        return
+    for code in sorted(DEFAULT_CHART, key=len):
+        parent = parent_code(code)
+        Account.objects.get_or_create(
+            code=code,
+            defaults={"name": DEFAULT_CHART[code], "parent": Account.objects.filter(code=parent).first()},
+        )
+    for rate, label, is_default in DEFAULT_VAT_RATES:
+        VatRate.objects.get_or_create(
+            rate=Decimal(rate),
+            defaults={
+                "label": label,
+                "is_default": is_default and not VatRate.objects.filter(is_default=True).exists(),
+            },
+        )
+
+
+def period_for(day: datetime.date) -> Period:
+    period = Period.objects.filter(year=day.year, month=day.month).first()
+    if period is not None:
+        return period
+    try:
+        with transaction.atomic():
+            return Period.objects.create(year=day.year, month=day.month)
+    except IntegrityError:  # someone else created it a moment ago
+        return Period.objects.get(year=day.year, month=day.month)
+
+
+def _accounts(codes: set[str]) -> dict[str, Account]:
+    accounts = {a.code: a for a in Account.objects.filter(code__in=codes)}
+    if len(accounts) < len(codes):  # a flushed chart: heal it once, then read again
+        chart_ensure()
+        accounts = {a.code: a for a in Account.objects.filter(code__in=codes)}
+    return accounts
+
+
+def _save_voucher(
+    *, draft: rules.Voucher, day: datetime.date, by: User, accounts: dict[str, Account] | None = None, **extra
+) -> Voucher:
+    period = period_for(day)
+    if period.is_closed:
+        raise ValidationError(_("The period %(period)s is closed.") % {"period": period})
+    voucher = Voucher.objects.create(
+        period=period, date=day, summary=draft.summary[:200], created_by=by, **extra
+    )
+    if accounts is None:
+        accounts = _accounts({ln.standard_code for ln in draft.lines})
+    VoucherLine.objects.bulk_create(
+        VoucherLine(
+            voucher=voucher,
+            line_no=i,
+            account=accounts[line.standard_code],
+            account_code=line.account_code,
+            account_name=line.account_name,
+            side=line.side,
+            amount=line.amount,
+            summary=line.summary[:200],
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+        )
+        for i, line in enumerate(draft.lines, start=1)
+    )
+    VoucherEvent.objects.create(voucher=voucher, action="created", by=by)
+    return voucher
+
+
+@transaction.atomic
+def dispute_generate_vouchers(*, dispute: QualityDispute, by: User) -> list[Voucher]:
+    """Create the dispute's draft vouchers; calling it again returns the same ones, never books twice."""
+    _require(by, "accounting.dispute_edit")
+    dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
+    existing = list(
+        dispute.vouchers.filter(generation=dispute.generation, position__isnull=False).order_by("position")
+    )
+    if existing:
+        return existing
+    drafts = dispute_validate(dispute)
+    accounts = _accounts({line.standard_code for draft in drafts for line in draft.lines})
+    created = []
+    for position, draft in enumerate(drafts, start=1):
+        day = _first_of_next_month(dispute.booking_date) if draft.next_period else dispute.booking_date
+        created.append(
+            _save_voucher(
+                draft=draft,
+                day=day,
+                by=by,
+                accounts=accounts,
+                dispute=dispute,
+                generation=dispute.generation,
+                position=position,
+            )
+        )
+    return created
+
+
+@transaction.atomic
+def dispute_correct(*, dispute: QualityDispute, by: User, **fields) -> list[Voucher]:
+    """Correct a dispute whose vouchers exist: posted ones get red-letter reversals, drafts are
+    dropped, and the corrected figures generate a new set of vouchers."""
+    _require(by, "accounting.dispute_edit")
+    dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
+    for voucher in dispute.vouchers.filter(generation=dispute.generation, position__isnull=False):
+        if voucher.is_posted:
+            if not Voucher.objects.filter(reverses=voucher).exists():
+                voucher_reverse(voucher=voucher, by=by)
+        else:
+            voucher.delete()
+    for name, value in fields.items():
+        setattr(dispute, name, value)
+    priced = {"node": dispute.node, "material_batch": dispute.material_batch, "supplier": dispute.supplier}
+    _apply_batch_price(priced)
+    dispute.unit_price = priced.get("unit_price", dispute.unit_price)
+    dispute.supplier = priced.get("supplier")
+    dispute.generation += 1
+    dispute.full_clean()
+    dispute_validate(dispute)
+    dispute.save()
+    return dispute_generate_vouchers(dispute=dispute, by=by)
+
+
+# ---------------------------------------------------------------- vouchers
+
+
+def _locked(voucher: Voucher) -> Voucher:
+    return Voucher.objects.select_for_update().get(pk=voucher.pk)
+
+
+def _check_balanced(voucher: Voucher) -> None:
+    debit = credit = Decimal(0)
+    for side, amount in voucher.lines.values_list("side", "amount"):
+        if side == "debit":
+            debit += amount
+        else:
+            credit += amount
+    if debit != credit or not voucher.lines.exists():
+        raise ValidationError(
+            _("The voucher does not balance: debit %(d)s, credit %(c)s.") % {"d": debit, "c": credit}
+        )
+
+
+@transaction.atomic
+def voucher_review(*, voucher: Voucher, by: User) -> Voucher:
+    """Draft -> reviewed. The reviewer (审核) must not be the preparer (制单)."""
+    _require(by, "accounting.voucher_review")
+    voucher = _locked(voucher)
+    if voucher.state != Voucher.State.DRAFT:
+        raise ValidationError(_("Only a draft voucher can be reviewed."))
+    if voucher.created_by_id == by.pk:
+        raise ValidationError(_("The preparer cannot review their own voucher."))
+    _check_balanced(voucher)
+    voucher.state = Voucher.State.REVIEWED
+    voucher.reviewed_by, voucher.reviewed_at = by, timezone.now()
+    voucher.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+    VoucherEvent.objects.create(voucher=voucher, action="reviewed", by=by)
+    return voucher
+
+
+@transaction.atomic
+def voucher_unreview(*, voucher: Voucher, by: User) -> Voucher:
+    _require(by, "accounting.voucher_review")
+    voucher = _locked(voucher)
+    if voucher.state != Voucher.State.REVIEWED:
+        raise ValidationError(_("Only a reviewed voucher can be sent back to draft."))
+    voucher.state, voucher.reviewed_by, voucher.reviewed_at = Voucher.State.DRAFT, None, None
+    voucher.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+    VoucherEvent.objects.create(voucher=voucher, action="unreviewed", by=by)
+    return voucher
+
+
+@transaction.atomic
+def voucher_post(*, voucher: Voucher, by: User) -> Voucher:
+    """Reviewed -> posted, taking the next number of its period and word.
+
+    The period row is locked first (so closing and posting serialise), then the counter row:
+    two people posting at once get consecutive numbers, and a rollback leaves no gap.
+    """
+    _require(by, "accounting.voucher_post")
+    voucher = _locked(voucher)
+    if voucher.state != Voucher.State.REVIEWED:
+        raise ValidationError(_("Only a reviewed voucher can be posted."))
+    period = Period.objects.select_for_update().get(pk=voucher.period_id)
+    if period.is_closed:
+        raise ValidationError(
+            _("The period %(period)s is closed: nothing more can be posted into it.") % {"period": period}
+        )
+    _check_balanced(voucher)
+    counter, _created = VoucherCounter.objects.get_or_create(period=period, word=voucher.word)
+    counter = VoucherCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    voucher.number = counter.last_number
+    voucher.state = Voucher.State.POSTED
+    voucher.posted_by, voucher.posted_at = by, timezone.now()
+    voucher.save(update_fields=["number", "state", "posted_by", "posted_at"])
+    VoucherEvent.objects.create(voucher=voucher, action="posted", by=by)
+    return voucher
+
+
+@transaction.atomic
+def voucher_delete(*, voucher: Voucher, by: User) -> None:
+    """Drop a draft (a posted voucher cannot be deleted: the database refuses it)."""
+    _require(by, "accounting.dispute_edit")
+    voucher = _locked(voucher)
+    if voucher.state != Voucher.State.DRAFT:
+        raise ValidationError(_("Only a draft voucher can be deleted."))
+    voucher.delete()
+
+
+@transaction.atomic
+def voucher_reverse(*, voucher: Voucher, by: User, day: datetime.date | None = None) -> Voucher:
+    """A red-letter (红字) reversal of a posted voucher: the same lines, negative amounts on the
+    same sides, as a draft in an open period, linked to the original."""
+    _require(by, "accounting.voucher_post")
+    voucher = _locked(voucher)
+    if not voucher.is_posted:
+        raise ValidationError(_("Only a posted voucher is reversed; a draft is simply corrected."))
+    if Voucher.objects.filter(reverses=voucher).exists():
+        raise ValidationError(_("This voucher has already been reversed."))
+    if day is None:
+        day = voucher.date if not voucher.period.is_closed else timezone.localdate()
+    lines = [
+        rules.Line(
+            line.account_code,
+            line.account_name,
+            line.side,
+            -line.amount,
+            f"冲销{voucher.display_number}：{line.summary}"[:200],
+            line.account.code,
+            -line.quantity if line.quantity is not None else None,
+            line.unit_price,
+        )
+        for line in voucher.lines.select_related("account").order_by("line_no")
+    ]
+    draft = rules.Voucher(f"冲销{voucher.period} {voucher.display_number}：{voucher.summary}", tuple(lines))
+    reversal = _save_voucher(
+        draft=draft, day=day, by=by, dispute=voucher.dispute, generation=voucher.generation, reverses=voucher
+    )
+    VoucherEvent.objects.create(voucher=voucher, action="reversed", by=by)
+    return reversal
+
+
+# ---------------------------------------------------------------- periods
+
+
+@transaction.atomic
+def period_close(*, period: Period, by: User) -> Period:
+    _require(by, "accounting.period_close")
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed:
+        raise ValidationError(_("The period is already closed."))
+    if period.vouchers.exclude(state=Voucher.State.POSTED).exists():
+        raise ValidationError(_("Post or delete the unposted vouchers of this period before closing it."))
+    period.status, period.closed_at, period.closed_by = Period.Status.CLOSED, timezone.now(), by
+    period.save(update_fields=["status", "closed_at", "closed_by"])
+    return period
+
+
+@transaction.atomic
+def period_reopen(*, period: Period, by: User) -> Period:
+    _require(by, "accounting.period_close")
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if not period.is_closed:
+        raise ValidationError(_("The period is open."))
+    period.status, period.closed_at, period.closed_by = Period.Status.OPEN, None, None
+    period.save(update_fields=["status", "closed_at", "closed_by"])
+    return period
+
+
+# ---------------------------------------------------------------- exports
+
+
+def export_request(
+    *,
+    by: User,
+    layout: str,
+    file_format: str,
+    period: Period | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    state: str = "",
+) -> ExportJob:
+    """Queue a journal export; the file is written in the background (tasks.run_export)."""
+    _require(by, "accounting.export")
+    job = ExportJob(
+        created_by=by,
+        layout=layout,
+        file_format=file_format,
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        state=state,
+    )
+    job.full_clean(exclude=["created_by", "file"])
+    if date_from and date_to and date_from > date_to:
+        raise ValidationError({"date_to": _("The end date is before the start date.")})
+    job.save()
+    from .tasks import run_export
+
+    transaction.on_commit(lambda: _queue_export(run_export, job.pk))
+    return job
+
+
+def _queue_export(task, job_id: int) -> None:
+    try:
+        task.delay(job_id)
+    except Exception:  # noqa: BLE001 - a broker outage leaves the job waiting, visible on the page
+        import logging
+
+        logging.getLogger(__name__).warning("broker unavailable; export %s waits", job_id)

@@ -1,0 +1,67 @@
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+
+from accounting import services
+from accounting.models import QualityDispute
+from core.roles import Role
+from tests.factories import UserFactory
+
+
+def ensure_reference_data():
+    """Role groups and the chart, which a transactional test's flush may have removed."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    services.chart_ensure()
+
+
+def finance_pair():
+    """A preparer and a reviewer: finance never reviews its own voucher."""
+    ensure_reference_data()
+    return UserFactory(roles=[Role.FINANCE]), UserFactory(roles=[Role.FINANCE])
+
+
+def make_dispute(by, **fields) -> QualityDispute:
+    defaults = {
+        "node": "litigation",
+        "outcome": "litigation_costs",
+        "costs": Decimal("15800.00"),
+        "booking_date": datetime.date(2026, 11, 20),
+    }
+    defaults.update(fields)
+    booking_date = defaults.pop("booking_date")
+    return services.dispute_create(by=by, booking_date=booking_date, **defaults)
+
+
+def posted_vouchers(dispute, preparer, reviewer):
+    posted = []
+    for v in services.dispute_generate_vouchers(dispute=dispute, by=preparer):
+        services.voucher_review(voucher=v, by=reviewer)
+        posted.append(services.voucher_post(voucher=v, by=reviewer))
+    return posted
+
+
+def purge_books() -> None:
+    """Delete all vouchers, posted ones included, for a test's teardown.
+
+    SQLite flushes with DELETE, which the immutability triggers refuse for posted vouchers;
+    so drop the triggers, delete, and put them back. (PostgreSQL flushes with TRUNCATE.)
+    """
+    import importlib
+
+    from django.db import connection
+
+    from accounting.models import ExportJob, Voucher, VoucherLine
+
+    migration = importlib.import_module("accounting.migrations.0003_immutable_posted_vouchers")
+    with connection.schema_editor() as editor:
+        migration.remove(None, editor)
+    try:
+        ExportJob.objects.all().delete()
+        VoucherLine.objects.all().delete()
+        Voucher.objects.filter(reverses__isnull=False).delete()
+        Voucher.objects.all().delete()
+    finally:
+        with connection.schema_editor() as editor:
+            migration.install(None, editor)

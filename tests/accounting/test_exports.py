@@ -1,0 +1,173 @@
+"""Exports read back column by column: generic CSV (UTF-8 BOM) and XLSX, Kingdee K/3 WISE, Yonyou U8."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounting import services
+from accounting.exports import KINGDEE, U8, write_csv
+from accounting.models import ExportJob, Period
+from core.roles import Role
+from tests.factories import CustomerFactory
+
+from .factories import finance_pair, make_dispute, posted_vouchers
+
+pytestmark = pytest.mark.django_db
+
+# As ACCOUNTING.md lists them.
+KINGDEE_HEADERS = (  # noqa: SIM905
+    "凭证日期 会计年度 会计期间 凭证字 凭证号 科目代码 科目名称 币别代码 币别名称 原币金额 借方 贷方 制单 "
+    "审核 核准 出纳 经办 结算方式 结算号 凭证摘要 数量 数量单位 单价 参考信息 业务日期 往来业务编号 "
+    "附件数 序号 系统模块 "
+    "业务描述 汇率类型 汇率 分录序号 核算项目 过账 机制凭证 现金流量"
+).split()
+U8_HEADERS = (  # noqa: SIM905
+    "会计期间 凭证类别字 凭证类别排序号 凭证编号 行号 制单日期 附单据数 制单人 审核人 记账人 记账标志 出纳人 "
+    "凭证标志 凭证头自定义项1 凭证头自定义项2 摘要 科目编码 币种 借方金额 贷方金额 外币借方金额 外币贷方金额"
+).split()
+
+
+@pytest.fixture
+def books():
+    preparer, reviewer = finance_pair()
+    preparer.full_name, reviewer.full_name = "吴芳", "郑洁"
+    preparer.save()
+    reviewer.save()
+    customer = CustomerFactory(name="大庆油田工程有限公司")
+    # a sales return: V1 1122/6001/222102, V2 6401/1405 — with red-letter (negative) lines
+    dispute = make_dispute(
+        preparer,
+        node="after_sale",
+        outcome="return",
+        invoice_status="invoiced",
+        affected_quantity=Decimal("5"),
+        unit_price=Decimal("8000"),
+        unit_cost=Decimal("5500"),
+        customer=customer,
+        source_reference="KS-0042",
+        costs=None,
+    )
+    posted_vouchers(dispute, preparer, reviewer)
+    draft = make_dispute(preparer, booking_date=datetime.date(2026, 11, 25))
+    services.dispute_generate_vouchers(dispute=draft, by=preparer)  # a draft: excluded by state filter
+    return {"preparer": preparer, "reviewer": reviewer, "dispute": dispute}
+
+
+@pytest.fixture
+def export(django_capture_on_commit_callbacks):
+    """Request an export; the task queued after commit runs at once."""
+
+    def run(user, layout, file_format, **filters):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = services.export_request(by=user, layout=layout, file_format=file_format, **filters)
+        job.refresh_from_db()
+        assert job.status == ExportJob.Status.DONE, job.error
+        return job
+
+    return run
+
+
+def _csv_rows(job):
+    raw = job.file.open("rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM, so Excel shows Chinese
+    return list(csv.reader(io.StringIO(raw[3:].decode("utf-8"))))
+
+
+def test_generic_csv_reads_back_column_by_column(export, books):
+    period = Period.objects.get(year=2026, month=11)
+    job = export(books["preparer"], "generic", "csv", period=period, state="posted")
+    rows = _csv_rows(job)
+    assert rows[0] == [
+        "日期",
+        "会计期间",
+        "凭证字号",
+        "分录号",
+        "摘要",
+        "科目代码",
+        "科目名称",
+        "借方金额",
+        "贷方金额",
+        "数量",
+        "单价",
+        "往来单位",
+        "来源单据",
+        "制单人",
+        "审核人",
+        "过账人",
+    ]
+    number = f"QD-{books['dispute'].pk:05d} / KS-0042"
+    first = rows[1]
+    assert first[:4] == ["2026-11-20", "2026-11", "记-0001", "1"]
+    assert first[5:9] == ["1122", "应收账款", "-45200.00", ""]
+    assert first[11:] == ["大庆油田工程有限公司", number, "吴芳", "郑洁", "郑洁"]
+    assert [r[5] for r in rows[1:]] == ["1122", "6001", "222102", "6401", "1405"]
+    assert [r[8] for r in rows[1:]] == ["", "-40000.00", "-5200.00", "", "-27500.00"]
+    assert rows[5][2] == "记-0002" and rows[5][9:11] == ["-5.000", "5500.0000"]
+    assert job.done_rows == 5 and job.progress == 100
+
+
+def test_generic_xlsx_reads_back(export, books):
+    job = export(books["preparer"], "generic", "xlsx", state="posted")
+    ws = load_workbook(job.file.open("rb"), read_only=True).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("日期", "会计期间", "凭证字号")
+    assert rows[1][5] == "1122" and Decimal(str(rows[1][7])) == Decimal("-45200.00")
+    assert len(rows) == 6
+
+
+def test_kingdee_layout_has_its_37_columns(export, books):
+    job = export(books["preparer"], "kingdee", "xlsx", state="posted")
+    rows = list(load_workbook(job.file.open("rb"), read_only=True).active.iter_rows(values_only=True))
+    assert [c.header for c in KINGDEE] == KINGDEE_HEADERS and len(KINGDEE_HEADERS) == 37
+    assert list(rows[0]) == KINGDEE_HEADERS
+    row = dict(zip(KINGDEE_HEADERS, rows[2], strict=True))  # 6001 line, credit side, red-letter
+    assert (row["会计年度"], row["会计期间"], row["凭证字"], row["凭证号"]) == (2026, 11, "记", 1)
+    assert row["科目代码"] == "6001" and row["币别代码"] == "RMB"
+    assert Decimal(str(row["贷方"])) == Decimal("-40000") and Decimal(str(row["借方"])) == 0
+    assert row["制单"] == "吴芳" and row["审核"] == "郑洁" and row["过账"] == 1 and row["分录序号"] == 2
+
+
+def test_u8_layout_has_its_first_22_columns_and_negative_red_lines(export, books):
+    job = export(books["preparer"], "u8", "csv", state="posted")
+    rows = _csv_rows(job)
+    assert [c.header for c in U8] == U8_HEADERS and rows[0] == U8_HEADERS
+    row = dict(zip(U8_HEADERS, rows[1], strict=True))
+    assert (row["会计期间"], row["凭证类别字"], row["凭证编号"], row["行号"]) == ("11", "记", "1", "1")
+    assert row["科目编码"] == "1122" and row["借方金额"] == "-45200.00" and row["贷方金额"] == "0"
+    assert row["记账人"] == "郑洁" and row["记账标志"] == "1"
+
+
+def test_date_range_and_state_filter(export, books):
+    job = export(books["preparer"], "generic", "csv", date_from=datetime.date(2026, 11, 21))
+    rows = _csv_rows(job)
+    assert len(rows) == 3 and rows[1][2] == ""  # the draft only, unnumbered
+
+
+def test_only_finance_exports(export, books, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.export_request(by=make_user(Role.QC), layout="generic", file_format="csv")
+
+
+def test_download_is_streamed_to_finance_only(export, books, client, make_user):
+    job = export(books["preparer"], "generic", "csv")
+    client.force_login(make_user(Role.QC))
+    assert client.get(reverse("accounting:export_download", args=[job.pk])).status_code == 403
+    client.force_login(books["reviewer"])
+    response = client.get(reverse("accounting:export_download", args=[job.pk]))
+    assert response.status_code == 200 and response.streaming
+    assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.postgres
+def test_copy_path_gives_the_same_bytes_as_the_python_path(export, books):
+    fast, slow = io.BytesIO(), io.BytesIO()
+    write_csv(fast, "generic", {}, use_copy=True)
+    write_csv(slow, "generic", {}, use_copy=False)
+    assert fast.getvalue() == slow.getvalue()

@@ -1,0 +1,183 @@
+"""Finance's pages: Chinese first, live preview, voucher page with totals and sources, role checks."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounting import services
+from accounting.models import QualityDispute, Voucher
+from core.roles import Role
+from tests.factories import MaterialBatchFactory, ShipmentFactory
+
+from .factories import finance_pair, make_dispute, posted_vouchers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_finance_saves_a_dispute_and_gets_its_draft_vouchers(client):
+    preparer, _ = finance_pair()
+    client.force_login(preparer)
+    batch = MaterialBatchFactory(unit_price=Decimal("4800"))
+    response = client.post(
+        reverse("accounting:dispute_create"),
+        {
+            "node": "after_issue",
+            "outcome": "return",
+            "invoice_status": "invoiced_deducted",
+            "booking_date": "2026-11-20",
+            "material_batch": batch.pk,
+            "affected_quantity": "2",
+            "unit_price": "9999",
+            "vat_rate": "0.13",
+        },
+    )
+    dispute = QualityDispute.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "accounting:dispute_detail", args=[dispute.pk]
+    )
+    assert dispute.unit_price == Decimal("4800") and dispute.vouchers.count() == 2
+    page = client.get(response.url).content.decode()
+    assert "出库领用后" in page and "草稿" in page
+
+
+def test_refused_dispute_shows_the_chinese_reason_on_the_form(client):
+    preparer, _ = finance_pair()
+    client.force_login(preparer)
+    response = client.post(
+        reverse("accounting:dispute_create"),
+        {
+            "node": "after_issue",
+            "outcome": "in_kind_compensation",
+            "invoice_status": "not_invoiced",
+            "booking_date": "2026-11-20",
+            "quantity": "100",
+            "bonus_quantity": "5",
+            "unit_price": "1",
+            "cost_location": "wip",
+            "vat_rate": "0.13",
+        },
+    )
+    assert response.status_code == 200 and "名义金额1元" in response.content.decode()
+    assert not QualityDispute.objects.exists()
+
+
+def test_live_preview_renders_balanced_vouchers_or_the_reason(client):
+    preparer, _ = finance_pair()
+    client.force_login(preparer)
+    url = reverse("accounting:dispute_preview")
+    body = client.post(
+        url, {"node": "litigation", "outcome": "litigation_costs", "costs": "15800"}
+    ).content.decode()
+    assert "660202" in body and "15,800.00" in body and "借贷平衡" in body
+    body = client.post(url, {"node": "litigation", "outcome": "litigation_costs"}).content.decode()
+    assert "costs" in body and "需要填写字段" in body
+
+
+def test_form_prefills_from_a_shipment(client):
+    preparer, _ = finance_pair()
+    client.force_login(preparer)
+    shipment = ShipmentFactory(quantity=Decimal("12"))
+    body = client.get(reverse("accounting:dispute_create") + f"?shipment={shipment.pk}").content.decode()
+    assert f'<option value="{shipment.customer.pk}" selected' in body and 'value="12' in body
+
+
+def test_voucher_page_shows_totals_balance_and_source(client):
+    preparer, reviewer = finance_pair()
+    dispute = make_dispute(preparer, source_reference="KS-2026-0042")
+    voucher = posted_vouchers(dispute, preparer, reviewer)[0]
+    client.force_login(reviewer)
+    body = client.get(reverse("accounting:voucher_detail", args=[voucher.pk])).content.decode()
+    assert "记-0001" in body and "15,800.00" in body and "借贷平衡" in body
+    assert dispute.number in body and "KS-2026-0042" in body and "红字冲销" in body
+
+
+def test_review_and_post_through_the_pages(client):
+    preparer, reviewer = finance_pair()
+    voucher = services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)[0]
+    client.force_login(reviewer)
+    client.post(reverse("accounting:voucher_action", args=[voucher.pk, "review"]))
+    client.post(reverse("accounting:voucher_action", args=[voucher.pk, "post"]))
+    voucher.refresh_from_db()
+    assert voucher.state == "posted" and voucher.number == 1
+
+
+def test_non_finance_views_but_cannot_post(client, make_user):
+    preparer, reviewer = finance_pair()
+    voucher = services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)[0]
+    services.voucher_review(voucher=voucher, by=reviewer)
+    client.force_login(make_user(Role.PURCHASING))
+    body = client.get(reverse("accounting:voucher_detail", args=[voucher.pk])).content.decode()
+    assert "btn-post" not in body
+    response = client.post(reverse("accounting:voucher_action", args=[voucher.pk, "post"]))
+    assert response.status_code == 403
+    assert Voucher.objects.get(pk=voucher.pk).state == "reviewed"
+
+
+def test_sales_sees_no_accounting(client, make_user):
+    client.force_login(make_user(Role.SALES))
+    assert client.get(reverse("accounting:voucher_list")).status_code == 403
+    assert client.get(reverse("accounting:dispute_create")).status_code == 403
+
+
+def test_period_close_page_refuses_with_unposted_vouchers(client):
+    preparer, reviewer = finance_pair()
+    services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)
+    client.force_login(reviewer)
+    period = Voucher.objects.get().period
+    response = client.post(reverse("accounting:period_action", args=[period.pk, "close"]), follow=True)
+    assert "结账前请先过账" in response.content.decode()
+
+
+def test_lists_render(client):
+    preparer, reviewer = finance_pair()
+    posted_vouchers(make_dispute(preparer, booking_date=datetime.date(2026, 10, 8)), preparer, reviewer)
+    client.force_login(reviewer)
+    for name in ("dispute_list", "voucher_list", "period_list", "export_list"):
+        assert client.get(reverse(f"accounting:{name}")).status_code == 200
+
+
+def test_correcting_a_posted_dispute_through_the_page_reverses_and_rebooks(client):
+    preparer, reviewer = finance_pair()
+    dispute = make_dispute(preparer)
+    original = posted_vouchers(dispute, preparer, reviewer)[0]
+    client.force_login(preparer)
+    url = reverse("accounting:dispute_edit", args=[dispute.pk])
+    assert "红字凭证冲销" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "node": "litigation",
+            "outcome": "litigation_costs",
+            "costs": "12000",
+            "booking_date": "2026-11-20",
+            "vat_rate": "0.13",
+        },
+    )
+    assert response.status_code == 302
+    reversal = Voucher.objects.get(reverses=original)
+    assert reversal.lines.get(line_no=1).amount == Decimal("-15800.00")
+    assert Voucher.objects.filter(dispute=dispute, generation=1).get().lines.get(line_no=1).amount == Decimal(
+        "12000"
+    )
+
+
+def test_admin_maps_standard_codes_to_the_company_chart(admin_client):
+    from accounting.models import Account
+
+    body = admin_client.get("/admin/accounting/account/").content.decode()
+    assert "222103" in body and "company_code" in body
+    account = Account.objects.get(code="660202")
+    response = admin_client.post(
+        f"/admin/accounting/account/{account.pk}/change/",
+        {
+            "name": account.name,
+            "company_code": "6602.11",
+            "company_name": "管理费用-诉讼费用",
+            "parent": account.parent_id,
+        },
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert (account.booking_code, account.code) == ("6602.11", "660202")

@@ -1,0 +1,111 @@
+"""Finance opens a quality dispute, watches its vouchers in the live preview, a colleague
+reviews and posts them, and the journal is exported and downloaded.
+
+(After merging with tickets: start from a complaint ticket's "open a dispute" link.)
+"""
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from accounting.models import Voucher
+from tests.accounting.factories import ensure_reference_data, purge_books
+from tests.factories import MaterialBatchFactory, UserFactory
+
+
+@pytest.fixture
+def books():
+    yield
+    purge_books()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_reference_data(django_db_blocker):
+    """The live-server test ends with a flush that also empties the role groups and the chart
+    loaded by data migrations; put them back for the tests that run after this module."""
+    yield
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+
+
+def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login, screenshot, books):
+    ensure_reference_data()
+    preparer = UserFactory(roles=["finance"], full_name="吴芳")
+    reviewer = UserFactory(roles=["finance"], full_name="郑洁")
+    batch = MaterialBatchFactory(unit_price=Decimal("4850.50"), batch_number="BG-2608-A17")
+
+    login(page, preparer)
+    page.goto(f"{page.base_url}/accounting/disputes/new/")
+    assert page.locator("h1").inner_text() == "新建质量异议"
+    page.select_option("#id_node", "after_issue")
+    page.select_option("#id_outcome", "return")
+    page.select_option("#id_invoice_status", "invoiced_deducted")
+    page.fill("#id_booking_date", "2026-11-20")
+    page.select_option("#id_material_batch", str(batch.pk))
+    page.fill("#id_source_reference", "KS-2026-0042")
+    page.fill("#id_affected_quantity", "3")
+    page.locator("#id_affected_quantity").blur()
+    page.wait_for_selector("#preview-ok")
+    preview = page.locator("#preview").inner_text()
+    # 3 × 4,850.50 = 14,551.50 ; VAT 13% = 1,891.70 (1,891.695 half-up) ; N+T = 16,443.20
+    assert "-14,551.50" in preview and "1,891.70" in preview and "-16,443.20" in preview
+    assert "BG-2608-A17" in page.locator("#preview-batch").inner_text()
+    screenshot(page, "accounting-dispute-form-preview")
+
+    page.fill("#id_affected_quantity", "")
+    page.locator("#id_affected_quantity").blur()
+    page.wait_for_selector("#preview-error")
+    assert "affected_quantity" in page.locator("#preview-error").inner_text()
+    screenshot(page, "accounting-dispute-form-refused")
+    page.fill("#id_affected_quantity", "3")
+    page.click("#save-dispute")
+    page.wait_for_selector("text=已保存")
+    screenshot(page, "accounting-dispute-detail-drafts")
+
+    page.context.clear_cookies()  # the colleague signs in: no one reviews their own voucher
+    login(page, reviewer)
+    page.goto(f"{page.base_url}/accounting/disputes/")
+    page.click("text=QD-")
+    page.click("#review-all")
+    page.wait_for_selector("text=已处理 2 张凭证")
+    page.click("#post-all")
+    page.wait_for_selector("text=已处理 2 张凭证")
+    assert sorted(Voucher.objects.values_list("number", flat=True)) == [1, 2]
+    screenshot(page, "accounting-dispute-detail-posted")
+
+    page.click("text=记-0002")
+    assert page.locator("#balanced").inner_text() == "借贷平衡"
+    assert page.locator("#total-debit").inner_text() == "-14,551.50"
+    assert "KS-2026-0042" in page.locator("#voucher-source").inner_text()
+    screenshot(page, "accounting-voucher-page")
+
+    page.click("#btn-reverse")
+    page.wait_for_selector("text=已生成红字冲销凭证")
+    assert page.locator("#total-debit").inner_text() == "14,551.50"  # red of a red: positive
+    assert "记-0002" in page.locator("#voucher-source").inner_text()
+    screenshot(page, "accounting-voucher-reversal")
+
+    page.goto(f"{page.base_url}/accounting/vouchers/")
+    screenshot(page, "accounting-voucher-list")
+    page.goto(f"{page.base_url}/accounting/disputes/")
+    screenshot(page, "accounting-dispute-list")
+
+    page.goto(f"{page.base_url}/accounting/exports/")
+    page.select_option("#id_layout", "generic")
+    page.select_option("#id_file_format", "csv")
+    page.click("#start-export")
+    page.wait_for_selector(".export-download")
+    screenshot(page, "accounting-exports")
+    with page.expect_download() as info:
+        page.click(".export-download")
+    raw = Path(info.value.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw[3:].decode())))
+    assert [r[5] for r in rows[1:]] == ["5001", "1403", "1403", "222103", "2202"]
+    assert rows[4][8] == "1891.70" and rows[1][13:] == ["吴芳", "郑洁", "郑洁"]
+
+    page.goto(f"{page.base_url}/accounting/periods/")
+    screenshot(page, "accounting-periods")
