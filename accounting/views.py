@@ -1,10 +1,8 @@
 """Finance's pages: disputes with a live voucher preview, vouchers, periods and exports."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,25 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import MaterialBatch, Shipment
-from core.permissions import can
+from core.permissions import action_required
 
 from . import rules, selectors, services
 from .forms import DisputeForm, ExportForm
 from .models import ExportJob, Period, QualityDispute, Voucher
-
-
-def action_required(action: str):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _errors(request, exc: ValidationError) -> None:

@@ -66,3 +66,23 @@ register("admin.site", [])
 register("commitments.view", Role)
 # Kept-on-time rates: the managers overdue promises are escalated to.
 register("commitments.team", [Role.SALES_MANAGER, Role.PRODUCTION_MANAGER])
+
+
+def action_required(action: str):
+    """View decorator: sign-in required, then `can(user, action)` or HTTP 403."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+    from django.core.exceptions import PermissionDenied
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

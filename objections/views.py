@@ -1,5 +1,3 @@
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Commitment, Customer
-from core.permissions import can
+from core.permissions import action_required, can
 from core.timeline import customer_timeline
 
 from . import selectors
@@ -20,21 +18,7 @@ from .models import Objection, ObjectionType, Prospect
 from .services import objection_log, objection_update, prospect_link_customer
 
 
-def require_action(action: str):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-@require_action("objections.log")
+@action_required("objections.log")
 def objection_log_view(request):
     initial = {}
     if request.method != "POST" and request.GET.get("customer", "").isdigit():
@@ -58,7 +42,7 @@ def objection_log_view(request):
     return render(request, "objections/form.html", {"form": form, "objection": None})
 
 
-@require_action("objections.log")
+@action_required("objections.log")
 def objection_edit_view(request, pk: int):
     objection = get_object_or_404(selectors.objections_visible_to(request.user), pk=pk)
     if not selectors.objections_editable_by(request.user).filter(pk=pk).exists():
@@ -111,7 +95,7 @@ def _history(objection: Objection, limit: int = 20) -> list[dict]:
 
 
 @require_POST
-@require_action("objections.log")
+@action_required("objections.log")
 def prospect_link_view(request, pk: int):
     prospect = get_object_or_404(Prospect, pk=pk)
     back = prospect.objections.filter(
@@ -133,7 +117,7 @@ def prospect_link_view(request, pk: int):
     return redirect(back)
 
 
-@require_action("objections.log")
+@action_required("objections.log")
 def objection_list_view(request):
     everyone = request.GET.get("scope") == "all" and can(request.user, "objections.view_all")
     base = selectors.objections_visible_to(request.user)
@@ -158,7 +142,7 @@ def objection_list_view(request):
     )
 
 
-@require_action("objections.customer_history")
+@action_required("objections.customer_history")
 def customer_list_view(request):
     q = request.GET.get("q", "").strip()
     customers = Customer.objects.annotate(objection_count=Count("objections")).order_by("name")
@@ -168,7 +152,7 @@ def customer_list_view(request):
     return render(request, "objections/customers.html", {"page": page, "q": q})
 
 
-@require_action("objections.customer_history")
+@action_required("objections.customer_history")
 def customer_history_view(request, pk: int):
     customer = get_object_or_404(Customer, pk=pk)
     entries = customer_timeline(customer=customer, user=request.user)
@@ -183,7 +167,7 @@ def customer_history_view(request, pk: int):
     )
 
 
-@require_action("objections.playbook")
+@action_required("objections.playbook")
 def playbook_view(request):
     type_code = request.GET.get("type", "")
     return render(
@@ -198,7 +182,7 @@ def playbook_view(request):
     )
 
 
-@require_action("objections.trends")
+@action_required("objections.trends")
 def trends_view(request):
     filterset = ObjectionFilter(
         request.GET or None, queryset=selectors.objections_visible_to(request.user), narrow_choices=True
