@@ -77,7 +77,7 @@ def customer_timeline_entries(customer: Customer, user: User) -> list[TimelineEn
 
 
 def playbook_min_cases() -> int:
-    return int(getattr(settings, "PLAYBOOK_MIN_CASES", 5))
+    return settings.PLAYBOOK_MIN_CASES
 
 
 @dataclass

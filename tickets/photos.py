@@ -13,7 +13,7 @@ MAX_NAME = 200
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "TICKET_PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+    return settings.TICKET_PHOTO_MAX_BYTES
 
 
 def validate_photo(upload):

@@ -220,6 +220,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Complaint photos: images only, at most this many bytes each.
+TICKET_PHOTO_MAX_BYTES = env.int("TICKET_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+
 # The objection playbook rates a response only from this many closed cases on.
 PLAYBOOK_MIN_CASES = env.int("PLAYBOOK_MIN_CASES", default=5)
 
