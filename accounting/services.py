@@ -46,11 +46,11 @@ def _first_of_next_month(day: datetime.date) -> datetime.date:
 
 
 def dispute_initial(*, source) -> dict:
-    """Fields to prefill a dispute from where it came from (a complaint ticket, later).
+    """Fields to prefill a dispute from where it came from: a complaint ticket or a shipment.
 
     Duck-typed so this app never imports tickets: any object with `customer`, `shipment`,
-    `quantity` (or `affected_quantity`) and `number` works. Linking a ticket is then one
-    FK on QualityDispute plus this prefill.
+    `quantity` (or `affected_quantity`) and `number` works; a ticket is also linked by FK.
+    The ticket's quantity is the quantity affected, so it fills `affected_quantity`.
     """
     initial: dict = {}
     for name in ("customer", "shipment", "material_batch", "supplier"):
@@ -68,6 +68,8 @@ def dispute_initial(*, source) -> dict:
     number = getattr(source, "number", None) or getattr(source, "pk", None)
     if number:
         initial["source_reference"] = str(number)
+    if getattr(getattr(source, "_meta", None), "label", "") == "tickets.Ticket":
+        initial["ticket"] = source
     return initial
 
 
