@@ -18,7 +18,7 @@ def default_vat_rate() -> Decimal:
 
 
 def voucher_list(*, state: str = "", period: Period | None = None) -> QuerySet[Voucher]:
-    qs = Voucher.objects.select_related("period", "dispute", "created_by").annotate(
+    qs = Voucher.objects.select_related("period", "dispute__ticket", "created_by").annotate(
         debit_total=Sum("lines__amount", filter=Q(lines__side="debit")),
         credit_total=Sum("lines__amount", filter=Q(lines__side="credit")),
         line_count=Count("lines"),

@@ -62,6 +62,8 @@ def dispute_initial(*, source) -> dict:
     if quantity is None and shipment is not None:
         quantity = shipment.quantity
     if quantity is not None:
+        if isinstance(quantity, Decimal) and quantity == quantity.to_integral_value():  # 5.000 -> 5
+            quantity = quantity.quantize(Decimal(1))
         initial["affected_quantity"] = quantity
     if shipment is not None and "customer" not in initial:
         initial["customer"] = shipment.customer

@@ -203,3 +203,11 @@ def test_copy_export_carries_the_ticket_number_like_the_python_writer(ticket_boo
     ticket, _ = ticket_books
     assert _rows("generic", use_copy=True) == _rows("generic")
     assert ticket.number in _rows("generic", use_copy=True)[1][12]
+
+
+def test_voucher_api_gives_the_ticket_number_as_source_document(client, ticket_books):
+    ticket, dispute = ticket_books
+    client.force_login(dispute.created_by)
+    voucher = dispute.vouchers.first()
+    data = client.get(reverse("accounting-api:voucher-detail", args=[voucher.pk])).json()
+    assert data["dispute"] == dispute.number and data["source_document"] == ticket.number
