@@ -211,3 +211,11 @@ def test_voucher_api_gives_the_ticket_number_as_source_document(client, ticket_b
     voucher = dispute.vouchers.first()
     data = client.get(reverse("accounting-api:voucher-detail", args=[voucher.pk])).json()
     assert data["dispute"] == dispute.number and data["source_document"] == ticket.number
+
+
+def test_dispute_and_voucher_lists_link_the_ticket(client, ticket_books):
+    ticket, dispute = ticket_books
+    client.force_login(dispute.created_by)
+    link = f'href="{ticket.get_absolute_url()}"'
+    assert link in main_content(client.get(reverse("accounting:dispute_list")))
+    assert link in main_content(client.get(reverse("accounting:voucher_list")))
