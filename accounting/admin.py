@@ -27,7 +27,7 @@ class VatRateAdmin(admin.ModelAdmin):
 class QualityDisputeAdmin(SimpleHistoryAdmin):
     list_display = ("number", "node", "outcome", "invoice_status", "booking_date", "created_by")
     list_filter = ("node", "outcome", "invoice_status")
-    raw_id_fields = ("customer", "shipment", "material_batch", "supplier", "created_by")
+    raw_id_fields = ("customer", "shipment", "material_batch", "supplier", "ticket", "created_by")
 
 
 class VoucherLineInline(admin.TabularInline):

@@ -39,6 +39,7 @@ FIELDS = (
     "unit_price",
     "voucher__dispute_id",
     "voucher__dispute__source_reference",
+    "voucher__dispute__ticket__number",
     "voucher__dispute__customer__name",
     "voucher__dispute__supplier__name",
     "voucher__created_by__full_name",
@@ -89,11 +90,16 @@ class Row:
         return f"{self.voucher__period__year}-{self.voucher__period__month:02d}"
 
     @property
+    def document(self) -> str:
+        """The source document: the linked complaint ticket's number, else the typed reference."""
+        return self.voucher__dispute__ticket__number or self.voucher__dispute__source_reference or ""
+
+    @property
     def source(self) -> str:
         pk = self.voucher__dispute_id
         if pk is None:
             return ""
-        ref = self.voucher__dispute__source_reference
+        ref = self.document
         return f"QD-{pk:05d}" + (f" / {ref}" if ref else "")
 
     @property
@@ -146,7 +152,7 @@ GENERIC = [
         "来源单据",
         lambda r: r.source,
         f"CASE WHEN d.id IS NOT NULL THEN 'QD-' || {_pad_sql('d.id', 5)}"
-        " || CASE WHEN d.source_reference <> '' THEN ' / ' || d.source_reference ELSE '' END END",
+        " || COALESCE(' / ' || COALESCE(t.number, NULLIF(d.source_reference, '')), '') END",
     ),
     Column("制单人", lambda r: r.person("created"), _person_sql("uc")),
     Column("审核人", lambda r: r.person("reviewed"), _person_sql("ur")),
@@ -180,7 +186,7 @@ KINGDEE = [
     Column("单价", lambda r: r.unit_price),
     Column("参考信息", lambda r: r.source),
     Column("业务日期", lambda r: r.voucher__date),
-    Column("往来业务编号", lambda r: r.voucher__dispute__source_reference or ""),
+    Column("往来业务编号", lambda r: r.document),
     Column("附件数", lambda r: r.voucher__attachments),
     Column("序号", lambda r: r.voucher__number),
     Column("系统模块", lambda r: ""),
@@ -307,6 +313,7 @@ def generic_copy_sql(*, period=None, date_from=None, date_to=None, state: str = 
         " JOIN accounting_voucher v ON v.id = l.voucher_id"
         " JOIN accounting_period p ON p.id = v.period_id"
         " LEFT JOIN accounting_qualitydispute d ON d.id = v.dispute_id"
+        " LEFT JOIN tickets_ticket t ON t.id = d.ticket_id"
         " LEFT JOIN core_customer c ON c.id = d.customer_id"
         " LEFT JOIN core_supplier s ON s.id = d.supplier_id"
         " LEFT JOIN core_user uc ON uc.id = v.created_by_id"

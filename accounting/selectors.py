@@ -18,7 +18,7 @@ def default_vat_rate() -> Decimal:
 
 
 def voucher_list(*, state: str = "", period: Period | None = None) -> QuerySet[Voucher]:
-    qs = Voucher.objects.select_related("period", "dispute", "created_by").annotate(
+    qs = Voucher.objects.select_related("period", "dispute__ticket", "created_by").annotate(
         debit_total=Sum("lines__amount", filter=Q(lines__side="debit")),
         credit_total=Sum("lines__amount", filter=Q(lines__side="credit")),
         line_count=Count("lines"),
@@ -33,7 +33,7 @@ def voucher_list(*, state: str = "", period: Period | None = None) -> QuerySet[V
 def voucher_detail(pk: int) -> Voucher:
     return (
         Voucher.objects.select_related(
-            "period", "dispute", "created_by", "reviewed_by", "posted_by", "reverses"
+            "period", "dispute__ticket", "created_by", "reviewed_by", "posted_by", "reverses"
         )
         .prefetch_related(Prefetch("lines", queryset=VoucherLine.objects.order_by("line_no")), "events__by")
         .get(pk=pk)
@@ -48,5 +48,15 @@ def voucher_totals(voucher: Voucher) -> tuple[Decimal, Decimal]:
 
 def dispute_list() -> QuerySet[QualityDispute]:
     return QualityDispute.objects.select_related(
-        "customer", "supplier", "material_batch", "created_by"
+        "customer", "supplier", "material_batch", "created_by", "ticket"
     ).annotate(voucher_count=Count("vouchers"))
+
+
+def ticket_disputes(ticket) -> list[QualityDispute]:
+    """A complaint ticket's disputes with their vouchers (for the ticket page), in two queries."""
+    vouchers = Voucher.objects.select_related("period").order_by("generation", "position", "id")
+    return list(
+        QualityDispute.objects.filter(ticket=ticket)
+        .order_by("id")
+        .prefetch_related(Prefetch("vouchers", queryset=vouchers))
+    )

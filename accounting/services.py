@@ -46,11 +46,11 @@ def _first_of_next_month(day: datetime.date) -> datetime.date:
 
 
 def dispute_initial(*, source) -> dict:
-    """Fields to prefill a dispute from where it came from (a complaint ticket, later).
+    """Fields to prefill a dispute from where it came from: a complaint ticket or a shipment.
 
     Duck-typed so this app never imports tickets: any object with `customer`, `shipment`,
-    `quantity` (or `affected_quantity`) and `number` works. Linking a ticket is then one
-    FK on QualityDispute plus this prefill.
+    `quantity` (or `affected_quantity`) and `number` works; a ticket is also linked by FK.
+    The ticket's quantity is the quantity affected, so it fills `affected_quantity`.
     """
     initial: dict = {}
     for name in ("customer", "shipment", "material_batch", "supplier"):
@@ -62,12 +62,16 @@ def dispute_initial(*, source) -> dict:
     if quantity is None and shipment is not None:
         quantity = shipment.quantity
     if quantity is not None:
+        if isinstance(quantity, Decimal) and quantity == quantity.to_integral_value():  # 5.000 -> 5
+            quantity = quantity.quantize(Decimal(1))
         initial["affected_quantity"] = quantity
     if shipment is not None and "customer" not in initial:
         initial["customer"] = shipment.customer
     number = getattr(source, "number", None) or getattr(source, "pk", None)
     if number:
         initial["source_reference"] = str(number)
+    if getattr(getattr(source, "_meta", None), "label", "") == "tickets.Ticket":
+        initial["ticket"] = source
     return initial
 
 

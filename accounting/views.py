@@ -1,5 +1,6 @@
 """Finance's pages: disputes with a live voucher preview, vouchers, periods and exports."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -30,24 +31,50 @@ def dispute_list(request):
     return render(request, "accounting/dispute_list.html", {"disputes": selectors.dispute_list()[:200]})
 
 
-def _prefill(request) -> dict:
-    """Initial values from ?shipment=<id> (and, once tickets link here, from the ticket)."""
-    initial = {}
+class UnknownTicket(Exception):
+    pass
+
+
+def _source_ticket(request):
+    """The complaint ticket named by ?ticket=<number> (the ticket page's "open a dispute" link)."""
+    number = (request.GET.get("ticket") or "").strip()
+    if not number:
+        return None
+    ticket = apps.get_model("tickets", "Ticket").objects.select_related("customer", "shipment")
+    found = ticket.filter(number=number).first()
+    if found is None:
+        raise UnknownTicket(number)
+    return found
+
+
+def _prefill(request, ticket) -> dict:
+    """Initial values from the ticket, else from ?shipment=<id>."""
+    if ticket is not None:
+        return services.dispute_initial(source=ticket)
     shipment = Shipment.objects.filter(pk=request.GET.get("shipment") or None).first()
-    if shipment is not None:
-        initial = services.dispute_initial(source=shipment)
-    return initial
+    return services.dispute_initial(source=shipment) if shipment is not None else {}
 
 
 @action_required("accounting.dispute_edit")
 def dispute_create(request):
-    form = DisputeForm(request.POST or None, initial=_prefill(request))
+    try:
+        ticket = _source_ticket(request)
+    except UnknownTicket as exc:
+        # Nothing is created from a number that names no ticket; say so instead of an empty form.
+        message = _("Complaint ticket %(number)s does not exist; no dispute was opened.") % {
+            "number": exc.args[0]
+        }
+        context = {"form": DisputeForm(), "preview": {}, "unknown_ticket": message}
+        return render(request, "accounting/dispute_form.html", context, status=404)
+    form = DisputeForm(request.POST or None, initial=_prefill(request, ticket))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         booking_date = data.pop("booking_date")
         try:
             with transaction.atomic():
-                dispute = services.dispute_create(by=request.user, booking_date=booking_date, **data)
+                dispute = services.dispute_create(
+                    by=request.user, booking_date=booking_date, source=ticket, **data
+                )
                 services.dispute_generate_vouchers(dispute=dispute, by=request.user)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -60,7 +87,8 @@ def dispute_create(request):
                 request, _("Dispute %(number)s saved with its draft vouchers.") % {"number": dispute.number}
             )
             return redirect("accounting:dispute_detail", pk=dispute.pk)
-    return render(request, "accounting/dispute_form.html", {"form": form, "preview": _preview(request.POST)})
+    context = {"form": form, "preview": _preview(request.POST), "ticket": ticket}
+    return render(request, "accounting/dispute_form.html", context)
 
 
 @action_required("accounting.dispute_edit")
@@ -89,6 +117,7 @@ def dispute_edit(request, pk: int):
         "form": form,
         "preview": _preview(request.POST),
         "dispute": dispute,
+        "ticket": dispute.ticket,
         "correcting": has_vouchers,
     }
     return render(request, "accounting/dispute_form.html", context)

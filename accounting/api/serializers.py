@@ -24,7 +24,8 @@ class VoucherOut(serializers.ModelSerializer):
     number = serializers.CharField(source="display_number")
     period = serializers.CharField()
     dispute = serializers.CharField(source="dispute.number", default=None)
-    source_document = serializers.CharField(source="dispute.source_reference", default="")
+    # The linked complaint ticket's number, else the source document as typed.
+    source_document = serializers.CharField(source="dispute.source_number", default="")
     reverses = serializers.PrimaryKeyRelatedField(read_only=True)
     lines = VoucherLineOut(many=True, read_only=True)
 

@@ -49,7 +49,7 @@ class VoucherList(generics.ListAPIView):
 class VoucherDetail(generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated, ActionPermission.for_action("accounting.view")]
     serializer_class = VoucherOut
-    queryset = Voucher.objects.select_related("period", "dispute").prefetch_related("lines")
+    queryset = Voucher.objects.select_related("period", "dispute__ticket").prefetch_related("lines")
 
 
 ACTIONS = {

@@ -113,7 +113,16 @@ class QualityDispute(models.Model):
     shipment = models.ForeignKey(
         Shipment, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("shipment")
     )
-    # Where the dispute came from (a complaint ticket number until tickets link by FK).
+    # The complaint ticket it came from; `source_reference` keeps its number (or another
+    # document's) as text, so vouchers and exports read the same string either way.
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quality_disputes",
+        verbose_name=_("complaint ticket"),
+    )
     source_reference = models.CharField(_("source document"), max_length=64, blank=True)
     description = models.TextField(_("description"), blank=True)
     booking_date = models.DateField(_("booking date"))
@@ -179,6 +188,11 @@ class QualityDispute(models.Model):
         return f"QD-{self.pk:05d}" if self.pk else "QD-new"
 
     RULE_CHOICES = ("node", "outcome", "invoice_status", "settlement", "cost_location", "stoppage_type")
+
+    @property
+    def source_number(self) -> str:
+        """The source document as shown and exported: the ticket's number if linked."""
+        return self.ticket.number if self.ticket_id else self.source_reference
 
     def rule_input(self) -> dict:
         """The dispute as the rules' input (the same shape as the preview contract)."""

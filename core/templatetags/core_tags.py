@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 from core import permissions
@@ -14,3 +16,14 @@ def can(user, action: str) -> bool:
 @register.filter
 def has_role(user, role: str) -> bool:
     return permissions.has_role(user, role)
+
+
+@register.filter
+def quantity(value) -> str:
+    """A quantity without trailing zeros and never in exponent form: 5.000 -> 5, 100 -> 100."""
+    if value in (None, ""):
+        return ""
+    try:
+        return format(Decimal(value).normalize(), "f")
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)

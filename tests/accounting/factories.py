@@ -65,3 +65,30 @@ def purge_books() -> None:
     finally:
         with connection.schema_editor() as editor:
             migration.install(None, editor)
+
+
+def make_ticket(*, shipment=None, by=None, **overrides):
+    """A complaint ticket logged through the tickets service, as sales would on the phone."""
+    from tests.factories import ShipmentFactory
+    from tickets import services as ticket_services
+
+    shipment = shipment or ShipmentFactory(quantity=Decimal("120"))
+    by = by or UserFactory(roles=[Role.SALES])
+    data = {
+        "customer": shipment.customer,
+        "channel": "phone",
+        "caller_name": "王工",
+        "caller_phone": "13800000000",
+        "customer_words": "你们的套管螺纹又漏了,井队停工了!",
+        "description": "下井第三根套管接箍处渗漏",
+        "shipment": shipment,
+        "quantity": Decimal("5"),
+        "site": "长庆油田 井场 12 号",
+        "remedy": "return",
+        "paraphrase": "您是说五根套管接箍渗漏,要求退货,对吗?",
+        "customer_confirmed": True,
+        "emotion": "angry",
+        "severity": "high",
+    }
+    data.update(overrides)
+    return ticket_services.ticket_create(by=by, **data)

@@ -1,7 +1,8 @@
 """Finance opens a quality dispute, watches its vouchers in the live preview, a colleague
 reviews and posts them, and the journal is exported and downloaded.
 
-(After merging with tickets: start from a complaint ticket's "open a dispute" link.)
+The same path started from a complaint ticket's "发起质量异议" is in
+test_accounting_ticket_to_export.py; this one covers a purchase-side dispute typed by hand.
 """
 
 import csv

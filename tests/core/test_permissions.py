@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.template import Context, Template
 
@@ -52,3 +54,11 @@ def test_every_role_has_a_group():
     from django.contrib.auth.models import Group
 
     assert set(Group.objects.values_list("name", flat=True)) >= {r.value for r in Role}
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("5.000", "5"), ("100", "100"), ("100.000", "100"), ("2.50", "2.5"), (None, "")]
+)
+def test_quantities_show_without_trailing_zeros_or_exponents(value, shown):
+    tpl = Template("{% load core_tags %}{{ q|quantity }}")
+    assert tpl.render(Context({"q": None if value is None else Decimal(value)})) == shown
