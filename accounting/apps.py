@@ -8,9 +8,13 @@ class AccountingConfig(AppConfig):
 
     def ready(self) -> None:
         from core.context_processors import add_nav_item
+        from core.dashboard import register_dashboard_card
 
         from . import permissions  # noqa: F401  registers the accounting actions
 
         add_nav_item(_("Quality disputes"), "accounting:dispute_list", "accounting.view")
         add_nav_item(_("Vouchers"), "accounting:voucher_list", "accounting.view")
         add_nav_item(_("Exports"), "accounting:export_list", "accounting.export")
+        from .selectors import vouchers_waiting_card
+
+        register_dashboard_card(vouchers_waiting_card)

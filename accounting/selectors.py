@@ -60,3 +60,19 @@ def ticket_disputes(ticket) -> list[QualityDispute]:
         .order_by("id")
         .prefetch_related(Prefetch("vouchers", queryset=vouchers))
     )
+
+
+def vouchers_waiting_card(user):
+    """Home-page card for finance: vouchers to review or post."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from core.dashboard import DashboardCard
+    from core.permissions import can
+
+    if not can(user, "accounting.voucher_post"):
+        return None
+    waiting = Voucher.objects.filter(state__in=[Voucher.State.DRAFT, Voucher.State.REVIEWED]).count()
+    return DashboardCard(
+        title=_("Vouchers to review or post"), count=waiting, url=reverse("accounting:voucher_list")
+    )

@@ -12,8 +12,10 @@ class CoreConfig(AppConfig):
         post_migrate.connect(ensure_role_groups, sender=self)
         from . import permissions  # noqa: F401  registers the core actions
         from .context_processors import add_nav_item
+        from .dashboard import open_promises_card, register_dashboard_card
 
         add_nav_item(_("My promises"), "commitments", "commitments.view")
+        register_dashboard_card(open_promises_card)
         add_nav_item(_("Promises kept"), "commitment-team", "commitments.team")
 
 

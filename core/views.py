@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from .dashboard import dashboard_cards
 from .forms import CommitmentCloseForm
 from .models import Commitment
 from .permissions import can, has_role, roles_of
@@ -25,7 +26,7 @@ from .services import commitment_close, notification_mark_read
 def home(request):
     labels = dict(Role.choices)
     roles = [labels[r] for r in sorted(roles_of(request.user)) if r in labels]
-    return render(request, "core/home.html", {"roles": roles})
+    return render(request, "core/home.html", {"roles": roles, "cards": dashboard_cards(request.user)})
 
 
 def _check_database() -> str:

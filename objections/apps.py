@@ -8,6 +8,7 @@ class ObjectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.context_processors import add_nav_item
+        from core.dashboard import register_dashboard_card
         from core.timeline import register_customer_timeline
 
         from . import permissions  # noqa: F401  registers the objection actions
@@ -19,3 +20,6 @@ class ObjectionsConfig(AppConfig):
         add_nav_item(_("Objection trends"), "objections:trends", "objections.trends")
         add_nav_item(_("Customer history"), "objections:customers", "objections.customer_history")
         register_customer_timeline(customer_timeline_entries)
+        from .selectors import pending_objections_card
+
+        register_dashboard_card(pending_objections_card)

@@ -240,3 +240,17 @@ def _only(row: dict) -> dict:
 
 def types_order(types: dict, code: str) -> int:
     return next((t.sort_order for t in types.values() if t.code == code), 0)
+
+
+def pending_objections_card(user: User):
+    """Home-page card for sales: my objections still without an outcome."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from core.dashboard import DashboardCard
+    from core.permissions import can
+
+    if not can(user, "objections.log"):
+        return None
+    pending = Objection.objects.filter(owner=user, outcome=Objection.Outcome.PENDING).count()
+    return DashboardCard(title=_("My pending objections"), count=pending, url=reverse("objections:mine"))

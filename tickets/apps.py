@@ -8,6 +8,7 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.context_processors import add_nav_item
+        from core.dashboard import register_dashboard_card
         from core.timeline import register_customer_timeline
 
         from . import permissions  # noqa: F401  registers the ticket actions
@@ -18,3 +19,6 @@ class TicketsConfig(AppConfig):
         add_nav_item(_("All tickets"), "tickets:list", "tickets.view")
         add_nav_item(_("Purchase requests"), "tickets:purchases", "tickets.purchasing")
         register_customer_timeline(customer_timeline_entries)
+        from .selectors import my_work_card
+
+        register_dashboard_card(my_work_card)

@@ -127,3 +127,16 @@ def customer_timeline_entries(customer: Customer, user: User):
             )
         )
     return entries
+
+
+def my_work_card(user: User):
+    """Home-page card: how many tickets wait for this user."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from core.dashboard import DashboardCard
+    from core.permissions import can
+
+    if not can(user, "tickets.view"):
+        return None
+    return DashboardCard(title=_("My work"), count=my_work(user).count(), url=reverse("tickets:my_work"))
