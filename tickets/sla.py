@@ -140,7 +140,12 @@ def time_in_states(ticket: Ticket, events, now: datetime.datetime | None = None)
     it is the end, not a step.
     """
     now = now or timezone.now()
-    changes = [(e.created_at, e.to_state) for e in sorted(events, key=lambda e: e.seq) if e.to_state]
+    changes = [
+        # the intake counts from the ticket's own time, as the SLA clocks do
+        (ticket.created_at if e.kind == "created" else e.created_at, e.to_state)
+        for e in sorted(events, key=lambda e: e.seq)
+        if e.to_state
+    ]
     totals: dict[str, list] = {}
     for i, (at, state) in enumerate(changes):
         last = i == len(changes) - 1
