@@ -18,7 +18,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -239,3 +239,22 @@ def sla_send_escalations(*, now: datetime.datetime | None = None) -> int:
                 continue  # another run escalated it first
             sent += 1
     return sent
+
+
+def status_q(status: str, now: datetime.datetime | None = None) -> Q:
+    """Open tickets with a running clock `breached`, or `soon` (due soon, none breached),
+    as one WHERE clause: the list filter and the API use it (targets read once)."""
+    now = now or timezone.now()
+    breached, soon = Q(pk__in=[]), Q(pk__in=[])
+    for severity, response_h, resolution_h, warn in SlaTarget.objects.values_list(
+        "severity", "first_response_hours", "resolution_hours", "warn_percent"
+    ):
+        for hours, stopped in ((response_h, "responded_at"), (resolution_h, "resolved_at")):
+            target = datetime.timedelta(hours=float(hours))
+            running = Q(severity=severity, **{f"{stopped}__isnull": True})
+            breached |= running & Q(created_at__lt=now - target)
+            soon |= running & Q(created_at__lte=now - target * (1 - warn / 100))
+    open_ = ~Q(state__in=CLOSED)
+    if status == BREACHED:
+        return open_ & breached
+    return open_ & soon & ~breached

@@ -33,8 +33,8 @@ def at(delta: datetime.timedelta):
 def logged(new_ticket):
     """logged(**fields) -> a ticket logged at T0 (severity high unless told: 4 h / 168 h)."""
 
-    def make(**overrides):
-        with at(datetime.timedelta(0)):
+    def make(when=datetime.timedelta(0), **overrides):
+        with at(when):
             return new_ticket(**overrides)
 
     return make
@@ -260,3 +260,30 @@ def test_the_beat_runs_the_escalations_every_minute():
         e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "tickets.tasks.sla_escalations"
     )
     assert entry["schedule"] <= 60
+
+
+def test_all_tickets_filter_by_sla_status(client, people, logged):
+    breached = logged(severity="high")  # 4 h
+    soon = logged(2 * H + datetime.timedelta(minutes=45), severity="critical")  # 2 h: 9 min left at 4h36
+    fine = logged(severity="low")
+    client.force_login(people.qc)
+    with at(4 * H + datetime.timedelta(minutes=36)):
+        only_breached = main_content(client.get(reverse("tickets:list"), {"sla": "breached"}))
+        only_soon = main_content(client.get(reverse("tickets:list"), {"sla": "soon"}))
+    assert breached.number in only_breached and soon.number not in only_breached
+    assert soon.number in only_soon and breached.number not in only_soon
+    assert fine.number not in only_breached + only_soon
+    assert 'name="sla"' in only_soon and "已超时" in only_soon  # the filter, translated
+
+
+def test_the_api_shows_the_clocks_and_filters_by_them(client, people, logged):
+    ticket = logged()
+    client.force_login(people.pm)
+    with at(5 * H):
+        listed = client.get("/api/tickets/", {"sla": "breached"}).json()
+        detail = client.get(f"/api/tickets/{ticket.number}/").json()
+    assert [t["number"] for t in listed["results"]] == [ticket.number]
+    response, resolution = listed["results"][0]["sla"]
+    assert response["target"] == "response" and response["status"] == "breached"
+    assert resolution["status"] == "ok"
+    assert [c["status"] for c in detail["sla"]] == ["breached", "ok"]

@@ -381,6 +381,10 @@ ZH = {
     "%(n)d d": "%(n)d 天",
     "%(n)d h": "%(n)d 小时",
     "%(n)d min": "%(n)d 分钟",
+    "The SLA clocks: first response and resolution.": "SLA 计时:首次响应与解决。",
+    "SLA": "SLA",
+    "Breached": "已超时",
+    "Due soon": "即将到期",
 }
 PLURALS = {
     "%(n)s ticket": ["共 %(n)s 张工单"],
