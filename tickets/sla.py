@@ -119,6 +119,8 @@ def clocks(ticket: Ticket, now: datetime.datetime | None = None) -> list[Clock]:
 
 def flag(ticket: Ticket, now: datetime.datetime | None = None) -> Clock | None:
     """The running clock a list should flag: a breached one first, else one due soon."""
+    if ticket.state in CLOSED:
+        return None  # closed is closed, even if a stop time is missing (rows loaded by hand)
     running = [c for c in clocks(ticket, now) if c.running and c.status in (BREACHED, SOON)]
     running.sort(key=lambda c: (c.status != BREACHED, c.due_at))
     return running[0] if running else None
