@@ -190,7 +190,7 @@ def breached_tickets(kind: str, now: datetime.datetime) -> QuerySet[Ticket]:
             created_at__lte=now - datetime.timedelta(hours=float(hours)),
             **{f"{stopped}__isnull": True},
         )
-    return (
+    return with_targets(
         qs.exclude(state__in=CLOSED)
         .exclude(sla_escalations__kind=kind)
         .select_related("customer", "created_by", "service_lead")
