@@ -166,7 +166,7 @@ def test_a_breach_is_escalated_once_per_ticket_and_target(
     assert settings.SITE_URL.rstrip("/") + ticket.get_absolute_url() in zh.body
     en = next(m for m in mail.outbox if m.to == [boss.email])
     assert en.subject == f"SLA breached: First response of {ticket.number} is overdue"
-    assert "4 h from intake" in en.body
+    assert "The first response target for a high complaint (4 h from intake) was due at" in en.body
 
     with at(5 * H), django_capture_on_commit_callbacks(execute=True):
         assert sla_escalations() == 0  # once: the next beat runs send nothing
