@@ -1,17 +1,21 @@
 """Benchmark: the request never waits for mail.
 
-Runs N representative actions (default 1,000), each writing outbox rows in its own
-transaction and queueing the send on commit, twice: with an SMTP server that answers at
-once, and with one that takes 1 s per message. Prints the action latency p50/p95 of both
-(target: no difference beyond noise) and the delivery rate of two worker processes,
-measured over a bounded window.
+Runs N real ticket transitions (default 1,000 "plan the service" requests, posted to the
+ticket page's action URL through Django's test client, in-process: middleware, session,
+the workflow service, its outbox rows and the send queued on commit), twice: with an SMTP
+server that answers at once, and with one that takes 1 s per message. Prints the request
+latency p50/p95 of both (target: no difference beyond noise) and the delivery rate of two
+worker processes, measured over a bounded window. Each plan tells the two production
+managers (2 mails). The tickets are logged before the timing starts (their intake mails
+are discarded) so the timed requests are transitions only.
 
 Needs PostgreSQL and Redis (the workers share the database):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kst_notify_bench \\
     CELERY_BROKER_URL=redis://127.0.0.1:6379/3 .venv/bin/python benchmarks/notify_bench.py
 
-To measure another action (e.g. a ticket transition once tickets exist), add a function
-to ACTIONS: it gets (run, i, people) and performs one user action; pick it with --action.
+`--action commitment` measures the older action (a promise and 2 outbox rows, no HTTP).
+Another action: add a function to ACTIONS (it gets (run, i, people) and performs one user
+action; an optional PREPARE[name](count, people) sets up what it needs, untimed).
 """
 
 import argparse
@@ -67,6 +71,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
 os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory: not what production measures
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 
 def _ensure_database(url: str) -> None:
@@ -97,10 +102,14 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Max  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from config.celery_app import app as celery_app  # noqa: E402
-from core.models import Commitment, Notification, User  # noqa: E402
+from core.models import Commitment, Customer, Notification, User  # noqa: E402
+from core.roles import Role  # noqa: E402
 from core.services import commitment_create, notify  # noqa: E402
 from tests.notify.live import database_url, free_port, workers  # noqa: E402
 
@@ -169,17 +178,91 @@ def action_commitment(run: str, i: int, people: dict) -> None:
         )
 
 
-ACTIONS = {"commitment": action_commitment}
+def prepare_tickets(count: int, people: dict) -> None:
+    """`count` complaints in state received, logged by sales (untimed). Their intake mails
+    are not part of the measurement: rows deleted, queued sends purged."""
+    from tickets.services import ticket_create
+
+    customer, _ = Customer.objects.get_or_create(code="BENCH", defaults={"name": "基准测试客户"})
+    people["tickets"] = [
+        ticket_create(
+            by=people["sales"],
+            customer=customer,
+            customer_words="套管接箍渗漏,井队停工",
+            description=f"接箍渗漏 #{i}",
+            quantity=1,
+            site="长庆油田 12 号井场",
+            remedy="exchange",
+            paraphrase="您是说接箍渗漏,要求换货,对吗?",
+            customer_confirmed=True,
+            emotion="worried",
+            severity="high",
+        )
+        for i in range(count)
+    ]
+    Notification.objects.all().delete()
+    celery_app.control.purge()
+    people["next"] = 0
+
+
+def action_ticket(run: str, i: int, people: dict) -> None:
+    """One real request: the project manager plans the service of the next received ticket
+    (POST /tickets/<number>/act/plan/ -> 302). The plan tells both production managers."""
+    ticket = people["tickets"][people["next"]]
+    people["next"] += 1
+    today = timezone.localdate()
+    data = {
+        "plan-start_date": today,
+        "plan-end_date": today + datetime.timedelta(days=2),
+        "plan-scope": f"现场检查 #{i}",
+        "plan-mode": "onsite",
+        "plan-travellers": "李师傅",
+        "version": ticket.version,
+    }
+    response = people["client"].post(reverse("tickets:act", args=[ticket.number, "plan"]), data)
+    if response.status_code != 302:
+        raise RuntimeError(f"plan refused: {response.status_code}")
+
+
+ACTIONS = {"commitment": action_commitment, "ticket": action_ticket}
+PREPARE = {"ticket": prepare_tickets}
 
 
 def _people() -> dict:
-    def user(name, language):
+    from django.contrib.auth.models import Group
+
+    def user(name, language, role=None):
         u, _ = User.objects.get_or_create(
             username=name, defaults={"email": f"{name}@example.com", "language": language, "full_name": name}
         )
+        if role:
+            u.groups.add(Group.objects.get_or_create(name=role)[0])
         return u
 
-    return {"owner": user("bench-owner", "zh-hans"), "manager": user("bench-manager", "en")}
+    people = {
+        "owner": user("bench-owner", "zh-hans"),
+        "manager": user("bench-manager", "en"),
+        "sales": user("bench-sales", "zh-hans", Role.SALES),
+        "pm": user("bench-pm", "zh-hans", Role.PROJECT_MANAGER),
+        "prod": user("bench-prod", "zh-hans", Role.PRODUCTION_MANAGER),
+        "prod_en": user("bench-prod-en", "en", Role.PRODUCTION_MANAGER),
+    }
+    # Only the bench's own people hold the ticket roles (so each plan mails exactly 2).
+    for role in (Role.PRODUCTION_MANAGER, Role.PROJECT_MANAGER):
+        for u in User.objects.filter(groups__name=role).exclude(pk__in=[p.pk for p in people.values()]):
+            u.groups.remove(Group.objects.get(name=role))
+    client = Client()
+    client.force_login(people["pm"])
+    people["client"] = client
+    return people
+
+
+def _prepare(args, people: dict, count: int) -> None:
+    prepare = PREPARE.get(args.action)
+    if prepare:
+        started = time.time()
+        prepare(count, people)
+        print(f"{'':<24} ({count} tickets logged for it in {time.time() - started:.1f} s)", flush=True)
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -195,6 +278,7 @@ def phase(*, label: str, delay: float, args, people: dict, worker_count: int | N
     run = uuid.uuid4().hex[:8]
     action = ACTIONS[args.action]
     worker_count = args.workers if worker_count is None else worker_count
+    _prepare(args, people, args.actions + 5)
     with smtp_process(delay) as (port, smtp):
         env = {
             "database_url": database_url(connection.settings_dict),
@@ -205,6 +289,7 @@ def phase(*, label: str, delay: float, args, people: dict, worker_count: int | N
             for i in range(5):  # warm-up: connections, templates, broker pool
                 action(f"warm{run}", i, people)
             warm = len(smtp.wait_for(10, timeout=10 if worker_count else 0))
+            warm_last = Notification.objects.aggregate(m=Max("id"))["m"] or 0
             latencies = []
             started = time.time()
             for i in range(args.actions):
@@ -212,7 +297,7 @@ def phase(*, label: str, delay: float, args, people: dict, worker_count: int | N
                 action(run, i, people)
                 latencies.append((time.perf_counter() - t) * 1000)
             actions_done = time.time()
-            expected = Notification.objects.filter(key__startswith=f"bench:{run}:").count()
+            expected = Notification.objects.filter(id__gt=warm_last).count()
             window_end = started + (args.window if worker_count else 0)
             arrived = smtp.wait_for(warm + expected, timeout=max(window_end - time.time(), 0))
             delivered = [t for t in arrived[warm:] if t <= window_end]
@@ -231,7 +316,7 @@ def phase(*, label: str, delay: float, args, people: dict, worker_count: int | N
         "rate": len(delivered) / elapsed if elapsed > 0 else 0.0,
     }
     print(
-        f"{label:<24} action latency p50 {result['p50']:6.2f} ms  p95 {result['p95']:6.2f} ms  "
+        f"{label:<24} request latency p50 {result['p50']:6.2f} ms  p95 {result['p95']:6.2f} ms  "
         f"max {result['max']:7.2f} ms  ({args.actions} actions in {result['actions_s']:.1f} s)"
         + (
             f"\n{'':<24} delivered {result['delivered']}/{expected} mails in {elapsed:.1f} s "
@@ -251,6 +336,7 @@ def drain(*, args, people: dict) -> None:
     Commitment.objects.all().delete()
     celery_app.control.purge()
     run = uuid.uuid4().hex[:8]
+    _prepare(args, people, args.actions)
     for i in range(args.actions):
         ACTIONS[args.action](run, i, people)
     expected = Notification.objects.count()
@@ -276,7 +362,7 @@ def drain(*, args, people: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--actions", type=int, default=1000)
-    parser.add_argument("--action", choices=sorted(ACTIONS), default="commitment")
+    parser.add_argument("--action", choices=sorted(ACTIONS), default="ticket")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (solo pool each)")
     parser.add_argument("--slow-delay", type=float, default=1.0, help="seconds the slow SMTP server takes")
     parser.add_argument("--window", type=float, default=30.0, help="seconds to measure delivery over")

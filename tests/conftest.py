@@ -79,6 +79,7 @@ REFERENCE_DATA = [
     ("core.migrations.0002_roles", "create_groups"),
     ("accounting.migrations.0002_default_chart", "load"),
     ("objections.migrations.0002_seed_objection_types", "seed"),
+    ("tickets.migrations.0003_sla", "seed_targets"),
 ]
 
 

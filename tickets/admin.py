@@ -50,3 +50,24 @@ for model in (
     m.FollowUp,
 ):
     admin.site.register(model, raw_id_fields=("ticket", "created_by"))
+
+
+@admin.register(m.SlaTarget)
+class SlaTargetAdmin(admin.ModelAdmin):
+    """Targets per severity (wall-clock hours from intake); the lists and the escalation
+    task read them on their next request or run."""
+
+    list_display = ("severity", "first_response_hours", "resolution_hours", "warn_percent")
+    list_editable = ("first_response_hours", "resolution_hours", "warn_percent")
+
+
+@admin.register(m.SlaEscalation)
+class SlaEscalationAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "kind", "due_at", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("ticket__number",)
+    list_select_related = ("ticket",)
+    readonly_fields = ("ticket", "kind", "due_at", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # written by the escalation task only

@@ -33,6 +33,12 @@ class TicketFilter(django_filters.FilterSet):
     severity = django_filters.ChoiceFilter(
         label=_("Severity"), choices=Severity.choices, empty_label=_("(all)")
     )
+    sla = django_filters.ChoiceFilter(
+        label=_("SLA"),
+        choices=[("breached", _("Breached")), ("soon", _("Due soon"))],
+        empty_label=_("(all)"),
+        method="sla_filter",
+    )
     created_from = django_filters.DateFilter(
         label=_("Logged from"), method="created_from_filter", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -42,7 +48,7 @@ class TicketFilter(django_filters.FilterSet):
 
     class Meta:
         model = Ticket
-        fields = ["q", "state", "customer", "product", "severity", "created_from", "created_to"]
+        fields = ["q", "state", "customer", "product", "severity", "sla", "created_from", "created_to"]
 
     def search(self, queryset, name, value):
         value = value.strip().lower()
@@ -50,6 +56,11 @@ class TicketFilter(django_filters.FilterSet):
             return queryset
         # search_text holds number, customer, lot and the texts, lower-cased (trigram-indexed).
         return queryset.filter(**search_lookup(value))
+
+    def sla_filter(self, queryset, name, value):
+        from .sla import status_q
+
+        return queryset.filter(status_q(value))
 
     def created_from_filter(self, queryset, name, value):
         return queryset.filter(created_at__gte=_day_start(value))

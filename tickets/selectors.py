@@ -10,6 +10,7 @@ from core.timeline import TimelineEntry
 
 from . import models as m
 from .models import State, Ticket
+from .sla import with_targets
 
 LIST_RELATED = ("customer", "product", "created_by", "service_lead")
 
@@ -24,6 +25,8 @@ LIST_FIELDS = (
     "severity",
     "safety",
     "created_at",
+    "responded_at",
+    "resolved_at",
     "pm_signed",
     "production_signed",
     "followed_up",
@@ -37,7 +40,7 @@ LIST_FIELDS = (
 
 
 def ticket_list() -> QuerySet[Ticket]:
-    return Ticket.objects.select_related(*LIST_RELATED).only(*LIST_FIELDS)
+    return with_targets(Ticket.objects.select_related(*LIST_RELATED).only(*LIST_FIELDS))
 
 
 def my_work(user: User) -> QuerySet[Ticket]:
@@ -71,7 +74,8 @@ def ticket_for_page(number: str) -> Ticket:
     """One ticket with every record its page shows, in a fixed number of queries."""
     by = ("created_by",)
     return (
-        Ticket.objects.select_related("customer", "product", "shipment", "created_by", "service_lead")
+        with_targets(Ticket.objects.all())
+        .select_related("customer", "product", "shipment", "created_by", "service_lead")
         .prefetch_related(
             Prefetch("events", queryset=m.Event.objects.select_related("actor").order_by("seq")),
             Prefetch("photos", queryset=m.Photo.objects.select_related(*by)),

@@ -263,6 +263,7 @@ def ticket_transition(
         if transition.target:
             current.state = transition.target
         current.version += 1
+        _stop_sla_clocks(current, transition.name)
         current._history_user = by
         current.save()
         event = _event(
@@ -285,6 +286,18 @@ def ticket_transition(
             notify_to = ("lead",)
         _notify(current, event, transition.name, notify_to, transition.cc)
     return current
+
+
+def _stop_sla_clocks(ticket: Ticket, action: str) -> None:
+    """First response ends at the plan (or rejection); resolution at the archive (or
+    rejection), and runs again when the ticket is reopened (tickets/sla.py)."""
+    now = timezone.now()
+    if action in ("plan", "reject") and ticket.responded_at is None:
+        ticket.responded_at = now
+    if action in ("archive", "reject"):
+        ticket.resolved_at = now
+    elif action == "reopen":
+        ticket.resolved_at = None
 
 
 # -- what each action records -------------------------------------------------------------

@@ -162,6 +162,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE: dict = {
     "resend-notifications": {"task": "core.tasks.resend_notifications", "schedule": 60.0},
     "commitment-reminders": {"task": "core.tasks.commitment_reminders", "schedule": 60.0},
+    "sla-escalations": {"task": "tickets.tasks.sla_escalations", "schedule": 60.0},
 }
 
 # The outbox (docs/notify.md): a failed send is retried after NOTIFY_RETRY_BASE_SECONDS,

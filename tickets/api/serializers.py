@@ -4,6 +4,7 @@ from rest_framework import serializers
 from core.models import Customer, Product, Shipment
 
 from ..models import Event, Photo, Ticket
+from ..sla import clocks
 from ..workflow import TRANSITIONS
 
 
@@ -56,6 +57,7 @@ class TicketSerializer(serializers.ModelSerializer):
     intake_token = serializers.UUIDField(required=False)
     callback_due_at = serializers.DateTimeField(required=False, write_only=True)
     callback_note = serializers.CharField(required=False, write_only=True, max_length=255)
+    sla = serializers.SerializerMethodField(help_text=_("The SLA clocks: first response and resolution."))
 
     class Meta:
         model = Ticket
@@ -96,11 +98,16 @@ class TicketSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "responded_at",
+            "resolved_at",
+            "sla",
             "intake_token",
             "callback_due_at",
             "callback_note",
         ]
         read_only_fields = [
+            "responded_at",
+            "resolved_at",
             "number",
             "state",
             "version",
@@ -110,6 +117,15 @@ class TicketSerializer(serializers.ModelSerializer):
             "reason",
             "created_at",
             "updated_at",
+        ]
+
+    def get_sla(self, obj) -> list[dict]:
+        # Targets come annotated by the view (tickets.sla.with_targets): no query per row.
+        if obj.pk is None:
+            return []
+        return [
+            {"target": c.kind, "due_at": c.due_at, "status": c.status, "stopped_at": c.stopped_at}
+            for c in clocks(obj)
         ]
 
 

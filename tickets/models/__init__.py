@@ -1,3 +1,4 @@
+from .sla import SlaEscalation, SlaTarget
 from .steps import (
     ArchiveRecord,
     Assignment,
@@ -29,6 +30,8 @@ __all__ = [
     "ServicePlan",
     "Severity",
     "SignOff",
+    "SlaEscalation",
+    "SlaTarget",
     "State",
     "Ticket",
     "TicketCounter",

@@ -128,6 +128,9 @@ class Ticket(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="tickets_created", verbose_name=_("logged by")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # The SLA clocks stop here (set by ticket_transition): planned or rejected, archived or rejected.
+    responded_at = models.DateTimeField(_("first responded at"), null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "last_seq"])
 
