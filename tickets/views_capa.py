@@ -40,9 +40,13 @@ CAPA_VIEWS = ("due", "upcoming", "done")
 
 
 @login_required
-def capa_list(request, bound: dict | None = None, status: int = 200):
+def capa_list(request):
     _require(request, "tickets.capa_view")
     show = request.GET.get("show") if request.GET.get("show") in CAPA_VIEWS else "due"
+    return _capa_page(request, show)
+
+
+def _capa_page(request, show: str, *, bound: dict | None = None, status: int = 200):
     today = timezone.localdate()
     qs = capa.capa_checks()
     if show == "due":
@@ -84,20 +88,16 @@ def capa_verify(request, pk: int):
             messages.error(request, exc.message)
             return redirect("tickets:capa")
         else:
+            number = check.ticket.number
             if effective:
-                messages.success(
-                    request, _("CAPA check of %(n)s recorded as effective.") % {"n": check.ticket.number}
-                )
-            else:
-                messages.warning(
-                    request,
-                    _("CAPA check failed: ticket %(n)s has been reopened.") % {"n": check.ticket.number},
-                )
-            return redirect(check.ticket if not effective else "tickets:capa")
-    request.GET = request.GET.copy()
-    request.GET["show"] = "due" if check.due_on <= timezone.localdate() else "upcoming"
-    request.method = "GET"
-    return capa_list(request, bound={check.pk: form}, status=400)
+                messages.success(request, _("CAPA check of %(n)s recorded as effective.") % {"n": number})
+                return redirect("tickets:capa")
+            # Straight to the reopened ticket: what happens next is planned there.
+            messages.warning(request, _("CAPA check failed: ticket %(n)s has been reopened.") % {"n": number})
+            return redirect(check.ticket)
+    # The form again, with its errors, on the tab where the check is listed.
+    show = "due" if check.due_on <= timezone.localdate() else "upcoming"
+    return _capa_page(request, show, bound={check.pk: form}, status=400)
 
 
 # -- installations ---------------------------------------------------------------------------

@@ -115,6 +115,7 @@ def test_installation_page_with_its_issue_list(page, make_user, login, screensho
     login(page, lead)
     page.goto(page.base_url + "/tickets/installations/")
     page.wait_for_selector("#installation-table")
+    screenshot(page, "tickets-installation-list")
     page.click("text=12 号井口装置安装调试")
     page.wait_for_selector("#issues")
     page.locator("#issues summary").first.click()
