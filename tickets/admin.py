@@ -71,3 +71,32 @@ class SlaEscalationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # written by the escalation task only
+
+
+@admin.register(m.CapaCheck)
+class CapaCheckAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "due_on", "status", "verified_by", "verified_at", "notified_at")
+    list_filter = ("status",)
+    raw_id_fields = ("ticket", "disposition", "created_by", "verified_by")
+
+
+class InstallationIssueInline(admin.TabularInline):
+    model = m.InstallationIssue
+    extra = 0
+    raw_id_fields = ("created_by", "fixed_by")
+
+
+@admin.register(m.Installation)
+class InstallationAdmin(admin.ModelAdmin):
+    list_display = ("title", "customer", "status", "created_at")
+    list_filter = ("status",)
+    raw_id_fields = (
+        "customer",
+        "ticket",
+        "shipment",
+        "created_by",
+        "pm_signed_by",
+        "production_signed_by",
+        "verified_by",
+    )
+    inlines = [InstallationIssueInline]

@@ -17,6 +17,8 @@ class TicketsConfig(AppConfig):
         add_nav_item(_("My work"), "tickets:my_work", "tickets.view")
         add_nav_item(_("New complaint"), "tickets:intake", "tickets.create")
         add_nav_item(_("All tickets"), "tickets:list", "tickets.view")
+        add_nav_item(_("CAPA checks"), "tickets:capa", "tickets.capa_verify")
+        add_nav_item(_("Installations"), "tickets:installations", "tickets.installation_view")
         add_nav_item(_("Purchase requests"), "tickets:purchases", "tickets.purchasing")
         register_customer_timeline(customer_timeline_entries)
         from .selectors import my_work_card

@@ -14,3 +14,13 @@ register("tickets.purchase_request", [R.SERVICE_LEAD, R.PRODUCTION_MANAGER])
 register("tickets.purchasing", [R.PURCHASING])
 for transition in TRANSITIONS.values():
     register(transition.action, transition.roles)
+
+# CAPA effectiveness checks (DESIGN §2): QC verifies; everyone else may look.
+register("tickets.capa_view", Role)
+register("tickets.capa_verify", [R.QC])
+# Installation & commissioning (§3-5.3)
+register("tickets.installation_view", Role)
+register("tickets.installation_edit", [R.PROJECT_MANAGER, R.SERVICE_LEAD, R.PRODUCTION_MANAGER])
+register("tickets.installation_issue", [R.SERVICE_LEAD, R.PROJECT_MANAGER, R.PRODUCTION_MANAGER, R.TECHNICAL])
+register("tickets.installation_sign", [R.PROJECT_MANAGER, R.PRODUCTION_MANAGER])
+register("tickets.installation_verify", [R.QC])

@@ -285,6 +285,10 @@ def ticket_transition(
         if transition.name == "assign" and not current.purchases.filter(status="open").exists():
             notify_to = ("lead",)
         _notify(current, event, transition.name, notify_to, transition.cc)
+        if transition.name == "archive":
+            from .capa import capa_schedule  # QC verifies the corrective actions later
+
+            capa_schedule(ticket=current, by=by)
     return current
 
 

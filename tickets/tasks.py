@@ -9,3 +9,11 @@ def sla_escalations() -> int:
     from .sla import sla_send_escalations
 
     return sla_send_escalations()
+
+
+@shared_task(ignore_result=True)
+def capa_checks_due() -> int:
+    """Beat: tell QC about CAPA effectiveness checks that have fallen due (once each)."""
+    from .capa import capa_notify_due
+
+    return capa_notify_due()

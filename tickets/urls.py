@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import views, views_capa
 
 app_name = "tickets"
 urlpatterns = [
@@ -12,6 +12,20 @@ urlpatterns = [
     path("purchases/", views.purchases, name="purchases"),
     path("shipments/", views.shipments, name="shipments"),
     path("photos/<uuid:uid>/", views.photo, name="photo"),
+    # CAPA checks and installations: before "<number>/", which would take their prefixes.
+    path("capa/", views_capa.capa_list, name="capa"),
+    path("capa/<int:pk>/verify/", views_capa.capa_verify, name="capa_verify"),
+    path("installations/", views_capa.installation_list, name="installations"),
+    path("installations/new/", views_capa.installation_new, name="installation_new"),
+    path("installations/<int:pk>/", views_capa.installation_detail, name="installation"),
+    path("installations/<int:pk>/issues/", views_capa.installation_add_issue, name="installation_add_issue"),
+    path(
+        "installations/<int:pk>/issues/<int:issue>/fix/",
+        views_capa.installation_fix_issue,
+        name="installation_fix",
+    ),
+    path("installations/<int:pk>/sign/", views_capa.installation_sign, name="installation_sign"),
+    path("installations/<int:pk>/verify/", views_capa.installation_verify, name="installation_verify"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<str:name>/", views.act, name="act"),
     path("<str:number>/notes/", views.add_note, name="add_note"),

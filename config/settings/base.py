@@ -163,6 +163,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "resend-notifications": {"task": "core.tasks.resend_notifications", "schedule": 60.0},
     "commitment-reminders": {"task": "core.tasks.commitment_reminders", "schedule": 60.0},
     "sla-escalations": {"task": "tickets.tasks.sla_escalations", "schedule": 60.0},
+    "capa-checks-due": {"task": "tickets.tasks.capa_checks_due", "schedule": 3600.0},
 }
 
 # The outbox (docs/notify.md): a failed send is retried after NOTIFY_RETRY_BASE_SECONDS,
@@ -223,6 +224,7 @@ SPECTACULAR_SETTINGS = {
 
 # Complaint photos: images only, at most this many bytes each.
 TICKET_PHOTO_MAX_BYTES = env.int("TICKET_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+CAPA_CHECK_AFTER_DAYS = env.int("CAPA_CHECK_AFTER_DAYS", default=30)  # archive → effectiveness check
 
 # The objection playbook rates a response only from this many closed cases on.
 PLAYBOOK_MIN_CASES = env.int("PLAYBOOK_MIN_CASES", default=5)

@@ -1,7 +1,11 @@
 from rest_framework.routers import SimpleRouter
 
+from .capa import CapaCheckViewSet, InstallationViewSet
 from .views import TicketViewSet
 
 router = SimpleRouter()
+# Before the tickets: "<number>/" would take these prefixes.
+router.register("capa-checks", CapaCheckViewSet, basename="api-capa")
+router.register("installations", InstallationViewSet, basename="api-installations")
 router.register("", TicketViewSet, basename="api-tickets")
 urlpatterns = router.urls

@@ -1,3 +1,5 @@
+from .capa import CapaCheck
+from .commissioning import Installation, InstallationIssue
 from .sla import SlaEscalation, SlaTarget
 from .steps import (
     ArchiveRecord,
@@ -17,11 +19,14 @@ from .ticket import Channel, Emotion, Remedy, Severity, State, Ticket, TicketCou
 __all__ = [
     "ArchiveRecord",
     "Assignment",
+    "CapaCheck",
     "Channel",
     "Disposition",
     "Emotion",
     "Event",
     "FollowUp",
+    "Installation",
+    "InstallationIssue",
     "Photo",
     "ProgressEntry",
     "PurchaseRequest",

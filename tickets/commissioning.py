@@ -1,0 +1,245 @@
+"""Installation & commissioning (seed §3-5.3): services and reads.
+
+Issues found while installing are fixed on site, or raised by phone conference (who took
+part, when) and fixed later. When none is open, the project manager and the production
+manager sign the rectification record (either order); then QC verifies it. Every refusal
+says why in Chinese and changes nothing.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Customer, Shipment, User
+from core.permissions import can, has_role
+from core.roles import Role
+
+from .errors import MissingData, NotAllowed, WrongState
+from .models import Installation, InstallationIssue, Ticket
+
+S = Installation.Status
+H = InstallationIssue.Handling
+
+
+def _need(by: User, action: str) -> None:
+    if not can(by, action):
+        raise NotAllowed(_("Your role may not do this."))
+
+
+def _missing(field: str, message: str) -> MissingData:
+    return MissingData(message, errors={field: [message]})
+
+
+def _locked(installation: Installation) -> Installation:
+    return Installation.objects.select_for_update().get(pk=installation.pk)
+
+
+def installation_create(
+    *,
+    by: User,
+    customer: Customer,
+    title: str,
+    site: str = "",
+    ticket: Ticket | None = None,
+    shipment: Shipment | None = None,
+) -> Installation:
+    _need(by, "tickets.installation_edit")
+    title = (title or "").strip()
+    if not title:
+        raise _missing("title", _("Name the installation."))
+    if ticket is not None and ticket.customer_id != customer.pk:
+        raise _missing("ticket", _("This ticket belongs to another customer."))
+    if shipment is not None and shipment.customer_id != customer.pk:
+        raise _missing("shipment", _("This shipment went to another customer."))
+    return Installation.objects.create(
+        customer=customer,
+        title=title,
+        site=(site or "").strip(),
+        ticket=ticket,
+        shipment=shipment,
+        created_by=by,
+    )
+
+
+def _open_for_issues(installation: Installation) -> None:
+    if installation.status != S.OPEN:
+        raise WrongState(_("The rectification record is already signed; the issue list is closed."))
+
+
+def _reset_signatures(installation: Installation) -> None:
+    """The issue list changed: a signature given to the old list no longer counts."""
+    installation.pm_signed_by = installation.production_signed_by = None
+    installation.pm_signed_at = installation.production_signed_at = None
+
+
+@transaction.atomic
+def installation_issue_add(
+    *,
+    installation: Installation,
+    by: User,
+    description: str,
+    handling: str,
+    resolution: str = "",
+    conference_participants: str = "",
+    conference_at: datetime.datetime | None = None,
+) -> InstallationIssue:
+    """Record an issue: fixed on site (with how), or raised by phone conference (who, when)."""
+    _need(by, "tickets.installation_issue")
+    current = _locked(installation)
+    _open_for_issues(current)
+    description, resolution = (description or "").strip(), (resolution or "").strip()
+    participants = (conference_participants or "").strip()
+    if not description:
+        raise _missing("description", _("Describe the issue."))
+    if handling not in H.values:
+        raise _missing("handling", _("Say whether it was fixed on site or raised by phone conference."))
+    if handling == H.ON_SITE and not resolution:
+        raise _missing("resolution", _("Say how it was fixed on site."))
+    if handling == H.CONFERENCE:
+        if not participants:
+            raise _missing("conference_participants", _("Say who took part in the phone conference."))
+        if conference_at is None:
+            raise _missing("conference_at", _("Say when the phone conference took place."))
+        if conference_at > timezone.now() + datetime.timedelta(minutes=5):
+            raise _missing("conference_at", _("The phone conference cannot be in the future."))
+    now = timezone.now()
+    on_site = handling == H.ON_SITE
+    issue = InstallationIssue.objects.create(
+        installation=current,
+        description=description,
+        handling=handling,
+        resolution=resolution,
+        conference_participants=participants if not on_site else "",
+        conference_at=conference_at if not on_site else None,
+        fixed_by=by if on_site else None,
+        fixed_at=now if on_site else None,
+        created_by=by,
+    )
+    _reset_signatures(current)
+    current.save()
+    return issue
+
+
+@transaction.atomic
+def installation_issue_fix(*, issue: InstallationIssue, by: User, resolution: str) -> InstallationIssue:
+    """An issue raised by phone conference is fixed: record how."""
+    _need(by, "tickets.installation_issue")
+    current = _locked(issue.installation)
+    _open_for_issues(current)
+    issue = InstallationIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.is_fixed:
+        raise WrongState(_("This issue is already fixed."))
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise _missing("resolution", _("Say how it was fixed."))
+    issue.resolution = resolution
+    issue.fixed_by = by
+    issue.fixed_at = timezone.now()
+    issue.save()
+    _reset_signatures(current)
+    current.save()
+    return issue
+
+
+def sign_capacities(installation: Installation, user: User) -> list[str]:
+    """The capacities ("project", "production") this user may still sign in."""
+    if installation.status != S.OPEN:
+        return []
+    admin = user.is_staff or user.is_superuser
+    result = []
+    if installation.pm_signed_by_id is None and (admin or has_role(user, Role.PROJECT_MANAGER)):
+        result.append("project")
+    if installation.production_signed_by_id is None and (admin or has_role(user, Role.PRODUCTION_MANAGER)):
+        result.append("production")
+    return result
+
+
+@transaction.atomic
+def installation_sign(
+    *, installation: Installation, by: User, capacity: str, rectification: str = ""
+) -> Installation:
+    """The project manager or the production manager signs the rectification record."""
+    _need(by, "tickets.installation_sign")
+    current = _locked(installation)
+    if current.status != S.OPEN:
+        raise WrongState(_("The rectification record is already signed by both."))
+    if capacity not in ("project", "production"):
+        raise _missing("capacity", _("Choose the capacity you sign in."))
+    if capacity not in sign_capacities(current, by):
+        if (capacity == "project" and current.pm_signed_by_id) or (
+            capacity == "production" and current.production_signed_by_id
+        ):
+            raise WrongState(_("This signature has already been given."))
+        raise NotAllowed(_("You may not sign in this capacity."))
+    if current.issues.filter(fixed_at__isnull=True).exists():
+        raise WrongState(_("Every issue must be fixed before the rectification record is signed."))
+    rectification = (rectification or "").strip()
+    if rectification:
+        current.rectification = rectification
+    if not current.rectification:
+        raise _missing("rectification", _("Summarise the rectification."))
+    now = timezone.now()
+    if capacity == "project":
+        current.pm_signed_by, current.pm_signed_at = by, now
+    else:
+        current.production_signed_by, current.production_signed_at = by, now
+    if current.pm_signed_by_id and current.production_signed_by_id:
+        current.status = S.SIGNED
+    current.save()
+    return current
+
+
+@transaction.atomic
+def installation_verify(*, installation: Installation, by: User, note: str) -> Installation:
+    """QC verifies the rectification once both managers have signed."""
+    _need(by, "tickets.installation_verify")
+    current = _locked(installation)
+    if current.status == S.VERIFIED:
+        raise WrongState(_("This installation has already been verified."))
+    if current.status != S.SIGNED:
+        raise WrongState(
+            _("Both the project manager and the production manager must sign the rectification record first.")
+        )
+    note = (note or "").strip()
+    if not note:
+        raise _missing("note", _("Record what QC checked."))
+    current.status = S.VERIFIED
+    current.verified_by = by
+    current.verified_at = timezone.now()
+    current.verification_note = note
+    current.save()
+    return current
+
+
+# -- reads -----------------------------------------------------------------------------------
+
+
+def installations() -> QuerySet[Installation]:
+    return (
+        Installation.objects.select_related("customer", "ticket")
+        .annotate(
+            issue_count=Count("issues"),
+            open_issue_count=Count("issues", filter=Q(issues__fixed_at__isnull=True)),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def installation_for_page(pk: int) -> Installation:
+    return (
+        Installation.objects.select_related(
+            "customer",
+            "ticket",
+            "shipment",
+            "shipment__product",
+            "pm_signed_by",
+            "production_signed_by",
+            "verified_by",
+            "created_by",
+        )
+        .prefetch_related("issues__created_by", "issues__fixed_by")
+        .get(pk=pk)
+    )

@@ -1,0 +1,77 @@
+"""Forms of the CAPA check and installation & commissioning pages (services validate again)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Customer, Shipment
+
+from .models import InstallationIssue, Ticket
+
+
+class CapaVerifyForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=[("effective", _("Effective")), ("not_effective", _("Not effective"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Evidence, or what failed"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
+class InstallationForm(forms.Form):
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.order_by("code"))
+    title = forms.CharField(label=_("Installation"), max_length=200)
+    site = forms.CharField(label=_("Site"), max_length=200, required=False)
+    ticket = forms.ModelChoiceField(
+        label=_("Complaint ticket"),
+        queryset=Ticket.objects.order_by("-number").only("number"),
+        required=False,
+    )
+    shipment = forms.ModelChoiceField(
+        label=_("Shipment"),
+        queryset=Shipment.objects.select_related("product").order_by("-ship_date"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ticket"].label_from_instance = lambda t: t.number
+
+
+class IssueForm(forms.Form):
+    description = forms.CharField(label=_("Issue"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    handling = forms.ChoiceField(
+        label=_("Handled"), choices=InstallationIssue.Handling.choices, widget=forms.RadioSelect
+    )
+    resolution = forms.CharField(
+        label=_("How it was fixed on site"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    conference_participants = forms.CharField(
+        label=_("Conference participants"), max_length=300, required=False
+    )
+    conference_at = forms.DateTimeField(
+        label=_("Conference at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class FixForm(forms.Form):
+    resolution = forms.CharField(label=_("How it was fixed"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SignForm(forms.Form):
+    capacity = forms.ChoiceField(label=_("Signed as"))
+    rectification = forms.CharField(
+        label=_("Rectification record"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, capacities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {"project": _("Project manager"), "production": _("Production manager")}
+        self.fields["capacity"].choices = [(c, labels[c]) for c in capacities]
+
+
+class VerifyForm(forms.Form):
+    note = forms.CharField(label=_("What QC checked"), widget=forms.Textarea(attrs={"rows": 2}))
