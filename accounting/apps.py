@@ -18,3 +18,8 @@ class AccountingConfig(AppConfig):
         from .selectors import vouchers_waiting_card
 
         register_dashboard_card(vouchers_waiting_card)
+        from core.panels import register_panel
+
+        from .selectors import ticket_disputes_panel
+
+        register_panel("tickets.ticket", ticket_disputes_panel)

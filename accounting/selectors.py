@@ -76,3 +76,23 @@ def vouchers_waiting_card(user):
     return DashboardCard(
         title=_("Vouchers to review or post"), count=waiting, url=reverse("accounting:voucher_list")
     )
+
+
+def ticket_disputes_panel(request, ticket) -> str:
+    """The quality-dispute card of a complaint ticket's page: finance may open one from the
+    ticket; roles that may view accounting see its disputes and their vouchers."""
+    from django.template.loader import render_to_string
+
+    from core.permissions import can
+
+    may_view = can(request.user, "accounting.view")
+    may_open = can(request.user, "accounting.dispute_edit")
+    if not (may_view or may_open):
+        return ""
+    context = {
+        "ticket": ticket,
+        "may_open": may_open,
+        "may_view": may_view,
+        "disputes": ticket_disputes(ticket) if may_view else [],
+    }
+    return render_to_string("accounting/_ticket_disputes.html", context, request=request)

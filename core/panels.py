@@ -1,0 +1,25 @@
+"""Cards that one app shows on another app's record page, without the two importing each
+other (e.g. accounting's quality disputes on a complaint ticket's page).
+
+An app registers `register_panel("tickets.ticket", render)` in its AppConfig.ready(), where
+`render(request, obj) -> str` returns HTML ("" to show nothing). The page asks for all
+panels of its record with `{% record_panels obj %}` (core_tags).
+"""
+
+from collections.abc import Callable
+
+from django.db import models
+from django.http import HttpRequest
+
+Renderer = Callable[[HttpRequest, models.Model], str]
+_PANELS: dict[str, list[Renderer]] = {}
+
+
+def register_panel(model_label: str, render: Renderer) -> None:
+    renderers = _PANELS.setdefault(model_label.lower(), [])
+    if render not in renderers:
+        renderers.append(render)
+
+
+def render_panels(request: HttpRequest, obj: models.Model) -> str:
+    return "".join(render(request, obj) for render in _PANELS.get(obj._meta.label_lower, []))
