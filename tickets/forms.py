@@ -190,6 +190,34 @@ class PhotoForm(forms.Form):
     photos = PhotosField(label=_("Photos"))
 
 
+# What sales records at intake, in the order of the phone call (seed §3-5.2.1 and §4);
+# the intake form and the API's ticket serializer both use it.
+INTAKE_FIELDS = (
+    "channel",
+    "customer",
+    "caller_name",
+    "caller_phone",
+    "customer_words",
+    "description",
+    "shipment",
+    "product",
+    "order_number",
+    "lot_number",
+    "ship_date",
+    "quantity",
+    "site",
+    "remedy",
+    "paraphrase",
+    "customer_confirmed",
+    "emotion",
+    "options_offered",
+    "option_chosen",
+    "onsite_needed",
+    "severity",
+    "safety",
+)
+
+
 class IntakeForm(forms.ModelForm):
     """The phone conversation, in its order (seed §4): listen, confirm, offer, promise."""
 
@@ -205,30 +233,7 @@ class IntakeForm(forms.ModelForm):
 
     class Meta:
         model = Ticket
-        fields = [
-            "channel",
-            "customer",
-            "caller_name",
-            "caller_phone",
-            "customer_words",
-            "description",
-            "shipment",
-            "product",
-            "order_number",
-            "lot_number",
-            "ship_date",
-            "quantity",
-            "site",
-            "remedy",
-            "paraphrase",
-            "customer_confirmed",
-            "emotion",
-            "options_offered",
-            "option_chosen",
-            "onsite_needed",
-            "severity",
-            "safety",
-        ]
+        fields = list(INTAKE_FIELDS)
         widgets = {
             "customer_words": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 3}),

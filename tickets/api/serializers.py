@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from core.models import Customer, Product, Shipment
 
+from ..forms import INTAKE_FIELDS
 from ..models import Event, Photo, Ticket
 from ..sla import clocks
 from ..workflow import TRANSITIONS
@@ -67,29 +68,8 @@ class TicketSerializer(serializers.ModelSerializer):
             "state",
             "state_display",
             "version",
-            "channel",
-            "customer",
             "customer_name",
-            "caller_name",
-            "caller_phone",
-            "customer_words",
-            "description",
-            "shipment",
-            "product",
-            "order_number",
-            "lot_number",
-            "ship_date",
-            "quantity",
-            "site",
-            "remedy",
-            "paraphrase",
-            "customer_confirmed",
-            "emotion",
-            "options_offered",
-            "option_chosen",
-            "onsite_needed",
-            "severity",
-            "safety",
+            *INTAKE_FIELDS,
             "service_lead",
             "pm_signed",
             "production_signed",
