@@ -14,9 +14,9 @@ class CoreConfig(AppConfig):
         from .context_processors import add_nav_item
         from .dashboard import open_promises_card, register_dashboard_card
 
-        add_nav_item(_("My promises"), "commitments", "commitments.view")
+        add_nav_item(_("My promises"), "commitments", "commitments.view", group=_("Promises"))
         register_dashboard_card(open_promises_card)
-        add_nav_item(_("Promises kept"), "commitment-team", "commitments.team")
+        add_nav_item(_("Promises kept"), "commitment-team", "commitments.team", group=_("Promises"))
 
 
 def ensure_role_groups(sender, using="default", **kwargs) -> None:

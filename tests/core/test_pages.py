@@ -58,3 +58,10 @@ def test_api_schema_and_docs_are_served(client, make_user):
     assert client.get("/api/schema/").status_code == 200
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in body and 'lang="zh-hans"' in body
+    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    assert "Sign in" in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
