@@ -3,6 +3,7 @@
 import datetime
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from .. import sla
@@ -28,10 +29,15 @@ def duration(value: datetime.timedelta | None) -> str:
     return " ".join(parts[:2]) or _("%(n)d min") % {"n": 0}
 
 
-@register.inclusion_tag("tickets/_sla_badge.html")
-def sla_badge(ticket):
-    """Nothing, or one badge: a breached running clock, else one due soon."""
-    return {"clock": sla.flag(ticket)}
+@register.simple_tag
+def sla_badge(ticket) -> str:
+    """Nothing, or one badge: a breached running clock, else one due soon.
+
+    Most rows of a list carry no flag, so the badge template is rendered only for those
+    that do (an inclusion tag would render it, empty, for all fifty rows).
+    """
+    clock = sla.flag(ticket)
+    return render_to_string("tickets/_sla_badge.html", {"clock": clock}) if clock else ""
 
 
 @register.simple_tag
