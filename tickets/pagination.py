@@ -17,7 +17,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # No ORDER BY inside the count: any CAP+1 matching rows will do.
-        n = self.object_list.order_by()[: CAP + 1].count()
+        # No ORDER BY inside the count: any CAP+1 matching rows will do; and only their
+        # keys, not the list's columns and computed SLA targets.
+        n = self.object_list.order_by().values("pk")[: CAP + 1].count()
         self.capped = n > CAP
         return min(n, CAP)

@@ -3,7 +3,8 @@
 import datetime
 
 from django import template
-from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from .. import sla
@@ -33,11 +34,31 @@ def duration(value: datetime.timedelta | None) -> str:
 def sla_badge(ticket) -> str:
     """Nothing, or one badge: a breached running clock, else one due soon.
 
-    Most rows of a list carry no flag, so the badge template is rendered only for those
-    that do (an inclusion tag would render it, empty, for all fifty rows).
+    Built in Python rather than with a template: on a list of old, overdue tickets every
+    one of the fifty rows carries a badge, and a template render per row costs more than
+    the page's SQL.
     """
     clock = sla.flag(ticket)
-    return render_to_string("tickets/_sla_badge.html", {"clock": clock}) if clock else ""
+    if not clock:
+        return ""
+    due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
+    if clock.status == "breached":
+        title = _("%(what)s was due %(due)s") % {"what": clock.label, "due": due}
+        late = duration(clock.overdue_by)
+        text = _("SLA breached: %(what)s +%(late)s") % {"what": clock.label, "late": late}
+        colour, kind = "danger", "breached"
+    else:
+        title = _("%(what)s due %(due)s") % {"what": clock.label, "due": due}
+        text = _("SLA due soon: %(what)s in %(left)s") % {"what": clock.label, "left": duration(clock.left)}
+        colour, kind = "warning", "soon"
+    return format_html(
+        '<div class="sla-flag-wrap">'
+        '<span class="badge text-bg-{} sla-flag" data-sla="{}" title="{}">{}</span></div>',
+        colour,
+        kind,
+        title,
+        text,
+    )
 
 
 @register.simple_tag
