@@ -372,3 +372,14 @@ def test_choosing_a_customer_offers_that_customers_shipments(client, people, shi
     assert data[0]["lot"] == shipment.lot_number and data[0]["date"] == "2026-10-08"
     client.force_login(people.finance)
     assert client.get(reverse("tickets:shipments"), {"customer": shipment.customer_id}).status_code == 403
+
+
+def test_filter_options_escape_names_and_keep_the_chosen_customer(client, people):
+    from tests.factories import CustomerFactory
+
+    hostile = CustomerFactory(name='<script>alert("x")</script>有限公司')
+    client.force_login(people.qc)
+    body = client.get(reverse("tickets:list"), {"customer": hostile.pk}).content.decode()
+    assert "<script>alert" not in body
+    assert f'<option value="{hostile.pk}" selected>' in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;有限公司" in body

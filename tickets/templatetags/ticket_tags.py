@@ -1,5 +1,6 @@
+from html import escape
+
 from django import forms, template
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -44,11 +45,15 @@ def state_colour(state: str) -> str:
 
 @register.filter
 def fast_options(field) -> str:
-    """<option>s of a long model choice (customers, products) built in Python, not one template each."""
+    """<option>s of a long model choice (customers, products) built in Python, not one
+    template each, and escaped with the standard library's escape: format_html per option
+    was the largest single cost of the all-tickets page."""
     current = str(field.value() or "")
     rows = field.field.queryset.values_list("pk", "code", "name")
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{} {}</option>',
-        ((pk, mark_safe(" selected") if str(pk) == current else "", code, name) for pk, code, name in rows),
+    return mark_safe(  # noqa: S308 - every value below is escaped
+        "".join(
+            f'<option value="{pk}"{" selected" if str(pk) == current else ""}>'
+            f"{escape(str(code))} {escape(str(name))}</option>"
+            for pk, code, name in rows
+        )
     )
