@@ -57,3 +57,41 @@ def fast_options(field) -> str:
             for pk, code, name in rows
         )
     )
+
+
+@register.simple_tag
+def ticket_rows(page) -> str:
+    """The <tr>s of a ticket list, built in Python: fifty rows of about twenty template
+    lookups each were most of a list page's time. Same markup as a template would give;
+    every value is escaped."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.text import Truncator
+    from django.utils.translation import gettext
+
+    from .sla_tags import sla_badge
+
+    detail = reverse("tickets:detail", args=["NUMBER"])
+    safety = escape(gettext("Safety"))
+    rows = []
+    for t in page:
+        lead = t.service_lead.display_name if t.service_lead_id else "—"
+        product = t.product.name if t.product_id and t.product.name else "—"
+        safety_badge = f' <span class="badge text-bg-danger">{safety}</span>' if t.safety else ""
+        created = timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M")
+        by = t.created_by.display_name
+        rows.append(
+            "<tr>"
+            f'<td class="text-nowrap"><a href="{escape(detail.replace("NUMBER", t.number))}" '
+            f'class="fw-semibold">{escape(t.number)}</a></td>'
+            f'<td class="text-nowrap"><span class="badge text-bg-{STATE_COLOURS.get(t.state, "secondary")}">'
+            f"{escape(str(t.get_state_display()))}</span>{sla_badge(t)}</td>"
+            f"<td>{escape(t.customer.name)}</td>"
+            f"<td>{escape(product)}</td>"
+            f'<td class="ticket-desc">{escape(Truncator(t.description).chars(60))}</td>'
+            f'<td class="text-nowrap">{escape(str(t.get_severity_display()))}{safety_badge}</td>'
+            f"<td>{escape(lead)}</td>"
+            f'<td class="text-nowrap small text-secondary">{created}<br>{escape(by)}</td>'
+            "</tr>"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
