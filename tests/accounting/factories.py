@@ -70,25 +70,17 @@ def purge_books() -> None:
 def make_ticket(*, shipment=None, by=None, **overrides):
     """A complaint ticket logged through the tickets service, as sales would on the phone."""
     from tests.factories import ShipmentFactory
+    from tests.tickets.conftest import intake_data
     from tickets import services as ticket_services
 
     shipment = shipment or ShipmentFactory(quantity=Decimal("120"))
     by = by or UserFactory(roles=[Role.SALES])
     data = {
-        "customer": shipment.customer,
-        "channel": "phone",
-        "caller_name": "王工",
-        "caller_phone": "13800000000",
-        "customer_words": "你们的套管螺纹又漏了,井队停工了!",
-        "description": "下井第三根套管接箍处渗漏",
-        "shipment": shipment,
         "quantity": Decimal("5"),
-        "site": "长庆油田 井场 12 号",
         "remedy": "return",
         "paraphrase": "您是说五根套管接箍渗漏,要求退货,对吗?",
-        "customer_confirmed": True,
-        "emotion": "angry",
-        "severity": "high",
+        "options_offered": "上门检修;退货",
+        "option_chosen": "退货",
+        **overrides,
     }
-    data.update(overrides)
-    return ticket_services.ticket_create(by=by, **data)
+    return ticket_services.ticket_create(by=by, **intake_data(shipment, **data))
