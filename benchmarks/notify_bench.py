@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._db import ensure_database  # noqa: E402
+
 
 def serve_smtp(port: int, delay: float, log_path: str) -> None:
     """The SMTP server, in its own process so that parsing mail does not take the GIL
@@ -74,27 +76,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 
-def _ensure_database(url: str) -> None:
-    import psycopg2
-    from environ import Env
-
-    cfg = Env.db_url_config(url)
-    conn = psycopg2.connect(
-        dbname="postgres",
-        user=cfg["USER"],
-        password=cfg["PASSWORD"],
-        host=cfg["HOST"],
-        port=cfg["PORT"] or 5432,
-    )
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    conn.close()
-
-
-_ensure_database(os.environ["DATABASE_URL"])
+ensure_database(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
 

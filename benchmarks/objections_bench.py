@@ -21,26 +21,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._db import ensure_database  # noqa: E402
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kst_objections_bench")
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
 os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory: not what production measures
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg2
-    from environ import Env
-
-    cfg = Env.db_url_config(url)
-    conn = psycopg2.connect(dbname="postgres", user=cfg["USER"], host=cfg["HOST"], port=cfg["PORT"] or 5432)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    conn.close()
 
 
 def _fill(n: int) -> None:
@@ -113,7 +102,7 @@ def main() -> None:
     parser.add_argument("--objections", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    _ensure_database(os.environ["DATABASE_URL"])
+    ensure_database(os.environ["DATABASE_URL"])
 
     import django
 
