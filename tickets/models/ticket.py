@@ -140,6 +140,9 @@ class Ticket(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["state", "created_at"], name="ticket_state_created"),
+            # "Open and high severity" is the commonest filter pair: count and page from
+            # the index instead of rechecking every ticket in the state.
+            models.Index(fields=["state", "severity", "created_at"], name="ticket_state_severity"),
             models.Index(fields=["customer", "created_at"], name="ticket_customer_created"),
             models.Index(fields=["service_lead", "state"], name="ticket_lead_state"),
             models.Index(fields=["created_by", "state"], name="ticket_creator_state"),
