@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import FilterableSelect
+
 from .models import ExportJob, Period, QualityDispute, VatRate, Voucher
 
 DISPUTE_FIELDS = [
@@ -34,6 +36,8 @@ class DisputeForm(forms.ModelForm):
             "booking_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 2}),
             "evidence": forms.Textarea(attrs={"rows": 2}),
+            "customer": FilterableSelect,
+            "supplier": FilterableSelect,
         }
 
     def __init__(self, *args, **kwargs):

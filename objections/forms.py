@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer
+from core.widgets import FilterableSelect
 
 from .models import Objection, ObjectionType
 from .services import FindOut
@@ -27,6 +28,7 @@ class ObjectionForm(forms.Form):
     customer = forms.ModelChoiceField(
         label=_("Customer"),
         queryset=Customer.objects.order_by("name"),
+        widget=FilterableSelect,
         required=False,
         empty_label=_("— not a customer yet —"),
         error_messages={"invalid_choice": _("Choose a customer from the list.")},
@@ -132,5 +134,6 @@ class ProspectLinkForm(forms.Form):
     customer = forms.ModelChoiceField(
         label=_("Customer"),
         queryset=Customer.objects.order_by("name"),
+        widget=FilterableSelect,
         error_messages={"required": _("Choose the customer this prospect became.")},
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Customer, Shipment, User
 from core.permissions import has_role
 from core.roles import Role
+from core.widgets import FilterableSelect
 
 from .models import Disposition, ServicePlan, SignOff, Ticket
 from .photos import validate_photo
@@ -240,6 +241,7 @@ class IntakeForm(forms.ModelForm):
             "paraphrase": forms.Textarea(attrs={"rows": 2}),
             "options_offered": forms.Textarea(attrs={"rows": 2}),
             "ship_date": forms.DateInput(attrs={"type": "date"}),
+            "customer": FilterableSelect,
         }
 
     def __init__(self, *args, **kwargs):

@@ -1,11 +1,14 @@
 """Forms of the CAPA check and installation & commissioning pages (services validate again)."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer, Shipment
+from core.widgets import FilterableSelect
 
 from .models import InstallationIssue, Ticket
+from .selectors import shipment_label, shipments_of
 
 
 class CapaVerifyForm(forms.Form):
@@ -20,23 +23,41 @@ class CapaVerifyForm(forms.Form):
 
 
 class InstallationForm(forms.Form):
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.order_by("code"))
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=Customer.objects.order_by("code"), widget=FilterableSelect
+    )
     title = forms.CharField(label=_("Installation"), max_length=200)
     site = forms.CharField(label=_("Site"), max_length=200, required=False)
-    ticket = forms.ModelChoiceField(
+    # A number typed or pasted, not a select: a plant has tens of thousands of tickets.
+    ticket = forms.CharField(
         label=_("Complaint ticket"),
-        queryset=Ticket.objects.order_by("-number").only("number"),
+        max_length=20,
         required=False,
+        widget=forms.TextInput(attrs={"placeholder": "KS-2026-000123", "autocomplete": "off"}),
     )
+    # Validates any shipment; offers only the chosen customer's (loaded by shipments.js).
     shipment = forms.ModelChoiceField(
         label=_("Shipment"),
-        queryset=Shipment.objects.select_related("product").order_by("-ship_date"),
+        queryset=Shipment.objects.select_related("product"),
         required=False,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ticket"].label_from_instance = lambda t: t.number
+        shipment = self.fields["shipment"]
+        shipment.widget.attrs["data-url"] = reverse("tickets:shipments")
+        customer_id = str(self["customer"].value() or "")
+        rows = shipments_of(customer_id) if customer_id.isdigit() else []
+        shipment.widget.choices = [("", "---------"), *((s.pk, shipment_label(s)) for s in rows)]
+
+    def clean_ticket(self) -> Ticket | None:
+        number = self.cleaned_data["ticket"].strip().upper()
+        if not number:
+            return None
+        ticket = Ticket.objects.filter(number=number).only("number", "customer_id").first()
+        if ticket is None:
+            raise forms.ValidationError(_("No ticket has the number %(number)s.") % {"number": number})
+        return ticket
 
 
 class IssueForm(forms.Form):

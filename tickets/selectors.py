@@ -108,6 +108,10 @@ def shipments_of(customer_id) -> list:
     )
 
 
+def shipment_label(shipment: Shipment) -> str:
+    return f"{shipment.ship_date:%Y-%m-%d} · {shipment.product.name} · {shipment.lot_number}"
+
+
 def open_purchases() -> QuerySet[m.PurchaseRequest]:
     return (
         m.PurchaseRequest.objects.filter(status__in=["open", "ordered"])

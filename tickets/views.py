@@ -47,14 +47,16 @@ def intake(request):
 
 @login_required
 def shipments(request):
-    """The customer's shipments for the intake form (JSON): filled in when a customer is chosen."""
-    _require(request, "tickets.create")
+    """A customer's shipments (JSON) for the intake and installation forms, loaded when a
+    customer is chosen."""
+    if not (can(request.user, "tickets.create") or can(request.user, "tickets.installation_edit")):
+        raise PermissionDenied
     customer_id = request.GET.get("customer", "")
     rows = selectors.shipments_of(customer_id) if customer_id.isdigit() else []
     data = [
         {
             "id": s.pk,
-            "label": f"{s.ship_date:%Y-%m-%d} · {s.product.name} · {s.lot_number}",
+            "label": selectors.shipment_label(s),
             "product": s.product_id,
             "lot": s.lot_number,
             "date": f"{s.ship_date:%Y-%m-%d}",

@@ -15,3 +15,50 @@ document.body.addEventListener("htmx:configRequest", function (event) {
   var token = document.querySelector("input[name=csrfmiddlewaretoken]");
   if (token) event.detail.headers["X-CSRFToken"] = token.value;
 });
+// A long select marked data-filterable gets a box above it: typing a code or part of a
+// name narrows the options, and a single match is chosen (firing "change", so the intake
+// form loads that customer's shipments). Without JavaScript the plain select still works.
+document.querySelectorAll("select[data-filterable]").forEach(function (select) {
+  var all = Array.prototype.slice.call(select.options);
+  var box = document.createElement("input");
+  box.type = "search";
+  box.id = select.id + "-find";
+  box.className = "form-control form-control-sm mb-1 select-finder";
+  box.placeholder = select.dataset.filterable;
+  box.setAttribute("aria-label", select.dataset.filterable);
+  box.autocomplete = "off";
+  select.parentNode.insertBefore(box, select);
+  function matching() {
+    var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    return all.filter(function (opt) {
+      var text = opt.text.toLowerCase();
+      return opt.value && words.every(function (w) { return text.indexOf(w) !== -1; });
+    });
+  }
+  // Fires "input" and "change", as a choice made by hand does, whenever the value differs
+  // from what it was before: narrowing the options can move the select's value by itself.
+  function choose(opt, before) {
+    if (opt) select.value = opt.value;
+    if (select.value === before) return;
+    select.dispatchEvent(new Event("input", {bubbles: true}));
+    select.dispatchEvent(new Event("change", {bubbles: true}));
+  }
+  box.addEventListener("input", function () {
+    var before = select.value;
+    var matches = matching();
+    // The empty choice and the current one stay, so narrowing never clears a choice.
+    var shown = all.filter(function (opt) {
+      return !opt.value || opt.value === before || matches.indexOf(opt) !== -1;
+    });
+    select.replaceChildren.apply(select, shown);
+    select.value = before;
+    choose(box.value.trim() && matches.length === 1 ? matches[0] : null, before);
+  });
+  // Enter in the box chooses the first match instead of submitting the form.
+  box.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    choose(matching()[0], select.value);
+    select.focus();
+  });
+});

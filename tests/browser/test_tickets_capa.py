@@ -11,7 +11,7 @@ from core.roles import Role
 from tests.factories import ShipmentFactory
 from tests.tickets.conftest import intake_data, step_data
 from tickets import commissioning, services
-from tickets.models import CapaCheck, State
+from tickets.models import CapaCheck, Installation, State
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +128,31 @@ def test_installation_page_with_its_issue_list(page, make_user, login, screensho
     page.goto(page.base_url + inst.get_absolute_url())
     page.wait_for_selector("#action-sign")
     screenshot(page, "tickets-installation")
+
+
+def test_new_installation_finds_the_customer_offers_its_shipments_and_takes_a_ticket_number(
+    page, make_user, login, screenshot
+):
+    shipment = ShipmentFactory(customer__name="长庆油田钻采公司", product__name="井口装置 KQ-35")
+    ShipmentFactory(customer__name="大庆石化有限公司")  # another customer, another shipment
+    sales = make_user(Role.SALES)
+    ticket = services.ticket_create(by=sales, **intake_data(shipment))
+    lead = make_user(Role.SERVICE_LEAD, full_name="陈师傅")
+    login(page, lead)
+    page.goto(page.base_url + "/tickets/installations/new/")
+    page.fill("#id_customer-find", "长庆")
+    # Only the chosen customer's shipment is offered (loaded when the customer was chosen).
+    page.wait_for_selector(f"#id_shipment option[value='{shipment.pk}']", state="attached")
+    assert page.locator("#id_shipment option").count() == 2
+    page.select_option("#id_shipment", str(shipment.pk))
+    page.fill("#id_title", "12 号井口装置安装调试")
+    page.fill("#id_ticket", "KS-2026-999999")
+    page.click("form[data-once] button[type=submit]")
+    page.wait_for_selector(".invalid-feedback")
+    assert "没有编号为 KS-2026-999999 的工单" in page.locator("main").inner_text()
+    screenshot(page, "tickets-installation-new-error")
+    page.fill("#id_ticket", ticket.number.lower())
+    page.click("form[data-once] button[type=submit]")
+    page.wait_for_selector("#issues")
+    inst = Installation.objects.get()
+    assert (inst.customer, inst.shipment, inst.ticket) == (shipment.customer, shipment, ticket)

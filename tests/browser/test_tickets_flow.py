@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from core.roles import Role
-from tests.factories import ShipmentFactory
+from tests.factories import CustomerFactory, ShipmentFactory
 from tests.tickets.conftest import intake_data
 from tickets import services
 from tickets.models import State, Ticket
@@ -43,6 +43,7 @@ def test_sales_logs_a_complaint_with_a_photo_and_finds_it_in_my_work(
         order_number="SO-2026-0801",
         ship_date=datetime.date(2026, 10, 8),
     )
+    CustomerFactory(code="C-CQ", name="长庆石化有限公司")
     login(page, sales)
     page.click("text=登记客诉")
     page.wait_for_selector("#intake-form")
@@ -54,7 +55,15 @@ def test_sales_logs_a_complaint_with_a_photo_and_finds_it_in_my_work(
     assert "该字段是必填项" in page.locator("#id_customer_words ~ .invalid-feedback").first.inner_text()
     screenshot(page, "tickets-intake-errors")
 
-    page.select_option("#id_customer", str(shipment.customer_id))
+    # Typing part of the name narrows the customer list; the single match is chosen and its
+    # shipments load.
+    page.fill("#id_customer-find", "有限")
+    assert page.locator("#id_customer option").count() == 3  # the empty choice and both customers
+    page.fill("#id_customer-find", "大庆")
+    assert page.locator("#id_customer option").count() == 2
+    assert page.input_value("#id_customer") == str(shipment.customer_id)
+    # The "required" error of the earlier submit goes away with the choice.
+    assert page.locator("#id_customer.is-invalid").count() == 0
     page.fill("#id_caller_name", "张工")
     page.fill("#id_caller_phone", "13900001111")
     page.fill("#id_customer_words", "你们上个月发的套管,下井后接箍处漏了,井队已经停工!")

@@ -249,6 +249,40 @@ def test_new_installation_page(client, people, shipment):
     assert r.status_code == 302 and Installation.objects.filter(title="新装置").exists()
 
 
+def test_new_installation_takes_a_typed_ticket_number_not_a_list_of_every_ticket(
+    client, people, shipment, new_ticket
+):
+    tickets = [new_ticket() for _ in range(3)]
+    client.force_login(people.pm)
+    page = main_content(client.get(reverse("tickets:installation_new")))
+    assert not any(t.number in page for t in tickets)  # no select of every ticket
+
+    # A number typed in lower case finds the ticket.
+    r = client.post(
+        reverse("tickets:installation_new"),
+        {"customer": shipment.customer.pk, "title": "联调", "ticket": f" {tickets[1].number.lower()} "},
+    )
+    assert r.status_code == 302
+    assert Installation.objects.get(title="联调").ticket == tickets[1]
+
+
+def test_new_installation_with_an_unknown_ticket_number_says_so_and_saves_nothing(client, people, shipment):
+    from tests.factories import ShipmentFactory
+
+    other = ShipmentFactory()  # another customer's shipment
+    client.force_login(people.pm)
+    r = client.post(
+        reverse("tickets:installation_new"),
+        {"customer": shipment.customer.pk, "title": "联调", "ticket": "KS-2026-999999"},
+    )
+    assert r.status_code == 400 and not Installation.objects.exists()
+    body = main_content(r)
+    assert "没有编号为 KS-2026-999999 的工单" in body
+    # The form comes back offering only the chosen customer's shipments.
+    offered = body[body.index('name="shipment"') :].split("</select>")[0]
+    assert shipment.lot_number in offered and other.lot_number not in offered
+
+
 # -- API -------------------------------------------------------------------------------------
 
 

@@ -370,6 +370,8 @@ def test_choosing_a_customer_offers_that_customers_shipments(client, people, shi
     data = client.get(reverse("tickets:shipments"), {"customer": shipment.customer_id}).json()["shipments"]
     assert [s["id"] for s in data] == [shipment.pk]
     assert data[0]["lot"] == shipment.lot_number and data[0]["date"] == "2026-10-08"
+    client.force_login(people.lead)  # records installations, does not log complaints
+    assert client.get(reverse("tickets:shipments"), {"customer": shipment.customer_id}).status_code == 200
     client.force_login(people.finance)
     assert client.get(reverse("tickets:shipments"), {"customer": shipment.customer_id}).status_code == 403
 
