@@ -51,6 +51,26 @@ def capa_schedule(*, ticket: Ticket, by: User) -> CapaCheck:
     return check
 
 
+def capa_cancel_scheduled(*, ticket: Ticket, by: User, reason: str) -> int:
+    """A reopened ticket's scheduled check is cancelled (the reason kept as its note), so the
+    next archive can schedule a check of the new actions. Called inside the reopen
+    transaction; a check that failed and caused the reopen is no longer scheduled."""
+    from .services import _event
+
+    cancelled = CapaCheck.objects.filter(ticket=ticket, status=CapaCheck.Status.SCHEDULED).update(
+        status=CapaCheck.Status.CANCELLED, result_note=reason
+    )
+    if cancelled:
+        _event(
+            ticket,
+            kind=m.Event.Kind.PROGRESS,
+            by=by,
+            action="capa_cancelled",
+            text=_("CAPA effectiveness check cancelled: the ticket was reopened."),
+        )
+    return cancelled
+
+
 def capa_verify(*, check: CapaCheck, by: User, effective: bool, note: str) -> CapaCheck:
     """QC records the result. Not effective: the ticket is reopened with the failure as reason.
 
@@ -67,6 +87,8 @@ def capa_verify(*, check: CapaCheck, by: User, effective: bool, note: str) -> Ca
         raise MissingData(message, errors={"note": [message]})
     with transaction.atomic():
         current = CapaCheck.objects.select_for_update().select_related("ticket").get(pk=check.pk)
+        if current.status == CapaCheck.Status.CANCELLED:
+            raise WrongState(_("This CAPA check was cancelled when the ticket was reopened."))
         if current.status != CapaCheck.Status.SCHEDULED:
             raise WrongState(_("This CAPA check has already been verified."))
         ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=current.ticket_id)

@@ -289,6 +289,10 @@ def ticket_transition(
             from .capa import capa_schedule  # QC verifies the corrective actions later
 
             capa_schedule(ticket=current, by=by)
+        elif transition.name == "reopen":
+            from .capa import capa_cancel_scheduled  # the actions it would verify are being redone
+
+            capa_cancel_scheduled(ticket=current, by=by, reason=current.reason)
     return current
 
 

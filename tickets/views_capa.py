@@ -54,7 +54,8 @@ def _capa_page(request, show: str, *, bound: dict | None = None, status: int = 2
     elif show == "upcoming":
         qs = qs.filter(status=CapaCheck.Status.SCHEDULED, due_on__gt=today)
     else:
-        qs = qs.exclude(status=CapaCheck.Status.SCHEDULED).order_by("-verified_at", "-id")
+        qs = qs.filter(status__in=[CapaCheck.Status.EFFECTIVE, CapaCheck.Status.NOT_EFFECTIVE])
+        qs = qs.order_by("-verified_at", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     may_verify = can(request.user, "tickets.capa_verify")
     bound = bound or {}

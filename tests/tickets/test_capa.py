@@ -105,13 +105,17 @@ def test_a_result_without_evidence_is_refused(archived, people, effective):
     assert _check(archived).status == "scheduled" and archived.events.count() == seq
 
 
-def test_a_failed_check_on_a_ticket_reopened_meanwhile_changes_nothing(archived, people):
+@pytest.mark.parametrize("effective", [True, False])
+def test_a_check_on_a_ticket_reopened_meanwhile_is_refused_and_changes_nothing(archived, people, effective):
     from tickets import services
 
+    check = _check(archived)  # the page QC opened before the reopen
     services.ticket_transition(ticket=archived, to="reopen", by=people.pm, data={"reason": "客户再次投诉"})
-    with pytest.raises(WrongState):
-        capa.capa_verify(check=_check(archived), by=people.qc, effective=False, note="失败")
-    assert _check(archived).status == "scheduled"
+    seq = archived.events.count()
+    with pytest.raises(WrongState) as exc:
+        capa.capa_verify(check=check, by=people.qc, effective=effective, note="结果")
+    assert "重新打开" in exc.value.message
+    assert _check(archived).status == "cancelled" and archived.events.count() == seq
 
 
 def test_qc_is_told_once_when_a_check_falls_due(archived, people, make_user):
@@ -254,3 +258,27 @@ def test_api_refuses_a_non_qc_verifier(client, archived, people):
 
 def test_scheduling_event_kind_is_shown_on_the_timeline(archived):
     assert archived.events.filter(action="capa_scheduled", kind=Event.Kind.PROGRESS).exists()
+
+
+def test_a_manual_reopen_cancels_the_scheduled_check_and_the_next_archive_schedules_anew(
+    client, archived, people, walk
+):
+    from tickets import services
+
+    services.ticket_transition(ticket=archived, to="reopen", by=people.pm, data={"reason": "客户再次投诉"})
+    old = _check(archived)
+    assert old.status == CapaCheck.Status.CANCELLED and old.result_note == "客户再次投诉"
+    assert archived.events.order_by("-seq").first().action == "capa_cancelled"
+    # Nothing left for QC to verify or to be told about.
+    assert not capa.capa_due(timezone.localdate() + datetime.timedelta(days=60)).exists()
+
+    archived.refresh_from_db()
+    walk(archived, State.ARCHIVED)  # through the whole flow again: the archive succeeds
+    checks = CapaCheck.objects.filter(ticket=archived).order_by("id")
+    assert [c.status for c in checks] == ["cancelled", "scheduled"]
+
+    client.force_login(people.qc)
+    verified_tab = client.get(reverse("tickets:capa"), {"show": "verified"}).content.decode()
+    assert archived.number not in verified_tab.split("<main", 1)[1]
+    page = client.get(archived.get_absolute_url()).content.decode()
+    assert "已取消" in page and "客户再次投诉" in page

@@ -15,6 +15,8 @@ class CapaCheck(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         EFFECTIVE = "effective", _("Effective")
         NOT_EFFECTIVE = "not_effective", _("Not effective")
+        # The ticket was reopened before the check: its next archive schedules a new one.
+        CANCELLED = "cancelled", _("Cancelled: ticket reopened")
 
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="capa_checks", verbose_name=_("ticket"))
     disposition = models.ForeignKey(
