@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/<int:pk>/", core_views.notification_open, name="notification-open"),
     path("notifications/<int:pk>/read/", core_views.notification_read, name="notification-read"),
     path("notifications/read/", core_views.notification_read, name="notification-read-all"),
+    path("notifications/menu/", core_views.notification_menu, name="notification-menu"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

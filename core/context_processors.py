@@ -1,6 +1,7 @@
 """The navigation sidebar: only the entries the signed-in user's roles allow, grouped by app."""
 
 from django.apps import apps
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 
@@ -53,6 +54,7 @@ class NotificationMenu:
 
     def __init__(self, user):
         self.user = user
+        self.poll_seconds = settings.NOTIFICATION_POLL_SECONDS
 
     @cached_property
     def unread(self) -> int:

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -136,6 +136,20 @@ def notification_list(request):
         "core/notifications.html",
         {"page": page, "unread_only": unread_only, "unread_total": unread_count(request.user)},
     )
+
+
+@require_GET
+@never_cache
+def notification_menu(request):
+    """The header's bell alone, polled by htmx so a page left open all day shows what came in.
+    A session that has ended answers 286, which tells htmx to stop polling (rather than
+    swapping the login page into the header)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=286)
+    target = request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("notifications")
+    return render(request, "core/_notification_menu.html", {"next_path": target})
 
 
 @login_required

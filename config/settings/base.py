@@ -174,6 +174,8 @@ NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
 NOTIFY_SENDING_LEASE_MINUTES = env.int("NOTIFY_SENDING_LEASE_MINUTES", default=10)
 # Rows younger than this are left to the task queued at commit, not the resend.
 NOTIFY_RESEND_GRACE_SECONDS = env.int("NOTIFY_RESEND_GRACE_SECONDS", default=30)
+# The header's bell asks for news this often while a page is open.
+NOTIFICATION_POLL_SECONDS = env.int("NOTIFICATION_POLL_SECONDS", default=60)
 
 # Commitments: the owner is reminded this long before the due time; when it passes with
 # the promise still open, the owner's manager roles are told (owner's role -> managers).

@@ -89,3 +89,17 @@ def test_the_notification_pages_speak_english_on_request(page, make_user, login,
     page.click("#notification-menu button")
     page.wait_for_selector("#notification-menu .dropdown-menu.show")
     screenshot(page, "notify-notifications-en")
+
+
+def test_a_page_left_open_shows_a_notification_that_came_in_later(page, make_user, login, settings):
+    settings.NOTIFICATION_POLL_SECONDS = 1  # the live server runs in this process
+    me = make_user(Role.SALES, full_name="王晓明")
+    login(page, me)
+    page.goto(page.base_url + "/promises/")
+    assert page.locator("#unread-count").count() == 0
+    _notify(me, "KS-2026-0020", "项目部已安排服务计划")
+    page.wait_for_selector("#unread-count", timeout=5000)
+    assert page.locator("#unread-count").inner_text() == "1"
+    # The refreshed bell still opens and still lists the news.
+    page.click("#notification-menu button")
+    assert "项目部已安排服务计划" in page.locator("#notification-menu .dropdown-menu").inner_text()

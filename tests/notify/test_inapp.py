@@ -32,6 +32,34 @@ def test_the_header_counts_only_my_unread_notifications(client, people):
     assert "别人的通知" not in body
 
 
+def test_the_bell_refreshes_with_what_came_in_since_the_page_loaded(client, people):
+    me = people["zh"]
+    client.force_login(me)
+    page = client.get(reverse("notifications")).content.decode()
+    assert 'hx-trigger="every 60s' in page and 'id="unread-count"' not in page
+    _notify(me, "a", "新来的通知")
+    _notify(people["other"], "b", "别人的通知")
+    menu = client.get(reverse("notification-menu"), {"next": "/promises/?page=2"})
+    body = menu.content.decode()
+    assert menu.status_code == 200
+    assert body.lstrip().startswith('<div class="dropdown" id="notification-menu"')  # the bell alone
+    assert 'id="unread-count">1<' in body and "新来的通知" in body and "别人的通知" not in body
+    # "Mark all read" returns to the page the user is on, not to the polling URL.
+    assert 'name="next" value="/promises/?page=2"' in body
+    assert "next=/promises/%3Fpage%3D2" in body  # and the next poll keeps it
+
+
+def test_the_bell_refuses_a_next_on_another_site(client, people):
+    client.force_login(people["zh"])
+    body = client.get(reverse("notification-menu"), {"next": "https://evil.example/"}).content.decode()
+    assert "evil.example" not in body
+
+
+def test_the_bell_stops_polling_once_the_session_has_ended(client):
+    # 286 tells htmx to stop; a redirect would swap the login page into the header.
+    assert client.get(reverse("notification-menu")).status_code == 286
+
+
 def test_signed_out_pages_show_no_bell(client):
     assert "notification-menu" not in client.get(reverse("login")).content.decode()
 
@@ -79,3 +107,12 @@ def test_marking_read_needs_post(client, people):
     row = _notify(people["zh"], "a", "我的")
     client.force_login(people["zh"])
     assert client.get(reverse("notification-read", args=[row.pk])).status_code == 405
+
+
+def test_the_bell_refresh_costs_a_fixed_number_of_queries(client, people, django_assert_num_queries):
+    client.force_login(people["zh"])
+    for i in range(12):
+        _notify(people["zh"], f"k{i}", f"第 {i} 条")
+    # session, user, roles, unread count, the latest eight
+    with django_assert_num_queries(5):
+        client.get(reverse("notification-menu"))
