@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import FilterableSelect
+from core.widgets import FilterableSelect, offer_customer_shipments
 
 from .models import ExportJob, Period, QualityDispute, VatRate, Voucher
 
@@ -38,6 +38,7 @@ class DisputeForm(forms.ModelForm):
             "evidence": forms.Textarea(attrs={"rows": 2}),
             "customer": FilterableSelect,
             "supplier": FilterableSelect,
+            "material_batch": FilterableSelect,
         }
 
     def __init__(self, *args, **kwargs):
@@ -53,6 +54,7 @@ class DisputeForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["vat_rate"] = str(self.instance.vat_rate.normalize())
         self.fields["unit_price"].help_text = _("Filled from the material batch on a purchase-side dispute.")
+        offer_customer_shipments(self)
         for name, field in self.fields.items():
             widget = field.widget
             css = (

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import MaterialBatch, User
+from core.models import MaterialBatch, Shipment, User
 from core.permissions import can
 
 from . import rules
@@ -57,6 +57,8 @@ def dispute_initial(*, source) -> dict:
         value = getattr(source, name, None)
         if value is not None:
             initial[name] = value
+    if isinstance(source, Shipment):  # opened from the shipment itself: keep the link
+        initial["shipment"] = source
     quantity = getattr(source, "affected_quantity", None) or getattr(source, "quantity", None)
     shipment = initial.get("shipment")
     if quantity is None and shipment is not None:
@@ -88,6 +90,8 @@ def _apply_batch_price(fields: dict) -> None:
 
 def dispute_validate(dispute: QualityDispute) -> list[rules.Voucher]:
     """Run the rules on the dispute; a refused combination becomes a form error on its field."""
+    if dispute.shipment_id and dispute.customer_id and dispute.shipment.customer_id != dispute.customer_id:
+        raise ValidationError({"shipment": _("This shipment went to another customer.")})
     try:
         return rules.generate(dispute.rule_input(), chart=chart_mapping())
     except rules.DisputeInputError as exc:

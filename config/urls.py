@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", core_views.notification_read, name="notification-read"),
     path("notifications/read/", core_views.notification_read, name="notification-read-all"),
     path("notifications/menu/", core_views.notification_menu, name="notification-menu"),
+    path("shipments/", core_views.customer_shipments, name="customer-shipments"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

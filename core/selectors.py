@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from .models import Commitment, Notification, User
+from .models import Commitment, Notification, Shipment, User
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
@@ -63,3 +63,19 @@ def commitment_kept_rates(*, since: datetime.datetime | None = None) -> list[Kep
     result = [KeptRate(owner=owners[a.pop("owner")], **a) for a in agg]
     result.sort(key=lambda r: (r.rate is None, r.rate if r.rate is not None else 0, r.owner.display_name))
     return result
+
+
+def shipments_of(customer_id) -> list[Shipment]:
+    """A customer's shipments, newest first: what a complaint or a dispute is most likely
+    about. Capped, so a long-standing customer's list stays a list."""
+    if not str(customer_id or "").isdigit():
+        return []
+    return list(
+        Shipment.objects.filter(customer_id=customer_id)
+        .select_related("product")
+        .order_by("-ship_date", "-id")[:200]
+    )
+
+
+def shipment_label(shipment: Shipment) -> str:
+    return f"{shipment.ship_date:%Y-%m-%d} · {shipment.product.name} · {shipment.lot_number}"

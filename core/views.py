@@ -18,7 +18,7 @@ from .forms import CommitmentCloseForm
 from .models import Commitment
 from .permissions import can, has_role, roles_of
 from .roles import Role
-from .selectors import commitment_kept_rates, notifications_for, unread_count
+from .selectors import commitment_kept_rates, notifications_for, shipment_label, shipments_of, unread_count
 from .services import commitment_close, notification_mark_read
 
 
@@ -136,6 +136,27 @@ def notification_list(request):
         "core/notifications.html",
         {"page": page, "unread_only": unread_only, "unread_total": unread_count(request.user)},
     )
+
+
+@login_required
+@require_GET
+def customer_shipments(request):
+    """A customer's shipments as JSON, for the forms that pick one (intake, installation,
+    quality dispute): static/js/shipments.js loads them when a customer is chosen."""
+    if not can(request.user, "masterdata.view"):
+        raise PermissionDenied
+    data = [
+        {
+            "id": s.pk,
+            "label": shipment_label(s),
+            "product": s.product_id,
+            "lot": s.lot_number,
+            "date": f"{s.ship_date:%Y-%m-%d}",
+            "order": s.order_number,
+        }
+        for s in shipments_of(request.GET.get("customer", ""))
+    ]
+    return JsonResponse({"shipments": data})
 
 
 @require_GET

@@ -1,14 +1,12 @@
 """Forms of the CAPA check and installation & commissioning pages (services validate again)."""
 
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer, Shipment
-from core.widgets import FilterableSelect
+from core.widgets import FilterableSelect, offer_customer_shipments
 
 from .models import InstallationIssue, Ticket
-from .selectors import shipment_label, shipments_of
 
 
 class CapaVerifyForm(forms.Form):
@@ -35,7 +33,7 @@ class InstallationForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "KS-2026-000123", "autocomplete": "off"}),
     )
-    # Validates any shipment; offers only the chosen customer's (loaded by shipments.js).
+    # Validates any shipment; offers only the chosen customer's (offer_customer_shipments).
     shipment = forms.ModelChoiceField(
         label=_("Shipment"),
         queryset=Shipment.objects.select_related("product"),
@@ -44,11 +42,7 @@ class InstallationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        shipment = self.fields["shipment"]
-        shipment.widget.attrs["data-url"] = reverse("tickets:shipments")
-        customer_id = str(self["customer"].value() or "")
-        rows = shipments_of(customer_id) if customer_id.isdigit() else []
-        shipment.widget.choices = [("", "---------"), *((s.pk, shipment_label(s)) for s in rows)]
+        offer_customer_shipments(self)
 
     def clean_ticket(self) -> Ticket | None:
         number = self.cleaned_data["ticket"].strip().upper()

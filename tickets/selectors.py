@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from core.models import Customer, Shipment, User
+from core.models import Customer, User
 from core.permissions import can, roles_of
 from core.roles import Role
 from core.timeline import TimelineEntry
@@ -97,19 +97,6 @@ def ticket_for_page(number: str) -> Ticket:
         )
         .get(number=number)
     )
-
-
-def shipments_of(customer_id) -> list:
-    """A customer's shipments, newest first: what a complaint is most likely about."""
-    return list(
-        Shipment.objects.filter(customer_id=customer_id)
-        .select_related("product")
-        .order_by("-ship_date", "-id")[:200]
-    )
-
-
-def shipment_label(shipment: Shipment) -> str:
-    return f"{shipment.ship_date:%Y-%m-%d} · {shipment.product.name} · {shipment.lot_number}"
 
 
 def open_purchases() -> QuerySet[m.PurchaseRequest]:

@@ -10,7 +10,6 @@ urlpatterns = [
     path("mine/", views.my_work, name="my_work"),
     path("new/", views.intake, name="intake"),
     path("purchases/", views.purchases, name="purchases"),
-    path("shipments/", views.shipments, name="shipments"),
     path("photos/<uuid:uid>/", views.photo, name="photo"),
     # CAPA checks and installations: before "<number>/", which would take their prefixes.
     path("capa/", views_capa.capa_list, name="capa"),

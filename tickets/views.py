@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import can
+from core.selectors import shipments_of
 
 from . import selectors, services
 from .errors import MissingData, TicketError
@@ -40,31 +41,8 @@ def intake(request):
         else:
             messages.success(request, _("Ticket %(number)s saved.") % {"number": ticket.number})
             return redirect(ticket)
-    customer_id = form["customer"].value()
-    shipments = selectors.shipments_of(customer_id) if str(customer_id or "").isdigit() else []
+    shipments = shipments_of(form["customer"].value())
     return render(request, "tickets/intake.html", {"form": form, "shipments": shipments})
-
-
-@login_required
-def shipments(request):
-    """A customer's shipments (JSON) for the intake and installation forms, loaded when a
-    customer is chosen."""
-    if not (can(request.user, "tickets.create") or can(request.user, "tickets.installation_edit")):
-        raise PermissionDenied
-    customer_id = request.GET.get("customer", "")
-    rows = selectors.shipments_of(customer_id) if customer_id.isdigit() else []
-    data = [
-        {
-            "id": s.pk,
-            "label": selectors.shipment_label(s),
-            "product": s.product_id,
-            "lot": s.lot_number,
-            "date": f"{s.ship_date:%Y-%m-%d}",
-            "order": s.order_number,
-        }
-        for s in rows
-    ]
-    return JsonResponse({"shipments": data})
 
 
 @login_required

@@ -83,6 +83,45 @@ def test_form_prefills_from_a_shipment(client):
     assert f'<option value="{shipment.customer.pk}" selected' in body and 'value="12' in body
 
 
+def _shipment_options(body: str) -> str:
+    return body[body.index('name="shipment"') :].split("</select>")[0]
+
+
+def test_the_form_offers_only_the_chosen_customers_shipments(client, django_assert_max_num_queries):
+    preparer, _ = finance_pair()
+    client.force_login(preparer)
+    mine = ShipmentFactory()
+    others = [ShipmentFactory() for _ in range(30)]  # other customers' shipments
+    blank = client.get(reverse("accounting:dispute_create")).content.decode()
+    assert not any(s.lot_number in _shipment_options(blank) for s in [mine, *others])
+    # Prefilled from a shipment: its customer's shipments, in one query whatever their number.
+    with django_assert_max_num_queries(20):
+        body = client.get(reverse("accounting:dispute_create") + f"?shipment={mine.pk}").content.decode()
+    offered = _shipment_options(body)
+    assert f'<option value="{mine.pk}" selected' in offered
+    assert not any(s.lot_number in offered for s in others)
+
+
+def test_a_shipment_of_another_customer_is_refused_and_nothing_saved(client):
+    preparer, _ = finance_pair()
+    client.force_login(preparer)
+    mine, theirs = ShipmentFactory(), ShipmentFactory()
+    response = client.post(
+        reverse("accounting:dispute_create"),
+        {
+            "node": "litigation",
+            "outcome": "litigation_costs",
+            "costs": "15800",
+            "booking_date": "2026-11-20",
+            "vat_rate": "0.13",
+            "customer": mine.customer.pk,
+            "shipment": theirs.pk,
+        },
+    )
+    assert response.status_code == 200 and "该发货记录属于其他客户" in response.content.decode()
+    assert not QualityDispute.objects.exists()
+
+
 def test_voucher_page_shows_totals_balance_and_source(client):
     preparer, reviewer = finance_pair()
     dispute = make_dispute(preparer, source_reference="KS-2026-0042")

@@ -110,3 +110,18 @@ def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login
 
     page.goto(f"{page.base_url}/accounting/periods/")
     screenshot(page, "accounting-periods")
+
+
+def test_choosing_the_customer_offers_its_shipments(page, login, books):
+    from tests.factories import ShipmentFactory
+
+    ensure_reference_data()
+    mine = ShipmentFactory(customer__name="长庆油田钻采公司", lot_number="LOT-CQ-01")
+    ShipmentFactory(customer__name="大庆石化有限公司", lot_number="LOT-DQ-01")
+    login(page, UserFactory(roles=["finance"]))
+    page.goto(f"{page.base_url}/accounting/disputes/new/")
+    assert page.locator("#id_shipment option").count() == 1  # no customer yet: no shipments
+    page.fill("#id_customer-find", "长庆")
+    page.wait_for_selector(f"#id_shipment option[value='{mine.pk}']", state="attached")
+    options = page.locator("#id_shipment").inner_text()
+    assert "LOT-CQ-01" in options and "LOT-DQ-01" not in options
