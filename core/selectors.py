@@ -65,6 +65,11 @@ def commitment_kept_rates(*, since: datetime.datetime | None = None) -> list[Kep
     return result
 
 
+def users_with_roles(*roles: str) -> QuerySet[User]:
+    """Active users holding any of these roles: the people a step is announced to."""
+    return User.objects.filter(groups__name__in=[str(r) for r in roles], is_active=True).distinct()
+
+
 def shipments_of(customer_id) -> list[Shipment]:
     """A customer's shipments, newest first: what a complaint or a dispute is most likely
     about. Capped, so a long-standing customer's list stays a list."""

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.models import User
 from core.permissions import can
 from core.roles import Role
+from core.selectors import users_with_roles
 from core.services import notify
 
 from . import models as m
@@ -110,7 +111,7 @@ def capa_verify(*, check: CapaCheck, by: User, effective: bool, note: str) -> Ca
 def capa_notify_due(*, today: datetime.date | None = None) -> int:
     """Tell QC about every check that has fallen due, once per check. Returns how many."""
     today = today or timezone.localdate()
-    qc = list(User.objects.filter(groups__name=Role.QC, is_active=True).distinct())
+    qc = list(users_with_roles(Role.QC))
     told = 0
     for pk in CapaCheck.objects.filter(
         status=CapaCheck.Status.SCHEDULED, due_on__lte=today, notified_at__isnull=True

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from core.models import Customer, Shipment, User
 from core.permissions import can, has_role
 from core.roles import Role
+from core.selectors import users_with_roles
+from core.services import notify
 
 from .errors import MissingData, NotAllowed, WrongState
 from .models import Installation, InstallationIssue, Ticket
@@ -35,6 +37,19 @@ def _missing(field: str, message: str) -> MissingData:
 
 def _locked(installation: Installation) -> Installation:
     return Installation.objects.select_for_update().get(pk=installation.pk)
+
+
+def _announce(installation: Installation, what: str, key: str, roles: tuple, by: User) -> None:
+    """Tell the next people (seed §3-5.3: the managers sign, then QC keeps and verifies),
+    through the outbox: sent after commit, once per `key`."""
+    notify(
+        event_key=f"installation:{installation.pk}:{key}",
+        event=f"installation.{what}",
+        recipients=users_with_roles(*roles).exclude(pk=by.pk),
+        template=f"tickets/email/installation_{what}",
+        context={"installation": installation, "actor": by},
+        link=installation.get_absolute_url(),
+    )
 
 
 def installation_create(
@@ -141,6 +156,9 @@ def installation_issue_fix(*, issue: InstallationIssue, by: User, resolution: st
     issue.save()
     _reset_signatures(current)
     current.save()
+    if not current.issues.filter(fixed_at__isnull=True).exists():  # the last open one
+        managers = (Role.PROJECT_MANAGER, Role.PRODUCTION_MANAGER)
+        _announce(current, "ready", f"ready:{issue.pk}", managers, by)
     return issue
 
 
@@ -189,6 +207,12 @@ def installation_sign(
     if current.pm_signed_by_id and current.production_signed_by_id:
         current.status = S.SIGNED
     current.save()
+    key = f"signed:{capacity}:{now.timestamp()}"  # a voided signature may be given again
+    if current.status == S.SIGNED:
+        _announce(current, "to_verify", key, (Role.QC,), by)
+    else:
+        other = Role.PRODUCTION_MANAGER if capacity == "project" else Role.PROJECT_MANAGER
+        _announce(current, "signed", key, (other,), by)
     return current
 
 

@@ -62,6 +62,30 @@ def test_issues_fixed_on_site_and_by_conference_then_both_sign_and_qc_verifies(i
     assert done.status == Installation.Status.VERIFIED and done.verified_by == people.qc
 
 
+def test_each_step_tells_the_next_people(inst, people, mailoutbox, django_capture_on_commit_callbacks):
+    from core.models import Notification
+
+    def told(event):
+        return {n.recipient.username for n in Notification.objects.filter(event=event)}
+
+    raised = _conference(inst, people)
+    assert not Notification.objects.filter(event__startswith="installation.").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        c.installation_issue_fix(issue=raised, by=people.lead, resolution="更换压力表")
+    assert told("installation.ready") == {"pm", "prod"}  # the last open issue fixed: sign now
+    assert any(m.subject.endswith("3 号井口装置安装:问题点已全部整改,请签字") for m in mailoutbox)
+
+    c.installation_sign(installation=inst, by=people.prod, capacity="production", rectification="已整改")
+    assert told("installation.signed") == {"pm"}  # the other manager, not the signer
+    with pytest.raises(WrongState):  # a refused signature tells nobody
+        c.installation_sign(installation=inst, by=people.prod, capacity="production")
+    assert Notification.objects.filter(event="installation.signed").count() == 1
+
+    c.installation_sign(installation=inst, by=people.pm, capacity="project")
+    assert told("installation.to_verify") == {"qc"}
+    assert Notification.objects.filter(event="installation.signed").count() == 1
+
+
 def test_qc_cannot_verify_before_both_sign_offs(inst, people):
     with pytest.raises(WrongState) as exc:
         c.installation_verify(installation=inst, by=people.qc, note="x")
