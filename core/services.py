@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import Commitment, Customer, Notification, User
+from .selectors import users_with_roles
 
 log = logging.getLogger(__name__)
 
@@ -186,9 +187,7 @@ def commitment_managers(owner: User) -> list[User]:
     mapping = settings.COMMITMENT_ESCALATION_ROLES
     owner_roles = owner.groups.values_list("name", flat=True)
     manager_roles = {m for r in owner_roles for m in mapping.get(r, ["production_manager"])}
-    managers = list(
-        User.objects.filter(is_active=True, groups__name__in=manager_roles).exclude(pk=owner.pk).distinct()
-    )
+    managers = list(users_with_roles(*manager_roles).exclude(pk=owner.pk))
     if not managers:
         managers = list(User.objects.filter(is_active=True, is_staff=True).exclude(pk=owner.pk))
     return managers

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Customer, User
 from core.permissions import can
+from core.selectors import users_with_roles
 from core.services import commitment_create, notify
 
 from . import models as m
@@ -66,7 +67,7 @@ def _people(roles: Iterable[str], ticket: Ticket) -> list[User]:
     people: dict[int, User] = {}
     role_names = [r for r in roles if r not in ("lead", "creator")]
     if role_names:
-        for u in User.objects.filter(groups__name__in=role_names, is_active=True).distinct():
+        for u in users_with_roles(*role_names):
             people[u.pk] = u
     if "lead" in roles and ticket.service_lead_id:
         people[ticket.service_lead_id] = ticket.service_lead
