@@ -120,7 +120,13 @@ def test_choosing_the_customer_offers_its_shipments(page, login, books):
     ShipmentFactory(customer__name="大庆石化有限公司", lot_number="LOT-DQ-01")
     login(page, UserFactory(roles=["finance"]))
     page.goto(f"{page.base_url}/accounting/disputes/new/")
+    page.wait_for_load_state("networkidle")  # the preview loaded with the page
     assert page.locator("#id_shipment option").count() == 1  # no customer yet: no shipments
+    previews = []
+    page.on("request", lambda r: previews.append(r.url) if "/disputes/preview/" in r.url else None)
+    page.fill("#id_customer-find", "公司")  # two matches: nothing chosen, no preview to redo
+    page.wait_for_timeout(900)
+    assert previews == []
     page.fill("#id_customer-find", "长庆")
     page.wait_for_selector(f"#id_shipment option[value='{mine.pk}']", state="attached")
     options = page.locator("#id_shipment").inner_text()
