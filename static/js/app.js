@@ -10,10 +10,33 @@ document.addEventListener("submit", function (event) {
     b.classList.add("disabled");
   });
 });
+// The CSRF token as it is now: signing in again in another tab replaces it, and a form
+// loaded before still carries the old one. Forms and htmx requests send the current one,
+// so what was typed before the new sign-in can still be saved.
+function currentCsrfToken() {
+  var cookie = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+  if (cookie) return decodeURIComponent(cookie[1]);
+  var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+document.addEventListener("submit", function (event) {
+  var token = currentCsrfToken();
+  event.target.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (i) { i.value = token; });
+}, true);
 // htmx requests carry the CSRF token.
 document.body.addEventListener("htmx:configRequest", function (event) {
-  var token = document.querySelector("input[name=csrfmiddlewaretoken]");
-  if (token) event.detail.headers["X-CSRFToken"] = token.value;
+  event.detail.headers["X-CSRFToken"] = currentCsrfToken();
+});
+// A session that ends while a page is open: say so at the top and keep what was typed.
+// The bell's poll answers 286 (htmx stops polling); any other htmx request is redirected
+// to the login page, which must not be swapped into the page.
+document.body.addEventListener("htmx:beforeSwap", function (event) {
+  var xhr = event.detail.xhr;
+  var toLogin = xhr.responseURL && new URL(xhr.responseURL).pathname === document.body.dataset.loginPath;
+  if (xhr.status !== 286 && !toLogin) return;
+  if (toLogin) event.detail.shouldSwap = false;
+  var banner = document.getElementById("session-ended");
+  if (banner) banner.classList.remove("d-none");
 });
 // A long select marked data-filterable gets a box above it: typing a code or part of a
 // name narrows the options, and a single match is chosen (firing "change", so the intake

@@ -131,3 +131,19 @@ def test_choosing_the_customer_offers_its_shipments(page, login, books):
     page.wait_for_selector(f"#id_shipment option[value='{mine.pk}']", state="attached")
     options = page.locator("#id_shipment").inner_text()
     assert "LOT-CQ-01" in options and "LOT-DQ-01" not in options
+
+
+def test_a_preview_after_the_session_ended_shows_the_banner_not_the_login_page(page, login, books):
+    ensure_reference_data()
+    finance = UserFactory(roles=["finance"])
+    login(page, finance)
+    page.goto(f"{page.base_url}/accounting/disputes/new/")
+    page.wait_for_load_state("networkidle")
+    # The session is gone (expired, or ended by an administrator); the CSRF cookie stays.
+    kept = [c for c in page.context.cookies() if c["name"] != "sessionid"]
+    page.context.clear_cookies()
+    page.context.add_cookies(kept)
+    page.select_option("#id_node", "litigation")  # the preview asks the server again
+    page.wait_for_selector("#session-ended", state="visible", timeout=5000)
+    assert page.locator("#preview #id_username").count() == 0  # no login form in the card
+    assert page.locator("#dispute-form").is_visible()
