@@ -121,7 +121,7 @@ def test_installation_page_with_its_issue_list(page, make_user, login, screensho
     page.locator("#issues summary").first.click()
     page.locator("#issues textarea").first.fill("更换压力表并校验")
     page.locator("#issues button[type=submit]").first.click()
-    page.wait_for_selector(".alert-success, .alert")
+    page.wait_for_selector(".messages .alert")
     assert "未解决" not in page.locator("#issues").inner_text()
     page.context.clear_cookies()
     login(page, pm)
