@@ -172,6 +172,10 @@ def ticket_create(
     )
     for upload in photos:
         _photo_save(ticket, upload, by)
+    if intake_token:  # photos kept from an earlier try of this form
+        from .kept_photos import photos_adopt
+
+        photos_adopt(ticket=ticket, by=by, intake_token=intake_token)
     if callback_due_at:
         try:
             commitment_create(

@@ -12,6 +12,14 @@ def sla_escalations() -> int:
 
 
 @shared_task(ignore_result=True)
+def kept_photos_cleanup() -> int:
+    """Remove the photos of intake forms abandoned with errors, after a day."""
+    from .kept_photos import kept_photos_cleanup as cleanup
+
+    return cleanup()
+
+
+@shared_task(ignore_result=True)
 def capa_checks_due() -> int:
     """Beat: tell QC about CAPA effectiveness checks that have fallen due (once each)."""
     from .capa import capa_notify_due

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.intake, name="intake"),
     path("purchases/", views.purchases, name="purchases"),
     path("photos/<uuid:uid>/", views.photo, name="photo"),
+    path("photos/kept/<uuid:uid>/", views.kept_photo, name="kept_photo"),
     # CAPA checks and installations: before "<number>/", which would take their prefixes.
     path("capa/", views_capa.capa_list, name="capa"),
     path("capa/<int:pk>/verify/", views_capa.capa_verify, name="capa_verify"),

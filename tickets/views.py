@@ -1,5 +1,7 @@
 """HTML pages. Thin: they read through selectors and write through services."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.permissions import can
 from core.selectors import shipments_of
 
-from . import selectors, services
+from . import kept_photos, selectors, services
 from .errors import MissingData, TicketError
 from .filters import TicketFilter
 from .forms import IntakeForm, NoteForm, PhotoForm, PurchaseForm
@@ -31,6 +33,11 @@ def _require(request, action: str) -> None:
 def intake(request):
     _require(request, "tickets.create")
     form = IntakeForm(request.POST or None, request.FILES or None)
+    token = _uuid_or_none(form["intake_token"].value())
+    if request.method == "POST" and token:
+        kept_photos.photos_discard(
+            by=request.user, intake_token=token, uids=request.POST.getlist("discard_photos")
+        )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -41,8 +48,38 @@ def intake(request):
         else:
             messages.success(request, _("Ticket %(number)s saved.") % {"number": ticket.number})
             return redirect(ticket)
-    shipments = shipments_of(form["customer"].value())
-    return render(request, "tickets/intake.html", {"form": form, "shipments": shipments})
+    if request.method == "POST" and token:
+        # The form comes back with errors: a browser cannot send the files again, so the
+        # photos that passed their checks are kept and shown, and saved with the ticket.
+        uploads = getattr(form, "cleaned_data", {}).get("photos") or []
+        kept_photos.photos_keep(by=request.user, intake_token=token, uploads=uploads)
+    context = {
+        "form": form,
+        "shipments": shipments_of(form["customer"].value()),
+        "kept_photos": kept_photos.photos_kept(by=request.user, intake_token=token)
+        if request.method == "POST" and token
+        else [],
+    }
+    return render(request, "tickets/intake.html", context)
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@login_required
+def kept_photo(request, uid):
+    """A photo kept for the user's own unsaved complaint form, for its thumbnail."""
+    from django.http import FileResponse
+
+    from .models import KeptPhoto
+
+    _require(request, "tickets.create")
+    item = get_object_or_404(KeptPhoto, uid=uid, created_by=request.user)
+    return FileResponse(item.image.open("rb"))
 
 
 @login_required

@@ -163,6 +163,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "commitment-reminders": {"task": "core.tasks.commitment_reminders", "schedule": 60.0},
     "sla-escalations": {"task": "tickets.tasks.sla_escalations", "schedule": 60.0},
     "capa-checks-due": {"task": "tickets.tasks.capa_checks_due", "schedule": 3600.0},
+    "kept-photos-cleanup": {"task": "tickets.tasks.kept_photos_cleanup", "schedule": 3600.0},
 }
 
 # The outbox (docs/notify.md): a failed send is retried after NOTIFY_RETRY_BASE_SECONDS,

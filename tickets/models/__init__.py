@@ -1,5 +1,6 @@
 from .capa import CapaCheck
 from .commissioning import Installation, InstallationIssue
+from .kept_photo import KeptPhoto
 from .sla import SlaEscalation, SlaTarget
 from .steps import (
     ArchiveRecord,
@@ -27,6 +28,7 @@ __all__ = [
     "FollowUp",
     "Installation",
     "InstallationIssue",
+    "KeptPhoto",
     "Photo",
     "ProgressEntry",
     "PurchaseRequest",

@@ -1,0 +1,58 @@
+"""The intake form sent with a photo and a forgotten field: the photo is kept, shown, and
+saved with the ticket once the form is complete."""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from PIL import Image
+
+from core.roles import Role
+from tests.factories import ShipmentFactory
+from tickets.models import Ticket
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(transactional_db):
+    """live_server tests flush the tables, taking the role groups of the data migration."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+def test_a_photo_attached_before_an_error_is_kept_and_saved(page, make_user, login, screenshot, tmp_path):
+    sales = make_user(Role.SALES, full_name="王晓明")
+    shipment = ShipmentFactory(customer__name="大庆油田装备有限公司")
+    path = tmp_path / "接箍渗漏.png"
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 240), "#c0392b").save(buf, "PNG")
+    path.write_bytes(buf.getvalue())
+
+    login(page, sales)
+    page.goto(page.base_url + "/tickets/new/")
+    page.fill("#id_customer-find", "大庆")
+    page.fill("#id_description", "第三根套管接箍螺纹处渗漏")
+    page.set_input_files("#id_photos", str(path))
+    page.click("#intake-form button[type=submit]")  # the customer's words are missing
+    page.wait_for_selector("#kept-photos img")
+    assert "之前上传的 1 张照片已保留" in page.locator("#kept-photos").inner_text()
+    assert page.locator("#kept-photos img").evaluate("img => img.naturalWidth") == 320  # it loads
+    screenshot(page, "tickets-intake-kept-photo")
+
+    page.fill("#id_customer_words", "接箍处漏了,井队已经停工!")
+    page.fill("#id_quantity", "3")
+    page.fill("#id_site", "井场 7 号")
+    page.select_option("#id_remedy", "exchange")
+    page.fill("#id_paraphrase", "您是说接箍渗漏,井队停工,对吗?")
+    page.check("#id_customer_confirmed")
+    page.select_option("#id_emotion", "angry")
+    page.select_option("#id_severity", "high")
+    due = (timezone.localtime() + datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    page.fill("#id_callback_due_at", due)
+    page.fill("#id_callback_note", "三小时内回电")
+    page.click("#intake-form button[type=submit]")
+    page.wait_for_selector("#ticket-number")
+    ticket = Ticket.objects.get()
+    assert ticket.customer == shipment.customer
+    assert [p.original_name for p in ticket.photos.all()] == ["接箍渗漏.png"]
