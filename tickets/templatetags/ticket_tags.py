@@ -43,22 +43,6 @@ def state_colour(state: str) -> str:
     return STATE_COLOURS.get(state, "secondary")
 
 
-@register.filter
-def fast_options(field) -> str:
-    """<option>s of a long model choice (customers, products) built in Python, not one
-    template each, and escaped with the standard library's escape: format_html per option
-    was the largest single cost of the all-tickets page."""
-    current = str(field.value() or "")
-    rows = field.field.queryset.values_list("pk", "code", "name")
-    return mark_safe(  # noqa: S308 - every value below is escaped
-        "".join(
-            f'<option value="{pk}"{" selected" if str(pk) == current else ""}>'
-            f"{escape(str(code))} {escape(str(name))}</option>"
-            for pk, code, name in rows
-        )
-    )
-
-
 @register.simple_tag
 def ticket_rows(page) -> str:
     """The <tr>s of a ticket list, built in Python: fifty rows of about twenty template
