@@ -1,17 +1,17 @@
 """The intake form sent with a photo and a forgotten field: the photo is kept, shown, and
 saved with the ticket once the form is complete."""
 
-import datetime
 import io
 
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import timezone
 from PIL import Image
 
 from core.roles import Role
 from tests.factories import ShipmentFactory
 from tickets.models import Ticket
+
+from .intake import finish_intake
 
 
 @pytest.fixture(autouse=True)
@@ -41,18 +41,7 @@ def test_a_photo_attached_before_an_error_is_kept_and_saved(page, make_user, log
     screenshot(page, "tickets-intake-kept-photo")
 
     page.fill("#id_customer_words", "接箍处漏了,井队已经停工!")
-    page.fill("#id_quantity", "3")
-    page.fill("#id_site", "井场 7 号")
-    page.select_option("#id_remedy", "exchange")
-    page.fill("#id_paraphrase", "您是说接箍渗漏,井队停工,对吗?")
-    page.check("#id_customer_confirmed")
-    page.select_option("#id_emotion", "angry")
-    page.select_option("#id_severity", "high")
-    due = (timezone.localtime() + datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
-    page.fill("#id_callback_due_at", due)
-    page.fill("#id_callback_note", "三小时内回电")
-    page.click("#intake-form button[type=submit]")
-    page.wait_for_selector("#ticket-number")
+    finish_intake(page)
     ticket = Ticket.objects.get()
     assert ticket.customer == shipment.customer
     assert [p.original_name for p in ticket.photos.all()] == ["接箍渗漏.png"]

@@ -1,15 +1,14 @@
 """A session that ends while a form is half filled in: the page says so, and what was typed
 is saved once the user has signed in again in another tab."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from core.roles import Role
 from tests.factories import ShipmentFactory
 from tickets.models import Ticket
+
+from .intake import finish_intake
 
 
 @pytest.fixture(autouse=True)
@@ -43,18 +42,7 @@ def test_signed_out_in_another_tab_then_back_the_half_typed_complaint_is_saved(
     screenshot(page, "session-ended-banner")
 
     login(other, sales)  # signing in again replaces the CSRF token
-    page.fill("#id_quantity", "3")
-    page.fill("#id_site", "井场 7 号")
-    page.select_option("#id_remedy", "exchange")
-    page.fill("#id_paraphrase", "您是说接箍渗漏,井队停工,对吗?")
-    page.check("#id_customer_confirmed")
-    page.select_option("#id_emotion", "angry")
-    page.select_option("#id_severity", "high")
-    due = (timezone.localtime() + datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
-    page.fill("#id_callback_due_at", due)
-    page.fill("#id_callback_note", "三小时内回电")
-    page.click("#intake-form button[type=submit]")
-    page.wait_for_selector("#ticket-number")
+    finish_intake(page)
     ticket = Ticket.objects.get()
     assert (ticket.customer, ticket.caller_name, ticket.customer_words) == (
         shipment.customer,

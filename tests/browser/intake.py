@@ -1,0 +1,21 @@
+"""Browser steps shared by the intake tests."""
+
+import datetime
+
+from django.utils import timezone
+
+
+def finish_intake(page) -> None:
+    """Fill what the intake form still needs after the customer and the defect, then save."""
+    page.fill("#id_quantity", "3")
+    page.fill("#id_site", "井场 7 号")
+    page.select_option("#id_remedy", "exchange")
+    page.fill("#id_paraphrase", "您是说接箍渗漏,井队停工,对吗?")
+    page.check("#id_customer_confirmed")
+    page.select_option("#id_emotion", "angry")
+    page.select_option("#id_severity", "high")
+    due = (timezone.localtime() + datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    page.fill("#id_callback_due_at", due)
+    page.fill("#id_callback_note", "三小时内回电")
+    page.click("#intake-form button[type=submit]")
+    page.wait_for_selector("#ticket-number")
