@@ -1,8 +1,8 @@
 """Journal exports: each layout defined once, written as streaming CSV (UTF-8 with BOM) or XLSX.
 
 Rows are read with a server-side cursor in chunks and written straight to a file, so memory
-stays flat however many lines. On PostgreSQL the generic CSV is produced by COPY (the same
-columns, formatted in SQL; a test checks both paths give identical bytes).
+stays flat however many lines. On PostgreSQL every CSV layout is produced by COPY (the same
+columns, formatted in SQL; a test checks both paths give identical bytes for each layout).
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ class Row:
 class Column:
     header: str
     value: Callable[[Row], Any]
-    sql: str | None = None  # the same value formatted by PostgreSQL, for the COPY path
+    sql: str  # the same value formatted by PostgreSQL, for the COPY path
 
 
 def _person_sql(a: str) -> str:
@@ -133,27 +133,41 @@ def _pad_sql(expr: str, width: int) -> str:
     return f"(CASE WHEN {expr} >= 1{'0' * width} THEN {expr}::text ELSE lpad({expr}::text, {width}, '0') END)"
 
 
+# The same values in SQL, for the COPY path. COPY writes NULL as an empty field and '' as
+# "", where Python's csv writes both as empty: empty texts are turned into NULL.
+_DATE = "to_char(v.date, 'YYYY-MM-DD')"
+_WORD = "NULLIF(v.word, '')"
+_SUMMARY = "NULLIF(l.summary, '')"
+_COUNTERPARTY = "NULLIF(COALESCE(NULLIF(c.name, ''), s.name, ''), '')"
+_DOCUMENT = "COALESCE(t.number, NULLIF(d.source_reference, ''))"
+_SOURCE = (
+    f"CASE WHEN d.id IS NOT NULL"
+    f" THEN 'QD-' || {_pad_sql('d.id', 5)} || COALESCE(' / ' || {_DOCUMENT}, '') END"
+)
+_POSTED = "CASE WHEN v.state = 'posted' THEN 1 ELSE 0 END"
+_EMPTY = "NULL"
+
+
+def _side_sql(side: str, otherwise: str = "NULL") -> str:
+    return f"CASE WHEN l.side = '{side}' THEN l.amount ELSE {otherwise} END"
+
+
 # ------------------------------------------------------------------ the layouts (ACCOUNTING.md)
 
 GENERIC = [
-    Column("日期", lambda r: r.voucher__date.isoformat(), "to_char(v.date, 'YYYY-MM-DD')"),
+    Column("日期", lambda r: r.voucher__date.isoformat(), _DATE),
     Column("会计期间", lambda r: r.period, "p.year || '-' || lpad(p.month::text, 2, '0')"),
     Column("凭证字号", lambda r: r.voucher_no, f"v.word || '-' || {_pad_sql('v.number', 4)}"),
     Column("分录号", lambda r: r.line_no, "l.line_no"),
-    Column("摘要", lambda r: r.summary, "NULLIF(l.summary, '')"),
+    Column("摘要", lambda r: r.summary, _SUMMARY),
     Column("科目代码", lambda r: r.account_code, "l.account_code"),
     Column("科目名称", lambda r: r.account_name, "l.account_name"),
-    Column("借方金额", lambda r: r.debit(), "CASE WHEN l.side = 'debit' THEN l.amount END"),
-    Column("贷方金额", lambda r: r.credit(), "CASE WHEN l.side = 'credit' THEN l.amount END"),
+    Column("借方金额", lambda r: r.debit(), _side_sql("debit")),
+    Column("贷方金额", lambda r: r.credit(), _side_sql("credit")),
     Column("数量", lambda r: r.quantity, "l.quantity"),
     Column("单价", lambda r: r.unit_price, "l.unit_price"),
-    Column("往来单位", lambda r: r.counterparty, "NULLIF(COALESCE(NULLIF(c.name, ''), s.name, ''), '')"),
-    Column(
-        "来源单据",
-        lambda r: r.source,
-        f"CASE WHEN d.id IS NOT NULL THEN 'QD-' || {_pad_sql('d.id', 5)}"
-        " || COALESCE(' / ' || COALESCE(t.number, NULLIF(d.source_reference, '')), '') END",
-    ),
+    Column("往来单位", lambda r: r.counterparty, _COUNTERPARTY),
+    Column("来源单据", lambda r: r.source, _SOURCE),
     Column("制单人", lambda r: r.person("created"), _person_sql("uc")),
     Column("审核人", lambda r: r.person("reviewed"), _person_sql("ur")),
     Column("过账人", lambda r: r.person("posted"), _person_sql("up")),
@@ -161,69 +175,69 @@ GENERIC = [
 
 # Kingdee K/3 WISE voucher import, 37 columns in the template's order.
 KINGDEE = [
-    Column("凭证日期", lambda r: r.voucher__date),
-    Column("会计年度", lambda r: r.voucher__period__year),
-    Column("会计期间", lambda r: r.voucher__period__month),
-    Column("凭证字", lambda r: r.voucher__word),
-    Column("凭证号", lambda r: r.voucher__number),
-    Column("科目代码", lambda r: r.account_code),
-    Column("科目名称", lambda r: r.account_name),
-    Column("币别代码", lambda r: "RMB"),
-    Column("币别名称", lambda r: "人民币"),
-    Column("原币金额", lambda r: r.amount),
-    Column("借方", lambda r: r.debit(Decimal("0"))),
-    Column("贷方", lambda r: r.credit(Decimal("0"))),
-    Column("制单", lambda r: r.person("created")),
-    Column("审核", lambda r: r.person("reviewed")),
-    Column("核准", lambda r: ""),
-    Column("出纳", lambda r: ""),
-    Column("经办", lambda r: ""),
-    Column("结算方式", lambda r: ""),
-    Column("结算号", lambda r: ""),
-    Column("凭证摘要", lambda r: r.summary),
-    Column("数量", lambda r: r.quantity),
-    Column("数量单位", lambda r: ""),
-    Column("单价", lambda r: r.unit_price),
-    Column("参考信息", lambda r: r.source),
-    Column("业务日期", lambda r: r.voucher__date),
-    Column("往来业务编号", lambda r: r.document),
-    Column("附件数", lambda r: r.voucher__attachments),
-    Column("序号", lambda r: r.voucher__number),
-    Column("系统模块", lambda r: ""),
-    Column("业务描述", lambda r: r.source),
-    Column("汇率类型", lambda r: "公司汇率"),
-    Column("汇率", lambda r: 1),
-    Column("分录序号", lambda r: r.line_no),
-    Column("核算项目", lambda r: r.counterparty),
-    Column("过账", lambda r: 1 if r.posted else 0),
-    Column("机制凭证", lambda r: ""),
-    Column("现金流量", lambda r: ""),
+    Column("凭证日期", lambda r: r.voucher__date, _DATE),
+    Column("会计年度", lambda r: r.voucher__period__year, "p.year"),
+    Column("会计期间", lambda r: r.voucher__period__month, "p.month"),
+    Column("凭证字", lambda r: r.voucher__word, _WORD),
+    Column("凭证号", lambda r: r.voucher__number, "v.number"),
+    Column("科目代码", lambda r: r.account_code, "NULLIF(l.account_code, '')"),
+    Column("科目名称", lambda r: r.account_name, "NULLIF(l.account_name, '')"),
+    Column("币别代码", lambda r: "RMB", "'RMB'"),
+    Column("币别名称", lambda r: "人民币", "'人民币'"),
+    Column("原币金额", lambda r: r.amount, "l.amount"),
+    Column("借方", lambda r: r.debit(Decimal("0")), _side_sql("debit", "0")),
+    Column("贷方", lambda r: r.credit(Decimal("0")), _side_sql("credit", "0")),
+    Column("制单", lambda r: r.person("created"), _person_sql("uc")),
+    Column("审核", lambda r: r.person("reviewed"), _person_sql("ur")),
+    Column("核准", lambda r: "", _EMPTY),
+    Column("出纳", lambda r: "", _EMPTY),
+    Column("经办", lambda r: "", _EMPTY),
+    Column("结算方式", lambda r: "", _EMPTY),
+    Column("结算号", lambda r: "", _EMPTY),
+    Column("凭证摘要", lambda r: r.summary, _SUMMARY),
+    Column("数量", lambda r: r.quantity, "l.quantity"),
+    Column("数量单位", lambda r: "", _EMPTY),
+    Column("单价", lambda r: r.unit_price, "l.unit_price"),
+    Column("参考信息", lambda r: r.source, _SOURCE),
+    Column("业务日期", lambda r: r.voucher__date, _DATE),
+    Column("往来业务编号", lambda r: r.document, _DOCUMENT),
+    Column("附件数", lambda r: r.voucher__attachments, "v.attachments"),
+    Column("序号", lambda r: r.voucher__number, "v.number"),
+    Column("系统模块", lambda r: "", _EMPTY),
+    Column("业务描述", lambda r: r.source, _SOURCE),
+    Column("汇率类型", lambda r: "公司汇率", "'公司汇率'"),
+    Column("汇率", lambda r: 1, "1"),
+    Column("分录序号", lambda r: r.line_no, "l.line_no"),
+    Column("核算项目", lambda r: r.counterparty, _COUNTERPARTY),
+    Column("过账", lambda r: 1 if r.posted else 0, _POSTED),
+    Column("机制凭证", lambda r: "", _EMPTY),
+    Column("现金流量", lambda r: "", _EMPTY),
 ]
 
 # Yonyou U8 voucher import: the first 22 of its 72 columns (the rest stay empty). Red lines negative.
 U8 = [
-    Column("会计期间", lambda r: r.voucher__period__month),
-    Column("凭证类别字", lambda r: r.voucher__word),
-    Column("凭证类别排序号", lambda r: 1),
-    Column("凭证编号", lambda r: r.voucher__number),
-    Column("行号", lambda r: r.line_no),
-    Column("制单日期", lambda r: r.voucher__date),
-    Column("附单据数", lambda r: r.voucher__attachments),
-    Column("制单人", lambda r: r.person("created")),
-    Column("审核人", lambda r: r.person("reviewed")),
-    Column("记账人", lambda r: r.person("posted")),
-    Column("记账标志", lambda r: 1 if r.posted else 0),
-    Column("出纳人", lambda r: ""),
-    Column("凭证标志", lambda r: ""),
-    Column("凭证头自定义项1", lambda r: r.source),
-    Column("凭证头自定义项2", lambda r: r.counterparty),
-    Column("摘要", lambda r: r.summary),
-    Column("科目编码", lambda r: r.account_code),
-    Column("币种", lambda r: ""),
-    Column("借方金额", lambda r: r.debit(Decimal("0"))),
-    Column("贷方金额", lambda r: r.credit(Decimal("0"))),
-    Column("外币借方金额", lambda r: Decimal("0")),
-    Column("外币贷方金额", lambda r: Decimal("0")),
+    Column("会计期间", lambda r: r.voucher__period__month, "p.month"),
+    Column("凭证类别字", lambda r: r.voucher__word, _WORD),
+    Column("凭证类别排序号", lambda r: 1, "1"),
+    Column("凭证编号", lambda r: r.voucher__number, "v.number"),
+    Column("行号", lambda r: r.line_no, "l.line_no"),
+    Column("制单日期", lambda r: r.voucher__date, _DATE),
+    Column("附单据数", lambda r: r.voucher__attachments, "v.attachments"),
+    Column("制单人", lambda r: r.person("created"), _person_sql("uc")),
+    Column("审核人", lambda r: r.person("reviewed"), _person_sql("ur")),
+    Column("记账人", lambda r: r.person("posted"), _person_sql("up")),
+    Column("记账标志", lambda r: 1 if r.posted else 0, _POSTED),
+    Column("出纳人", lambda r: "", _EMPTY),
+    Column("凭证标志", lambda r: "", _EMPTY),
+    Column("凭证头自定义项1", lambda r: r.source, _SOURCE),
+    Column("凭证头自定义项2", lambda r: r.counterparty, _COUNTERPARTY),
+    Column("摘要", lambda r: r.summary, _SUMMARY),
+    Column("科目编码", lambda r: r.account_code, "NULLIF(l.account_code, '')"),
+    Column("币种", lambda r: "", _EMPTY),
+    Column("借方金额", lambda r: r.debit(Decimal("0")), _side_sql("debit", "0")),
+    Column("贷方金额", lambda r: r.credit(Decimal("0")), _side_sql("credit", "0")),
+    Column("外币借方金额", lambda r: Decimal("0"), "0"),
+    Column("外币贷方金额", lambda r: Decimal("0"), "0"),
 ]
 
 LAYOUTS: dict[str, list[Column]] = {"generic": GENERIC, "kingdee": KINGDEE, "u8": U8}
@@ -273,10 +287,10 @@ def write_csv(out: IO[bytes], layout: str, filters: dict, progress=None, *, use_
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow([c.header for c in columns])
-    if use_copy and layout == "generic" and connection.vendor == "postgresql":
+    if use_copy and connection.vendor == "postgresql":
         text.flush()
         text.detach()
-        return _copy_generic(out, filters)
+        return _copy(out, layout, filters)
     count = 0
     batch = []
     for row in iter_rows(journal_lines(**filters)):
@@ -294,8 +308,8 @@ def write_csv(out: IO[bytes], layout: str, filters: dict, progress=None, *, use_
     return count
 
 
-def generic_copy_sql(*, period=None, date_from=None, date_to=None, state: str = "") -> tuple[str, list]:
-    """The generic layout as one SELECT for PostgreSQL's COPY, filtered like `journal_lines`."""
+def copy_sql(layout: str, *, period=None, date_from=None, date_to=None, state: str = "") -> tuple[str, list]:
+    """A layout as one SELECT for PostgreSQL's COPY, filtered like `journal_lines`."""
     where, params = ["TRUE"], []
     for condition, value in (
         ("v.period_id = %s", period.pk if period is not None else None),
@@ -306,7 +320,7 @@ def generic_copy_sql(*, period=None, date_from=None, date_to=None, state: str = 
         if value is not None:
             where.append(condition)
             params.append(value)
-    select = ", ".join(c.sql for c in GENERIC if c.sql)
+    select = ", ".join(c.sql for c in LAYOUTS[layout])
     # Fixed SQL text; every value is a bound parameter.
     sql = (
         f"SELECT {select} FROM accounting_voucherline l"  # noqa: S608
@@ -325,8 +339,8 @@ def generic_copy_sql(*, period=None, date_from=None, date_to=None, state: str = 
     return sql, params
 
 
-def _copy_generic(out: IO[bytes], filters: dict) -> int:
-    sql, params = generic_copy_sql(**filters)
+def _copy(out: IO[bytes], layout: str, filters: dict) -> int:
+    sql, params = copy_sql(layout, **filters)
     with connection.cursor() as cursor:
         query = cursor.mogrify(sql, params)
         query = query.decode() if isinstance(query, bytes) else query

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from accounting import services
 from accounting.exports import KINGDEE, U8, write_csv
-from accounting.models import ExportJob, Period
+from accounting.models import ExportJob, Period, VoucherLine
 from core.roles import Role
 from tests.factories import CustomerFactory
 
@@ -166,8 +166,20 @@ def test_download_is_streamed_to_finance_only(export, books, client, make_user):
 
 
 @pytest.mark.postgres
-def test_copy_path_gives_the_same_bytes_as_the_python_path(export, books):
+@pytest.mark.parametrize("layout", ["generic", "kingdee", "u8"])
+def test_copy_path_gives_the_same_bytes_as_the_python_path(export, books, layout):
+    # Text that needs quoting, a supplier with no customer, a user known by username only.
+    from tests.factories import SupplierFactory, UserFactory
+
+    odd = UserFactory(roles=["finance"], full_name="", first_name="", last_name="", username="fin_odd")
+    dispute = make_dispute(
+        odd, source_reference='合同 "A-7", 第2版\n补充', supplier=SupplierFactory(name="供方, 有限")
+    )
+    services.dispute_generate_vouchers(dispute=dispute, by=odd)
     fast, slow = io.BytesIO(), io.BytesIO()
-    write_csv(fast, "generic", {}, use_copy=True)
-    write_csv(slow, "generic", {}, use_copy=False)
+    write_csv(fast, layout, {}, use_copy=True)
+    write_csv(slow, layout, {}, use_copy=False)
     assert fast.getvalue() == slow.getvalue()
+    rows = list(csv.reader(io.StringIO(fast.getvalue().decode("utf-8-sig"))))
+    assert len(rows) == 1 + VoucherLine.objects.count()  # the header and every line
+    assert any('合同 "A-7", 第2版\n补充' in cell for row in rows for cell in row)
