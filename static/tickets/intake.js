@@ -1,5 +1,6 @@
-// Intake form: photo previews, and errors that go away once corrected (shipments.js
-// loads the chosen customer's shipments).
+// Intake form: photo previews, errors that go away once corrected, the customer's find box
+// (or the first error) in focus, and Ctrl+Enter to save without reaching for the mouse
+// (shipments.js loads the chosen customer's shipments).
 (function () {
   var form = document.getElementById("intake-form");
   if (!form) return;
@@ -33,4 +34,13 @@
     var box = el.closest(".mb-2");
     if (box) box.querySelectorAll(".invalid-feedback").forEach(function (e) { e.remove(); });
   });
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit(form.querySelector("button[type=submit]"));
+    }
+  });
+  // After a refused save, the first error; on a new form, the customer's find box.
+  var start = form.querySelector(".is-invalid") || document.getElementById("id_customer-find");
+  if (start) start.focus();
 })();

@@ -37,11 +37,13 @@ def test_a_photo_attached_before_an_error_is_kept_and_saved(page, make_user, log
     page.click("#intake-form button[type=submit]")  # the customer's words are missing
     page.wait_for_selector("#kept-photos img")
     assert "之前上传的 1 张照片已保留" in page.locator("#kept-photos").inner_text()
+    # The first error is in focus, ready to type into.
+    assert page.evaluate("document.activeElement.id") == "id_customer_words"
     assert page.locator("#kept-photos img").evaluate("img => img.naturalWidth") == 320  # it loads
     screenshot(page, "tickets-intake-kept-photo")
 
     page.fill("#id_customer_words", "接箍处漏了,井队已经停工!")
-    finish_intake(page)
+    finish_intake(page, save_with_keys=True)
     ticket = Ticket.objects.get()
     assert ticket.customer == shipment.customer
     assert [p.original_name for p in ticket.photos.all()] == ["接箍渗漏.png"]

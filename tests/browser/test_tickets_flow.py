@@ -47,6 +47,7 @@ def test_sales_logs_a_complaint_with_a_photo_and_finds_it_in_my_work(
     login(page, sales)
     page.click("text=登记客诉")
     page.wait_for_selector("#intake-form")
+    assert page.evaluate("document.activeElement.id") == "id_customer-find"  # type the name at once
     screenshot(page, "tickets-intake-empty")
 
     # Saving an empty form shows the errors beside the fields.
