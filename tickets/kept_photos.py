@@ -50,7 +50,7 @@ def _delete(rows: Iterable[KeptPhoto]) -> int:
 
 
 def photos_discard(*, by: User, intake_token: uuid.UUID, uids: Iterable[str]) -> int:
-    uids = [u for u in uids if _is_uuid(u)]
+    uids = [u for u in uids if uuid_or_none(u)]
     return _delete(photos_kept(by=by, intake_token=intake_token).filter(uid__in=uids))
 
 
@@ -75,9 +75,9 @@ def kept_photos_cleanup(*, older_than: datetime.timedelta = datetime.timedelta(d
         return _delete(KeptPhoto.objects.filter(created_at__lt=timezone.now() - older_than))
 
 
-def _is_uuid(value: str) -> bool:
+def uuid_or_none(value) -> uuid.UUID | None:
+    """A token or uid as posted by a form; None if it is not one."""
     try:
-        uuid.UUID(str(value))
+        return uuid.UUID(str(value))
     except ValueError:
-        return False
-    return True
+        return None

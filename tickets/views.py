@@ -1,7 +1,5 @@
 """HTML pages. Thin: they read through selectors and write through services."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -33,7 +31,7 @@ def _require(request, action: str) -> None:
 def intake(request):
     _require(request, "tickets.create")
     form = IntakeForm(request.POST or None, request.FILES or None)
-    token = _uuid_or_none(form["intake_token"].value())
+    token = kept_photos.uuid_or_none(form["intake_token"].value())
     if request.method == "POST" and token:
         kept_photos.photos_discard(
             by=request.user, intake_token=token, uids=request.POST.getlist("discard_photos")
@@ -61,13 +59,6 @@ def intake(request):
         else [],
     }
     return render(request, "tickets/intake.html", context)
-
-
-def _uuid_or_none(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 @login_required
