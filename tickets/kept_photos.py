@@ -56,15 +56,14 @@ def photos_discard(*, by: User, intake_token: uuid.UUID, uids: Iterable[str]) ->
 
 def photos_adopt(*, ticket: Ticket, by: User, intake_token: uuid.UUID) -> list[Photo]:
     """The saved ticket takes the kept photos (inside ticket_create's transaction)."""
+    from .services import _photo_store
+
     rows = list(photos_kept(by=by, intake_token=intake_token))
     adopted = []
     for row in rows:
         with row.image.open("rb") as f:
             content = ContentFile(f.read(), name=os.path.basename(row.image.name))
-        photo = Photo(ticket=ticket, created_by=by, original_name=row.original_name, size=row.size)
-        photo.image.save(content.name, content, save=False)
-        photo.save()
-        adopted.append(photo)
+        adopted.append(_photo_store(ticket, by, content, row.original_name, row.size))
     _delete(rows)
     return adopted
 

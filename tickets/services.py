@@ -95,7 +95,12 @@ def _notify(ticket: Ticket, event: m.Event, name: str, to: Iterable[str], cc: It
 
 def _photo_save(ticket: Ticket, upload, by: User) -> m.Photo:
     content, original = stored_file(upload)
-    photo = m.Photo(ticket=ticket, created_by=by, original_name=original, size=upload.size)
+    return _photo_store(ticket, by, content, original, upload.size)
+
+
+def _photo_store(ticket: Ticket, by: User, content, original: str, size: int) -> m.Photo:
+    """A photo's file (already under a generated name) saved as the ticket's."""
+    photo = m.Photo(ticket=ticket, created_by=by, original_name=original, size=size)
     photo.image.save(content.name, content, save=False)
     photo.save()
     return photo
