@@ -3,16 +3,27 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 APPS := core tickets objections accounting
+# One way to write both locks, so anyone can redo them after a rebase: `make lock`.
+UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
+	--custom-compile-command "make lock"
 
-.PHONY: run test setup lint messages check-deploy
+.PHONY: run test setup lint messages lock upgrade
 
-$(VENV)/.installed: requirements.txt
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+# `make run` needs the runtime lock only (what the production image installs).
+$(VENV)/.runtime: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# Tests and tooling: the development lock, which holds the runtime lock's versions.
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+setup: $(VENV)/.runtime
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -22,13 +33,23 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## The whole test suite (PostgreSQL/Redis tests skip unless DATABASE_URL/CELERY_BROKER_URL are set)
-test: $(VENV)/.installed
+test: $(VENV)/.dev
 	$(PY) manage.py compiletranslations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint:
+lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+## Re-write requirements.txt and requirements-dev.txt from the .in files, keeping every
+## version already locked unless asked: `make lock UPGRADE="--upgrade-package celery"`.
+lock: $(VENV)/.dev
+	$(UV_COMPILE) $(UPGRADE) requirements.in -o requirements.txt
+	$(UV_COMPILE) $(UPGRADE) requirements-dev.in -o requirements-dev.txt
+
+## Every package to its newest version allowed by the .in files.
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 
 ## Re-extract translation strings: one catalogue per app, one for templates/ and config/
 messages:
