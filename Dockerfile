@@ -1,14 +1,32 @@
-# One image for web, worker and beat.
-FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
+# One runtime image for web, worker, beat and the one-shot migrate; each runs a bin/ script,
+# the same ones the README uses outside Docker.
+# Stage 1: install the runtime lock (requirements.txt) into a virtualenv.
+FROM python:3.11-slim-bookworm AS deps
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /opt/venv
+COPY requirements.txt /tmp/requirements.txt
+RUN /opt/venv/bin/pip install -r /tmp/requirements.txt
+
+# Stage 2: the runtime, without pip's caches or build tools.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    PATH=/opt/venv/bin:$PATH KST_PYTHON=/opt/venv/bin/python \
+    DJANGO_SETTINGS_MODULE=config.settings.production \
+    WEB_BIND=0.0.0.0:8000 MEDIA_ROOT=/app/media BACKUP_DIR=/app/backups \
+    BEAT_SCHEDULE=/tmp/celerybeat/schedule
+# curl for the healthcheck; the PostgreSQL client (15, as the database) for bin/backup.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=deps /opt/venv /opt/venv
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN SECRET_KEY=build-only python manage.py compiletranslations \
- && SECRET_KEY=build-only python manage.py collectstatic --noinput
-RUN useradd --create-home app && mkdir -p /app/media && chown app /app/media
+# Translations and static files are built into the image (bin/build needs no database).
+RUN SECRET_KEY=build-only bin/build
+# The code stays root-owned and read-only to the app; only media and backups are writable.
+RUN useradd --system --create-home --uid 10001 app \
+ && mkdir -p /app/media /app/backups \
+ && chown app:app /app/media /app/backups
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["bin/web"]

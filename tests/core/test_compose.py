@@ -36,3 +36,29 @@ def test_the_stack_has_its_parts_with_healthchecks_and_a_database_volume():
     named = [v.split(":")[0] for v in volumes]
     assert any(v in compose.get("volumes", {}) for v in named)
     assert json.dumps(compose).count("healthz") >= 1
+
+
+BIN = COMPOSE.parent / "bin"
+
+
+def test_every_app_service_runs_a_bin_script_that_exists():
+    """docker-compose, the Dockerfile and the README start the same bin/ entry points."""
+    import os
+
+    services = _compose()["services"]
+    for name in ("migrate", "web", "worker", "beat"):
+        command = services[name]["command"]
+        script = command[0] if isinstance(command, list) else command.split()[0]
+        assert script.startswith("bin/"), f"{name} runs {command!r}, not a bin/ script"
+        path = COMPOSE.parent / script
+        assert path.is_file() and os.access(path, os.X_OK), f"{name}: {script} is missing or not executable"
+
+
+def test_web_waits_for_the_one_shot_migrate_and_beat_is_never_scaled():
+    services = _compose()["services"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert services["migrate"]["restart"] == "no"
+    assert services["beat"]["deploy"]["replicas"] == 1
+    # web publishes a port range so `--scale web=N` does not collide on one host port.
+    assert "-" in services["web"]["ports"][0].rsplit(":", 1)[0]
