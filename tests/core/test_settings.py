@@ -35,6 +35,7 @@ def test_check_deploy_reports_nothing_with_production_environment():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
         ALLOWED_HOSTS="kst.example.com",
+        SITE_URL="https://kst.example.com",
         DATABASE_URL="sqlite:////tmp/kst-deploy-check.sqlite3",
     )
     assert result.returncode == 0, result.stdout + result.stderr
