@@ -1,3 +1,6 @@
+import logging
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +23,8 @@ from .permissions import can, has_role, roles_of
 from .roles import Role
 from .selectors import commitment_kept_rates, notifications_for, shipment_label, shipments_of, unread_count
 from .services import commitment_close, notification_mark_read
+
+log = logging.getLogger(__name__)
 
 
 @login_required
@@ -52,11 +57,44 @@ def _check_broker() -> str:
     return "ok"
 
 
+_STATIC_REF = re.compile(r'(?:href|src)="([^"?#]+)')
+
+
+def _check_pages() -> str:
+    """Can the site render a page? Render the sign-in page (the base layout with its static
+    files) as an anonymous visitor. With the production manifest storage a missing manifest
+    or asset raises here, as it would on every page; each file it names must be on disk."""
+    from django.contrib.auth.forms import AuthenticationForm
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    probe = RequestFactory().get(reverse("login"))
+    probe.user = AnonymousUser()
+    try:
+        html = render_to_string("registration/login.html", {"form": AuthenticationForm()}, request=probe)
+    except ValueError as exc:  # "Missing staticfiles manifest entry for 'x'"
+        log.error("healthz: a page cannot be rendered: %s", exc)
+        return f"error: {exc}"[:300]
+    except Exception as exc:
+        log.exception("healthz: a page cannot be rendered")
+        return f"error: {exc.__class__.__name__}"
+    if isinstance(staticfiles_storage._wrapped, ManifestFilesMixin):
+        prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}"
+        for url in _STATIC_REF.findall(html):
+            if url.startswith(prefix) and not staticfiles_storage.exists(url[len(prefix) :]):
+                log.error("healthz: %s is in the manifest but not in STATIC_ROOT", url)
+                return f"error: {url} is missing from STATIC_ROOT"
+    return "ok"
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and readiness for load balancers and docker-compose healthchecks."""
-    checks = {"database": _check_database(), "broker": _check_broker()}
+    """Liveness and readiness for load balancers and docker-compose healthchecks: the
+    database, the broker, and whether a page can be rendered with its static files."""
+    checks = {"database": _check_database(), "broker": _check_broker(), "pages": _check_pages()}
     healthy = all(v == "ok" or v.startswith("not configured") for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
