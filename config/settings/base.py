@@ -159,7 +159,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 # give up quickly (beat's resend picks the rows up later) instead of holding the request.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE: dict = {
-    "resend-notifications": {"task": "core.tasks.resend_notifications", "schedule": 60.0},
+    "resend-notifications": {
+        "task": "core.tasks.resend_notifications",
+        "schedule": env.float("NOTIFY_RESEND_EVERY_SECONDS", default=60.0),
+    },
     "commitment-reminders": {"task": "core.tasks.commitment_reminders", "schedule": 60.0},
     "sla-escalations": {"task": "tickets.tasks.sla_escalations", "schedule": 60.0},
     "capa-checks-due": {"task": "tickets.tasks.capa_checks_due", "schedule": 3600.0},
