@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "dbbackup",
     "core",
     "tickets",
     "objections",
@@ -115,7 +116,16 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Backups (bin/backup, bin/restore; docs/deploy.md): django-dbbackup writes here.
+    "dbbackup": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("BACKUP_DIR", default=str(BASE_DIR / "backups"))},
+    },
 }
+DBBACKUP_HOSTNAME = env("BACKUP_NAME", default="kesutong")  # in the file names, not the host's
+DBBACKUP_CLEANUP_KEEP = env.int("BACKUP_KEEP", default=14)  # bin/backup keeps this many of each
+# The restoring role owns what it restores, whoever owned the dumped database.
+DBBACKUP_CONNECTORS = {"default": {"RESTORE_SUFFIX": "--no-owner --no-privileges"}}
 
 # Mail: printed to the console unless an SMTP server is configured (EMAIL_URL or EMAIL_HOST).
 _email_url = env("EMAIL_URL", default="")

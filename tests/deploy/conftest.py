@@ -4,9 +4,14 @@ production static build (run once per session, shared by the tests that render p
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+
+from tests.conftest import _missing
+from tests.notify.live import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,3 +41,36 @@ def collected(tmp_path_factory) -> Path:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     return static_root
+
+
+def server_connection(dbname: str = "postgres"):
+    """A psycopg2 connection to the PostgreSQL server the test run uses."""
+    import psycopg2
+
+    server = settings.DATABASES["default"]
+    return psycopg2.connect(
+        dbname=dbname,
+        user=server.get("USER") or None,
+        password=server.get("PASSWORD") or None,
+        host=server.get("HOST") or "127.0.0.1",
+        port=server.get("PORT") or 5432,
+    )
+
+
+@pytest.fixture
+def fresh_database():
+    """A new, empty PostgreSQL database with a unique name, dropped at the end."""
+    server = settings.DATABASES["default"]
+    if server["ENGINE"] != "django.db.backends.postgresql":
+        _missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    name = f"kst_deploy_{uuid.uuid4().hex[:10]}"
+    admin = server_connection()
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name, database_url({**server, "NAME": name})
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

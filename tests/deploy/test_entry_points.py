@@ -7,10 +7,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ("build", "migrate", "web", "worker", "beat")
+ALL_SCRIPTS = (*SCRIPTS, "backup", "restore")
 
 
 def test_bin_scripts_exist_are_executable_and_valid_shell():
-    for name in SCRIPTS:
+    for name in ALL_SCRIPTS:
         path = ROOT / "bin" / name
         assert path.is_file() and os.access(path, os.X_OK), name
         assert path.read_text().startswith("#!/bin/sh\n"), name

@@ -26,7 +26,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -37,8 +36,8 @@ from PIL import Image
 from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
 from tests.browser.intake import finish_intake
 from tests.conftest import _broker_answers, _missing
-from tests.deploy.conftest import ROOT, production_env
-from tests.notify.live import database_url, free_port, smtp_server
+from tests.deploy.conftest import ROOT, production_env, server_connection
+from tests.notify.live import free_port, smtp_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.browser]
 
@@ -183,31 +182,6 @@ def services_ready():
     return broker
 
 
-@pytest.fixture
-def fresh_database():
-    """A new, empty PostgreSQL database with a unique name, dropped at the end."""
-    import psycopg2
-
-    server = settings.DATABASES["default"]
-    name = f"kst_smoke_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=server.get("USER") or None,
-        password=server.get("PASSWORD") or None,
-        host=server.get("HOST") or "127.0.0.1",
-        port=server.get("PORT") or 5432,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield name, database_url({**server, "NAME": name})
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
 def _purge(broker: str) -> None:
     """Empty the default queue and the unacknowledged set of this Redis DB (our own)."""
     import redis
@@ -275,21 +249,7 @@ def test_the_production_stack_works_end_to_end(services_ready, fresh_database, t
             assert result.returncode == 0, f"bin/{name}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
 
         def sql(query: str) -> list[tuple]:
-            import psycopg2
-
-            server = settings.DATABASES["default"]
-            with (
-                contextlib.closing(
-                    psycopg2.connect(
-                        dbname=db_name,
-                        user=server.get("USER") or None,
-                        password=server.get("PASSWORD") or None,
-                        host=server.get("HOST") or "127.0.0.1",
-                        port=server.get("PORT") or 5432,
-                    )
-                ) as conn,
-                conn.cursor() as cursor,
-            ):
+            with contextlib.closing(server_connection(db_name)) as conn, conn.cursor() as cursor:
                 cursor.execute(query)
                 return cursor.fetchall()
 
