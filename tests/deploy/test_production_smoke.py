@@ -254,7 +254,6 @@ def test_the_production_stack_works_end_to_end(services_ready, fresh_database, t
                 return cursor.fetchall()
 
         web, worker, beat = (Service(n, env, logs) for n in ("web", "worker", "beat"))
-        stack = contextlib.ExitStack()
         try:
             with phase("bin/build (compiletranslations, collectstatic)"):
                 script("build")
@@ -283,8 +282,7 @@ def test_the_production_stack_works_end_to_end(services_ready, fresh_database, t
                 beat.wait_for("Sending due task resend-notifications", timeout=30)
 
             with phase("Chromium: sign in, log a complaint with a photo, plan it as another role"):
-                browser = stack.enter_context(chromium())
-                first = _browse(browser, base, tmp_path)
+                first = browse(base, tmp_path)
             with phase("e-mails of the intake and the plan arrive"):
                 expected = {f"{u}@smoke.example.com" for u in ("pm1", "prod1", "qc1", "tech1")}
                 arrived = mail.wait_until(lambda ms: len(ms) >= 5, timeout=30)
@@ -310,7 +308,7 @@ def test_the_production_stack_works_end_to_end(services_ready, fresh_database, t
             with phase("worker dead while work is queued; restarted, each e-mail once"):
                 worker.kill()
                 mail.reset()
-                second = _browse(browser, base, tmp_path)
+                second = browse(base, tmp_path)
                 assert mail.messages == []  # nobody to send them
                 pending = sql("SELECT count(*) FROM core_notification WHERE status = 'pending'")[0][0]
                 assert pending == 5
@@ -360,7 +358,6 @@ def test_the_production_stack_works_end_to_end(services_ready, fresh_database, t
                 assert 12 - sending <= len(backlog) <= 12, (counts, _summary(backlog))
                 assert killed_at < 12, "the worker was killed after the backlog was done"
         finally:
-            stack.close()
             for service in (web, worker, beat):
                 service.stop()
             _purge(broker)
@@ -380,16 +377,22 @@ def _summary(messages: list[dict]) -> str:
     return "\n".join(f"{m['to']} {m['subject']}" for m in messages)
 
 
-@contextlib.contextmanager
-def chromium():
-    from playwright.sync_api import sync_playwright
+def browse(base: str, tmp_path: Path) -> dict:
+    """_browse in a thread of its own with its own Chromium: Playwright's sync API refuses to
+    start in a thread where another one (tests/browser's session browser) is running."""
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    def run() -> dict:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            try:
+                return _browse(browser, base, tmp_path)
+            finally:
+                browser.close()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
 
 
 def _browse(browser, base: str, tmp_path: Path) -> dict:
