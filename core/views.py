@@ -66,7 +66,8 @@ def _check_pages() -> str:
     or asset raises here, as it would on every page; each file it names must be on disk."""
     from django.contrib.auth.forms import AuthenticationForm
     from django.contrib.auth.models import AnonymousUser
-    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+    from django.core.files.storage import storages
     from django.template.loader import render_to_string
     from django.test import RequestFactory
 
@@ -80,10 +81,11 @@ def _check_pages() -> str:
     except Exception as exc:
         log.exception("healthz: a page cannot be rendered")
         return f"error: {exc.__class__.__name__}"
-    if isinstance(staticfiles_storage._wrapped, ManifestFilesMixin):
+    static = storages["staticfiles"]
+    if isinstance(static, ManifestFilesMixin):
         prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}"
         for url in _STATIC_REF.findall(html):
-            if url.startswith(prefix) and not staticfiles_storage.exists(url[len(prefix) :]):
+            if url.startswith(prefix) and not static.exists(url[len(prefix) :]):
                 log.error("healthz: %s is in the manifest but not in STATIC_ROOT", url)
                 return f"error: {url} is missing from STATIC_ROOT"
     return "ok"
