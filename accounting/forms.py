@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.widgets import FilterableSelect, offer_customer_shipments
 
-from .models import ExportJob, Period, QualityDispute, VatRate, Voucher
+from .models import ExportJob, Period, QualityDispute, VatRate
 
 DISPUTE_FIELDS = [
     "node", "outcome", "invoice_status", "booking_date",
@@ -83,15 +83,17 @@ class ExportForm(forms.Form):
         label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    state = forms.ChoiceField(
-        label=_("voucher state"),
+    include_reviewed = forms.BooleanField(
+        label=_("Also reviewed vouchers not yet posted"),
         required=False,
-        choices=[("", _("All")), *Voucher.State.choices],
-        initial=Voucher.State.POSTED,
+        help_text=_("They carry no number yet and are marked as not posted; drafts are never exported."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+                continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css

@@ -417,9 +417,10 @@ def export_request(
     period: Period | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
-    state: str = "",
+    include_reviewed: bool = False,
 ) -> ExportJob:
-    """Queue a journal export; the file is written in the background (tasks.run_export)."""
+    """Queue a journal export of posted vouchers (and reviewed ones when asked; never drafts);
+    the file is written in the background (tasks.run_export)."""
     _require(by, "accounting.export")
     job = ExportJob(
         created_by=by,
@@ -428,7 +429,7 @@ def export_request(
         period=period,
         date_from=date_from,
         date_to=date_to,
-        state=state,
+        include_reviewed=include_reviewed,
     )
     job.full_clean(exclude=["created_by", "file"])
     if date_from and date_to and date_from > date_to:
