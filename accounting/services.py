@@ -214,6 +214,16 @@ def dispute_generate_vouchers(*, dispute: QualityDispute, by: User) -> list[Vouc
     )
     if existing:
         return existing
+    # A posted voucher of an earlier generation that was never reversed still stands in the
+    # books: booking the figures again would count them twice (only dispute_correct, which
+    # reverses first, may move to a new generation).
+    unreversed = dispute.vouchers.filter(
+        generation__lt=dispute.generation, state=Voucher.State.POSTED, reversed_by__isnull=True
+    ).exclude(reverses__isnull=False)
+    if unreversed.exists():
+        raise ValidationError(
+            _("Posted vouchers of this dispute stand unreversed: correct the dispute instead.")
+        )
     drafts = dispute_validate(dispute)
     accounts = _accounts({line.standard_code for draft in drafts for line in draft.lines})
     created = []
