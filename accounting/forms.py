@@ -13,7 +13,11 @@ DISPUTE_FIELDS = [
     "allowance_amount", "allowance_rate", "wages", "depreciation", "supplier_recoverable",
     "compensation_to_customer", "supplier_recourse", "costs", "net_realizable_value", "prepaid_balance",
     "description", "evidence",
+    "invoice_date", "red_form_date", "replacement_date", "agreement_date", "payment_date",
+    "judgment_date", "write_off_date", "write_off_condition",
 ]  # fmt: skip
+DATE_FIELDS = ["booking_date", "invoice_date", "red_form_date", "replacement_date", "agreement_date",
+               "payment_date", "judgment_date", "write_off_date"]  # fmt: skip
 
 # Shown together on the form, in this order.
 GROUPS = [
@@ -24,6 +28,9 @@ GROUPS = [
     (_("Amounts"), ["allowance_amount", "allowance_rate", "wages", "depreciation", "supplier_recoverable",
                     "compensation_to_customer", "supplier_recourse", "costs", "net_realizable_value",
                     "prepaid_balance"]),
+    (_("Business dates of later vouchers"), ["invoice_date", "red_form_date", "replacement_date",
+                                             "agreement_date", "payment_date", "judgment_date",
+                                             "write_off_date", "write_off_condition"]),
     (_("Notes and evidence"), ["description", "evidence"]),
 ]  # fmt: skip
 
@@ -33,7 +40,7 @@ class DisputeForm(forms.ModelForm):
         model = QualityDispute
         fields = DISPUTE_FIELDS
         widgets = {
-            "booking_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in DATE_FIELDS},
             "description": forms.Textarea(attrs={"rows": 2}),
             "evidence": forms.Textarea(attrs={"rows": 2}),
             "customer": FilterableSelect,
@@ -54,6 +61,10 @@ class DisputeForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["vat_rate"] = str(self.instance.vat_rate.normalize())
         self.fields["unit_price"].help_text = _("Filled from the material batch on a purchase-side dispute.")
+        if not self.instance.pk:  # the day it is booked, unless finance says otherwise
+            from django.utils import timezone
+
+            self.fields["booking_date"].initial = timezone.localdate()
         offer_customer_shipments(self)
         for name, field in self.fields.items():
             widget = field.widget

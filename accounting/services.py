@@ -38,10 +38,6 @@ def _require(user: User, action: str) -> None:
         raise PermissionDenied(_("Your role does not allow this."))
 
 
-def _first_of_next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
 # ---------------------------------------------------------------- disputes
 
 
@@ -89,15 +85,18 @@ def _apply_batch_price(fields: dict) -> None:
 
 
 def dispute_validate(dispute: QualityDispute) -> list[rules.Voucher]:
-    """Run the rules on the dispute; a refused combination becomes a form error on its field."""
+    """Run the rules on the dispute and check its business dates are in order; a refused
+    combination or date becomes a form error on its field."""
     if dispute.shipment_id and dispute.customer_id and dispute.shipment.customer_id != dispute.customer_id:
         raise ValidationError({"shipment": _("This shipment went to another customer.")})
     try:
-        return rules.generate(dispute.rule_input(), chart=chart_mapping())
+        drafts = rules.generate(dispute.rule_input(), chart=chart_mapping())
+        rules.check_dates(drafts, dispute.dates())
     except rules.DisputeInputError as exc:
         model_fields = {f.name for f in QualityDispute._meta.get_fields()}
         key = exc.field if exc.field in model_fields else "__all__"
         raise ValidationError({key: exc.message}) from None
+    return drafts
 
 
 @transaction.atomic
@@ -206,14 +205,14 @@ def _save_voucher(
 
 @transaction.atomic
 def dispute_generate_vouchers(*, dispute: QualityDispute, by: User) -> list[Voucher]:
-    """Create the dispute's draft vouchers; calling it again returns the same ones, never books twice."""
+    """Create the dispute's draft vouchers whose business date is known; calling it again
+    returns the same ones and adds only those whose date was entered since (e.g. V3 of an
+    estimate once the invoice date is in). Never books a voucher twice."""
     _require(by, "accounting.dispute_edit")
     dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
-    existing = list(
-        dispute.vouchers.filter(generation=dispute.generation, position__isnull=False).order_by("position")
-    )
-    if existing:
-        return existing
+    existing = {
+        v.position: v for v in dispute.vouchers.filter(generation=dispute.generation, position__isnull=False)
+    }
     # A posted voucher of an earlier generation that was never reversed still stands in the
     # books: booking the figures again would count them twice (only dispute_correct, which
     # reverses first, may move to a new generation).
@@ -225,12 +224,17 @@ def dispute_generate_vouchers(*, dispute: QualityDispute, by: User) -> list[Vouc
             _("Posted vouchers of this dispute stand unreversed: correct the dispute instead.")
         )
     drafts = dispute_validate(dispute)
-    accounts = _accounts({line.standard_code for draft in drafts for line in draft.lines})
-    created = []
-    for position, draft in enumerate(drafts, start=1):
-        day = _first_of_next_month(dispute.booking_date) if draft.next_period else dispute.booking_date
-        created.append(
-            _save_voucher(
+    dates = dispute.dates()
+    wanted = {
+        position: (draft, day)
+        for position, draft in enumerate(drafts, start=1)
+        if position not in existing and (day := rules.voucher_date(draft, dates)) is not None
+    }
+    if wanted:
+        accounts = _accounts({line.standard_code for draft, _day in wanted.values() for line in draft.lines})
+        attachments = dispute_attachment_count(dispute)
+        for position, (draft, day) in wanted.items():
+            existing[position] = _save_voucher(
                 draft=draft,
                 day=day,
                 by=by,
@@ -238,9 +242,60 @@ def dispute_generate_vouchers(*, dispute: QualityDispute, by: User) -> list[Vouc
                 dispute=dispute,
                 generation=dispute.generation,
                 position=position,
+                evidence_required=draft.evidence,
+                attachments=attachments,
             )
+    return [existing[p] for p in sorted(existing)]
+
+
+def dispute_attachment_count(dispute: QualityDispute) -> int:
+    """附件数: the evidence files on file for the dispute."""
+    related = getattr(dispute, "evidence_files", None)
+    return related.count() if related is not None else 0
+
+
+def dispute_pending(dispute: QualityDispute) -> list[tuple[int, rules.Voucher, str]]:
+    """Vouchers of the current figures still waiting for their business date:
+    (position, voucher, the date field finance must enter)."""
+    try:
+        drafts = rules.generate(dispute.rule_input(), chart=chart_mapping())
+    except rules.DisputeInputError:
+        return []
+    made = set(
+        dispute.vouchers.filter(generation=dispute.generation, position__isnull=False).values_list(
+            "position", flat=True
         )
-    return created
+    )
+    dates = dispute.dates()
+    return [
+        (position, draft, draft.date_field)
+        for position, draft in enumerate(drafts, start=1)
+        if position not in made and rules.voucher_date(draft, dates) is None
+    ]
+
+
+@transaction.atomic
+def dispute_record_dates(*, dispute: QualityDispute, by: User, **dates: datetime.date) -> list[Voucher]:
+    """Enter the business date of an event that happened (the invoice arrived, the supplier
+    signed, the customer was paid …) and generate the vouchers that waited for it. A date whose
+    vouchers exist already is changed only by correcting the dispute."""
+    _require(by, "accounting.dispute_edit")
+    dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
+    waiting = {field for _pos, _draft, field in dispute_pending(dispute)}
+    for name, value in dates.items():
+        if name not in rules.DATE_FIELDS:
+            raise ValidationError(_("Unknown date field."))
+        if value is None:
+            continue
+        if name not in waiting:
+            raise ValidationError(
+                {name: _("Its vouchers exist already (or need no such date): correct the dispute instead.")}
+            )
+        setattr(dispute, name, value)
+    dispute.full_clean()
+    dispute_validate(dispute)
+    dispute.save()
+    return dispute_generate_vouchers(dispute=dispute, by=by)
 
 
 @transaction.atomic

@@ -56,6 +56,21 @@ class StoppageType(models.TextChoices):
     LONG_UNPLANNED = "long_unplanned", _("Long or unplanned (administrative expenses)")
 
 
+class WriteOffCondition(models.TextChoices):
+    """Seed §2.6: the supplier's circumstances that make a loss deductible (one must hold)."""
+
+    DEATH = "1", _("(1) Legal representative dead or missing, estate insufficient")
+    FORCE_MAJEURE = "2", _("(2) Unrecoverable through natural disaster, war or other force majeure")
+    THREE_YEARS = "3", _("(3) Unpaid for over three years, with firm proof the debtor cannot pay")
+    CLOSED = "4", _("(4) Closed, dissolved, bankrupt or deregistered; assets insufficient")
+    RESTRUCTURING = "5", _("(5) Debt restructuring or reorganisation agreed, still unrecoverable")
+    OTHER = "6", _("(6) Other conditions set by the Ministry of Finance or the State Taxation Administration")
+
+
+def _date(label, help_text=""):
+    return models.DateField(label, null=True, blank=True, help_text=help_text)
+
+
 def _money(label):
     return models.DecimalField(
         label,
@@ -126,6 +141,22 @@ class QualityDispute(models.Model):
     source_reference = models.CharField(_("source document"), max_length=64, blank=True)
     description = models.TextField(_("description"), blank=True)
     booking_date = models.DateField(_("booking date"))
+    # Business dates of the later vouchers, entered by finance when the event happens; a voucher
+    # whose date is still empty is generated once it is entered (rules.DATE_BASES).
+    invoice_date = _date(
+        _("invoice arrival date"), _("The supplier's invoice for goods booked on an estimate.")
+    )
+    red_form_date = _date(
+        _("red-letter form date"), _("When the red-letter information form (信息表/确认单) was raised.")
+    )
+    replacement_date = _date(_("replacement arrival date"))
+    agreement_date = _date(_("supplier agreement date"), _("When the supplier signed what it bears."))
+    payment_date = _date(_("payment date"), _("When the compensation was paid to the customer."))
+    judgment_date = _date(_("judgment date"), _("Date of the judgment, mediation or award."))
+    write_off_date = _date(_("write-off date"))
+    write_off_condition = models.CharField(
+        _("write-off condition"), max_length=1, choices=WriteOffCondition.choices, blank=True
+    )
     quantity = _qty(_("quantity"))
     affected_quantity = _qty(_("affected quantity"))
     bonus_quantity = _qty(_("bonus quantity"))
@@ -201,4 +232,11 @@ class QualityDispute(models.Model):
             value = getattr(self, name)
             if value is not None:
                 data[name] = str(value)
+        for name in rules.DATE_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = value.isoformat()
         return data
+
+    def dates(self) -> dict:
+        return {name: getattr(self, name) for name in rules.DATE_FIELDS if getattr(self, name)}

@@ -31,6 +31,7 @@ def test_finance_saves_a_dispute_and_gets_its_draft_vouchers(client):
             "affected_quantity": "2",
             "unit_price": "9999",
             "vat_rate": "0.13",
+            "red_form_date": "2026-11-25",
         },
     )
     dispute = QualityDispute.objects.get()
