@@ -69,6 +69,7 @@ NUMBER_FIELDS = (
 # Ways an input may ask to book a bonus at a nominal value; all are refused (seed §2.4).
 NOMINAL_FIELDS = ("nominal", "book_at_nominal", "nominal_value", "nominal_amount")
 DEFAULT_VAT_RATE = Decimal("0.13")
+MAX_AMOUNT = Decimal("1e14")  # VoucherLine.amount is numeric(16, 2)
 
 
 def round_half_up(value: Decimal, places: Decimal = FEN) -> Decimal:
@@ -811,6 +812,11 @@ def generate(data, *, chart: Mapping[str, tuple[str, str]] | None = None) -> lis
         for lt in template.lines:
             code = _account(lt.account, inp)
             amount = _value(lt.amount, amounts)
+            if abs(amount) >= MAX_AMOUNT:
+                raise DisputeInputError(
+                    _("An amount of %(amount)s exceeds the voucher line limit (%(max)s).")
+                    % {"amount": f"{amount:,.2f}", "max": f"{MAX_AMOUNT - FEN:,.2f}"}
+                )
             if amount == 0:
                 continue  # a zero line (0% VAT, no depreciation) says nothing
             own_code, own_name = (chart or {}).get(code) or (code, DEFAULT_CHART[code])

@@ -28,9 +28,10 @@ from .models import (
     VoucherEvent,
     VoucherLine,
 )
+from .preview import PURCHASE_NODES, batch_price
 from .selectors import chart_mapping
 
-PURCHASE_NODES = ("before_issue", "after_issue", "litigation")
+__all__ = ["PURCHASE_NODES"]
 
 
 def _require(user: User, action: str) -> None:
@@ -74,14 +75,28 @@ def dispute_initial(*, source) -> dict:
 
 
 def _apply_batch_price(fields: dict) -> None:
-    """Seed §2.2: a purchase-side dispute is valued at its batch's own price, never a newer contract's."""
+    """The batch's own price on a purchase-side dispute (preview.batch_price, the one rule)."""
     batch: MaterialBatch | None = fields.get("material_batch")
     if batch is None:
         return
-    if fields.get("node") in PURCHASE_NODES:
-        fields["unit_price"] = batch.unit_price
+    price = batch_price(node=fields.get("node"), batch=batch)
+    if price is not None:
+        fields["unit_price"] = price
     if not fields.get("supplier"):
         fields["supplier"] = batch.supplier
+
+
+def label_fields(message: str) -> str:
+    """A rule's reason with its input field names ("unit_price") replaced by the form labels."""
+    import re
+
+    labels = {
+        f.name: str(f.verbose_name) for f in QualityDispute._meta.get_fields() if hasattr(f, "verbose_name")
+    }
+    names = sorted((n for n in labels if n in message), key=len, reverse=True)
+    for name in names:
+        message = re.sub(rf"(?<![A-Za-z0-9_]){name}(?![A-Za-z0-9_])", labels[name], message)
+    return message
 
 
 def dispute_validate(dispute: QualityDispute) -> list[rules.Voucher]:
@@ -95,7 +110,7 @@ def dispute_validate(dispute: QualityDispute) -> list[rules.Voucher]:
     except rules.DisputeInputError as exc:
         model_fields = {f.name for f in QualityDispute._meta.get_fields()}
         key = exc.field if exc.field in model_fields else "__all__"
-        raise ValidationError({key: exc.message}) from None
+        raise ValidationError({key: label_fields(exc.message)}) from None
     return drafts
 
 

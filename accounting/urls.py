@@ -10,6 +10,7 @@ urlpatterns = [
     path("disputes/<int:pk>/", views.dispute_detail, name="dispute_detail"),
     path("disputes/<int:pk>/edit/", views.dispute_edit, name="dispute_edit"),
     path("disputes/<int:pk>/generate/", views.dispute_generate, name="dispute_generate"),
+    path("disputes/<int:pk>/dates/", views.dispute_dates, name="dispute_dates"),
     path("disputes/<int:pk>/<str:action>-all/", views.dispute_bulk, name="dispute_bulk"),
     path("vouchers/", views.voucher_list, name="voucher_list"),
     path("vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),

@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.models import MaterialBatch, Shipment
+from core.models import Shipment
 from core.permissions import action_required
 
-from . import rules, selectors, services
+from . import preview, rules, selectors, services
 from .forms import DisputeForm, ExportForm
 from .models import ExportJob, Period, QualityDispute, Voucher
+from .params import clean_text, int_or_none
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -37,7 +38,7 @@ class UnknownTicket(Exception):
 
 def _source_ticket(request):
     """The complaint ticket named by ?ticket=<number> (the ticket page's "open a dispute" link)."""
-    number = (request.GET.get("ticket") or "").strip()
+    number = clean_text(request.GET.get("ticket"), 64)
     if not number:
         return None
     ticket = apps.get_model("tickets", "Ticket").objects.select_related("customer", "shipment")
@@ -51,7 +52,8 @@ def _prefill(request, ticket) -> dict:
     """Initial values from the ticket, else from ?shipment=<id>."""
     if ticket is not None:
         return services.dispute_initial(source=ticket)
-    shipment = Shipment.objects.filter(pk=request.GET.get("shipment") or None).first()
+    pk = int_or_none(request.GET.get("shipment"))
+    shipment = Shipment.objects.filter(pk=pk).first() if pk else None
     return services.dispute_initial(source=shipment) if shipment is not None else {}
 
 
@@ -123,23 +125,33 @@ def dispute_edit(request, pk: int):
     return render(request, "accounting/dispute_form.html", context)
 
 
-def _preview(post) -> dict:
-    """Vouchers the form's current values would book (for the live preview)."""
+def _preview(post, *, need_booking_date: bool = True) -> dict:
+    """Vouchers the form's current values would book (for the live preview), through the same
+    preview path as the API and the CLI. The booking date counts in the check: the form cannot
+    be saved without it."""
     if not post:
         return {}
-    data = {k: v for k, v in post.items() if k not in ("csrfmiddlewaretoken",)}
-    batch = None
-    if data.get("material_batch") and data.get("node") in services.PURCHASE_NODES:
-        batch = MaterialBatch.objects.filter(pk=data["material_batch"]).first()
-        if batch is not None:
-            data["unit_price"] = str(batch.unit_price)
+    data = {k: v for k, v in post.items() if k != "csrfmiddlewaretoken"}
     try:
-        vouchers = rules.generate(data, chart=selectors.chart_mapping())
+        result = preview.plan(data)
     except rules.DisputeInputError as exc:
         names = {f.name: f for f in QualityDispute._meta.get_fields() if hasattr(f, "verbose_name")}
         label = names[exc.field].verbose_name if exc.field in names else ""
-        return {"error": exc.message, "field": exc.field, "label": label}
-    return {"vouchers": vouchers, "batch": batch}
+        return {"error": services.label_fields(exc.message), "field": exc.field, "label": label}
+    if need_booking_date and not (data.get("booking_date") or "").strip():
+        label = QualityDispute._meta.get_field("booking_date").verbose_name
+        return {
+            "error": _("Enter the %(label)s: every voucher is dated by it.") % {"label": label},
+            "field": "booking_date",
+            "label": label,
+        }
+    return {
+        "vouchers": result.vouchers,
+        "dates": result.dates,
+        "rows": list(zip(result.vouchers, result.dates, strict=True)),
+        "batch": result.batch,
+        "typed_price": result.typed_price,
+    }
 
 
 @action_required("accounting.preview")
@@ -157,8 +169,53 @@ def dispute_detail(request, pk: int):
         for name in rules.NUMBER_FIELDS
         if getattr(dispute, name) is not None
     ]
-    context = {"dispute": dispute, "vouchers": vouchers, "figures": figures}
+    dates = [
+        (QualityDispute._meta.get_field(name).verbose_name, getattr(dispute, name))
+        for name in rules.DATE_FIELDS
+        if name != "booking_date" and getattr(dispute, name)
+    ]
+    pending = [
+        (position, draft, field, QualityDispute._meta.get_field(field).verbose_name)
+        for position, draft, field in services.dispute_pending(dispute)
+    ]
+    context = {
+        "dispute": dispute,
+        "vouchers": vouchers,
+        "figures": figures,
+        "dates": dates,
+        "pending": pending,
+    }
     return render(request, "accounting/dispute_detail.html", context)
+
+
+@action_required("accounting.dispute_edit")
+@require_POST
+def dispute_dates(request, pk: int):
+    """Enter the date of an event that happened; the vouchers that waited for it are generated."""
+    from django import forms as dj_forms
+
+    dispute = get_object_or_404(QualityDispute, pk=pk)
+    field = dj_forms.DateField()
+    dates = {}
+    for name in rules.DATE_FIELDS:
+        raw = (request.POST.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            dates[name] = field.clean(raw)
+        except ValidationError as exc:
+            _errors(request, exc)
+            return redirect("accounting:dispute_detail", pk=pk)
+    if not dates:
+        messages.error(request, _("Enter the date first."))
+        return redirect("accounting:dispute_detail", pk=pk)
+    try:
+        services.dispute_record_dates(dispute=dispute, by=request.user, **dates)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Date recorded; the vouchers that waited for it are generated."))
+    return redirect("accounting:dispute_detail", pk=pk)
 
 
 def _figure(name: str, value) -> str:
@@ -209,8 +266,10 @@ def dispute_bulk(request, pk: int, action: str):
 
 @action_required("accounting.view")
 def voucher_list(request):
-    state = request.GET.get("state", "")
-    period = Period.objects.filter(pk=request.GET.get("period") or None).first()
+    state = clean_text(request.GET.get("state"), 16)
+    state = state if state in Voucher.State.values else ""
+    pk = int_or_none(request.GET.get("period"))
+    period = Period.objects.filter(pk=pk).first() if pk else None
     vouchers = selectors.voucher_list(state=state, period=period)[:500]
     return render(
         request,
