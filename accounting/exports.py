@@ -242,6 +242,7 @@ GENERIC = [
     Column("制单人", lambda r: r.person("created"), _person_sql("uc"), True),
     Column("审核人", lambda r: r.person("reviewed"), _person_sql("ur"), True),
     Column("过账人", lambda r: r.person("posted"), _person_sql("up"), True),
+    Column("附件数", lambda r: r.voucher__attachments, "v.attachments"),
     Column("状态", lambda r: r.state_label, _STATE),
 ]
 

@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from core.widgets import FilterableSelect, offer_customer_shipments
 
 from .models import ExportJob, Period, QualityDispute, VatRate
+from .models.disputes import EvidenceKind
+
+ACCEPT = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
 
 DISPUTE_FIELDS = [
     "node", "outcome", "invoice_status", "booking_date",
@@ -108,3 +111,18 @@ class ExportForm(forms.Form):
                 continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind of evidence"), choices=EvidenceKind.choices)
+    file = forms.FileField(label=_("file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["file"].widget.attrs.update(
+            {
+                "class": "form-control form-control-sm",
+                "accept": ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.ppt,.pptx",
+            }
+        )

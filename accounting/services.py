@@ -19,6 +19,7 @@ from . import rules
 from .chart import DEFAULT_CHART, DEFAULT_VAT_RATES, parent_code
 from .models import (
     Account,
+    EvidenceFile,
     ExportJob,
     Period,
     QualityDispute,
@@ -297,6 +298,12 @@ def dispute_record_dates(*, dispute: QualityDispute, by: User, **dates: datetime
     _require(by, "accounting.dispute_edit")
     dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
     waiting = {field for _pos, _draft, field in dispute_pending(dispute)}
+    condition = dates.pop("write_off_condition", None)
+    if condition is not None:
+        # The qualifying condition may be chosen until the write-off is posted.
+        if dispute.vouchers.filter(evidence_required=rules.WRITE_OFF, state=Voucher.State.POSTED).exists():
+            raise ValidationError({"write_off_condition": _("The write-off is posted: correct the dispute.")})
+        dispute.write_off_condition = condition
     for name, value in dates.items():
         if name not in rules.DATE_FIELDS:
             raise ValidationError(_("Unknown date field."))
@@ -358,6 +365,52 @@ def _check_balanced(voucher: Voucher) -> None:
         )
 
 
+def _check_evidence(voucher: Voucher) -> None:
+    """Seed §2.6: a lost suit's loss needs evidence on file; a write-off also a qualifying
+    condition (1)-(6). Checked at review and again at posting."""
+    if not voucher.evidence_required or voucher.dispute_id is None:
+        return
+    dispute = voucher.dispute
+    if not dispute.evidence_files.exists():
+        raise ValidationError(
+            _("Attach at least one evidence file (judgment, award, contract, agreement or receipts) first.")
+        )
+    if voucher.evidence_required == rules.WRITE_OFF and not dispute.write_off_condition:
+        raise ValidationError(_("A write-off needs its qualifying condition (1)-(6) chosen on the dispute."))
+
+
+@transaction.atomic
+def evidence_add(*, dispute: QualityDispute, by: User, kind: str, upload) -> EvidenceFile:
+    """Attach an evidence file (validated by documents.validate_document) to the dispute; the
+    附件数 of its vouchers not yet posted follows."""
+    from documents.services import document_store
+
+    _require(by, "accounting.dispute_edit")
+    dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
+    evidence = EvidenceFile(dispute=dispute, kind=kind, created_by=by)
+    evidence.full_clean(exclude=["document", "created_by"])
+    evidence.document = document_store(upload=upload, by=by)
+    evidence.save()
+    _refresh_attachments(dispute)
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: EvidenceFile, by: User) -> None:
+    """Take a file off the list, while no posted voucher of the dispute counts it."""
+    _require(by, "accounting.dispute_edit")
+    dispute = QualityDispute.objects.select_for_update().get(pk=evidence.dispute_id)
+    if dispute.vouchers.filter(state=Voucher.State.POSTED).exists():
+        raise ValidationError(_("Posted vouchers count this file among their attachments: it stays."))
+    evidence.delete()
+    _refresh_attachments(dispute)
+
+
+def _refresh_attachments(dispute: QualityDispute) -> None:
+    count = dispute_attachment_count(dispute)
+    dispute.vouchers.exclude(state=Voucher.State.POSTED).update(attachments=count)
+
+
 @transaction.atomic
 def voucher_review(*, voucher: Voucher, by: User) -> Voucher:
     """Draft -> reviewed. The reviewer (审核) must not be the preparer (制单)."""
@@ -368,6 +421,7 @@ def voucher_review(*, voucher: Voucher, by: User) -> Voucher:
     if voucher.created_by_id == by.pk:
         raise ValidationError(_("The preparer cannot review their own voucher."))
     _check_balanced(voucher)
+    _check_evidence(voucher)
     voucher.state = Voucher.State.REVIEWED
     voucher.reviewed_by, voucher.reviewed_at = by, timezone.now()
     voucher.save(update_fields=["state", "reviewed_by", "reviewed_at"])
@@ -404,6 +458,9 @@ def voucher_post(*, voucher: Voucher, by: User) -> Voucher:
             _("The period %(period)s is closed: nothing more can be posted into it.") % {"period": period}
         )
     _check_balanced(voucher)
+    _check_evidence(voucher)
+    # 附件数 as posted: the evidence on file now (the posted voucher is frozen from here on).
+    voucher.attachments = dispute_attachment_count(voucher.dispute) if voucher.dispute_id else 0
     counter, _created = VoucherCounter.objects.get_or_create(period=period, word=voucher.word)
     counter = VoucherCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last_number += 1
@@ -411,7 +468,7 @@ def voucher_post(*, voucher: Voucher, by: User) -> Voucher:
     voucher.number = counter.last_number
     voucher.state = Voucher.State.POSTED
     voucher.posted_by, voucher.posted_at = by, timezone.now()
-    voucher.save(update_fields=["number", "state", "posted_by", "posted_at"])
+    voucher.save(update_fields=["number", "state", "posted_by", "posted_at", "attachments"])
     VoucherEvent.objects.create(voucher=voucher, action="posted", by=by)
     return voucher
 

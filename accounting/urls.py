@@ -11,6 +11,11 @@ urlpatterns = [
     path("disputes/<int:pk>/edit/", views.dispute_edit, name="dispute_edit"),
     path("disputes/<int:pk>/generate/", views.dispute_generate, name="dispute_generate"),
     path("disputes/<int:pk>/dates/", views.dispute_dates, name="dispute_dates"),
+    path("disputes/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("disputes/<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
+    path(
+        "disputes/<int:pk>/evidence/<int:evidence_pk>/remove/", views.evidence_remove, name="evidence_remove"
+    ),
     path("disputes/<int:pk>/<str:action>-all/", views.dispute_bulk, name="dispute_bulk"),
     path("vouchers/", views.voucher_list, name="voucher_list"),
     path("vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),

@@ -14,8 +14,8 @@ from core.models import Shipment
 from core.permissions import action_required
 
 from . import preview, rules, selectors, services
-from .forms import DisputeForm, ExportForm
-from .models import ExportJob, Period, QualityDispute, Voucher
+from .forms import DisputeForm, EvidenceForm, ExportForm
+from .models import EvidenceFile, ExportJob, Period, QualityDispute, Voucher
 from .params import clean_text, int_or_none
 
 
@@ -184,6 +184,12 @@ def dispute_detail(request, pk: int):
         "figures": figures,
         "dates": dates,
         "pending": pending,
+        "evidence": dispute.evidence_files.select_related("document", "created_by"),
+        "evidence_form": EvidenceForm(),
+        "posted": any(v.is_posted for v in vouchers),
+        "needs_condition": not dispute.write_off_condition
+        and any(v.evidence_required == rules.WRITE_OFF for v in vouchers),
+        "conditions": QualityDispute._meta.get_field("write_off_condition").choices,
     }
     return render(request, "accounting/dispute_detail.html", context)
 
@@ -206,6 +212,9 @@ def dispute_dates(request, pk: int):
         except ValidationError as exc:
             _errors(request, exc)
             return redirect("accounting:dispute_detail", pk=pk)
+    condition = clean_text(request.POST.get("write_off_condition"), 1)
+    if condition:
+        dates["write_off_condition"] = condition
     if not dates:
         messages.error(request, _("Enter the date first."))
         return redirect("accounting:dispute_detail", pk=pk)
@@ -398,3 +407,51 @@ def export_download(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk, status=ExportJob.Status.DONE)
     # Streamed from disk in blocks: any size, flat memory.
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+# ---------------------------------------------------------------- evidence
+
+
+@action_required("accounting.dispute_edit")
+@require_POST
+def evidence_upload(request, pk: int):
+    dispute = get_object_or_404(QualityDispute, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("accounting:dispute_detail", pk=pk)
+    try:
+        services.evidence_add(
+            dispute=dispute, by=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Evidence file attached."))
+    return redirect("accounting:dispute_detail", pk=pk)
+
+
+@action_required("accounting.dispute_edit")
+@require_POST
+def evidence_remove(request, pk: int, evidence_pk: int):
+    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, dispute_id=pk)
+    try:
+        services.evidence_remove(evidence=evidence, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Evidence file removed."))
+    return redirect("accounting:dispute_detail", pk=pk)
+
+
+@action_required("accounting.view")
+def evidence_download(request, pk: int, evidence_pk: int):
+    """Evidence is served only to roles that may view accounting, as an attachment."""
+    from documents.services import download_response
+
+    evidence = get_object_or_404(
+        EvidenceFile.objects.select_related("document"), pk=evidence_pk, dispute_id=pk
+    )
+    return download_response(evidence.document)

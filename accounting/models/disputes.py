@@ -240,3 +240,35 @@ class QualityDispute(models.Model):
 
     def dates(self) -> dict:
         return {name: getattr(self, name) for name in rules.DATE_FIELDS if getattr(self, name)}
+
+
+class EvidenceKind(models.TextChoices):
+    """Seed §2.6: the evidence a loss (and a write-off) rests on."""
+
+    JUDGMENT = "judgment", _("Court judgment or mediation")
+    ARBITRATION = "arbitration", _("Arbitration award")
+    CONTRACT = "contract", _("Purchase or sales contract")
+    AGREEMENT = "agreement", _("Compensation agreement")
+    INVOICE = "invoice", _("Invoices or receipts")
+
+
+class EvidenceFile(models.Model):
+    """A file on the dispute's evidence list; counted as 附件数 on its vouchers."""
+
+    dispute = models.ForeignKey(
+        QualityDispute, models.PROTECT, related_name="evidence_files", verbose_name=_("dispute")
+    )
+    kind = models.CharField(_("kind of evidence"), max_length=16, choices=EvidenceKind.choices)
+    document = models.OneToOneField(
+        "documents.Document", models.PROTECT, related_name="dispute_evidence", verbose_name=_("file")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.document}"

@@ -100,13 +100,14 @@ def test_generic_csv_reads_back_column_by_column(export, books):
         "制单人",
         "审核人",
         "过账人",
+        "附件数",
         "状态",
     ]
     number = f"QD-{books['dispute'].pk:05d} / KS-0042"
     first = rows[1]
     assert first[:4] == ["2026-11-20", "2026-11", "记-0001", "1"]
     assert first[5:9] == ["1122", "应收账款", "-45200.00", ""]
-    assert first[11:] == ["大庆油田工程有限公司", number, "吴芳", "郑洁", "郑洁", "已过账"]
+    assert first[11:] == ["大庆油田工程有限公司", number, "吴芳", "郑洁", "郑洁", "0", "已过账"]
     # the counterparty follows the account: the customer on 1122 only, nobody on revenue or stock
     assert [r[11] for r in rows[1:]] == ["大庆油田工程有限公司", "", "", "", ""]
     assert [r[5] for r in rows[1:]] == ["1122", "6001", "222102", "6401", "1405"]
@@ -164,9 +165,9 @@ def test_reviewed_vouchers_only_when_asked_and_marked_in_every_layout(export, bo
     assert len(_csv_rows(export(books["preparer"], "generic", "csv"))) == 6  # not asked: posted only
     rows = _csv_rows(export(books["preparer"], "generic", "csv", include_reviewed=True))
     assert len(rows) == 8
-    reviewed = [r for r in rows[1:] if r[16] == "已审核未过账"]
+    reviewed = [r for r in rows[1:] if r[17] == "已审核未过账"]
     assert len(reviewed) == 2 and {r[2] for r in reviewed} == {""} and {r[15] for r in reviewed} == {""}
-    assert {r[16] for r in rows[1:6]} == {"已过账"}
+    assert {r[17] for r in rows[1:6]} == {"已过账"}
     kingdee = _csv_rows(export(books["preparer"], "kingdee", "csv", include_reviewed=True))
     assert [r[KINGDEE_HEADERS.index("过账")] for r in kingdee[1:]] == ["1"] * 5 + ["0"] * 2
     u8 = _csv_rows(export(books["preparer"], "u8", "csv", include_reviewed=True))

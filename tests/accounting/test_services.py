@@ -218,21 +218,24 @@ def test_every_voucher_carries_its_own_business_date_checked_for_order():
 
 
 def test_draft_reviewed_posted_with_numbers_per_period_and_word():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     preparer, reviewer = finance_pair()
-    vouchers = posted_vouchers(
-        make_dispute(
-            preparer,
-            node="litigation",
-            outcome="litigation_lost_prepayment",
-            prepaid_balance=Decimal("500"),
-            costs=None,
-            judgment_date=datetime.date(2026, 11, 20),
-            write_off_date=datetime.date(2026, 11, 20),
-        ),
+    lost = make_dispute(
         preparer,
-        reviewer,
+        node="litigation",
+        outcome="litigation_lost_prepayment",
+        prepaid_balance=Decimal("500"),
+        costs=None,
+        judgment_date=datetime.date(2026, 11, 20),
+        write_off_date=datetime.date(2026, 11, 20),
+        write_off_condition="3",
     )
+    judgment = SimpleUploadedFile("判决书.pdf", b"%PDF-1.4\n%%EOF\n")
+    services.evidence_add(dispute=lost, by=preparer, kind="judgment", upload=judgment)
+    vouchers = posted_vouchers(lost, preparer, reviewer)
     assert [v.display_number for v in vouchers] == ["记-0001", "记-0002", "记-0003"]
+    assert {v.attachments for v in vouchers} == {1}
     other_month = posted_vouchers(
         make_dispute(preparer, booking_date=datetime.date(2026, 12, 3)), preparer, reviewer
     )
