@@ -190,6 +190,11 @@ def dispute_detail(request, pk: int):
         "needs_condition": not dispute.write_off_condition
         and any(v.evidence_required == rules.WRITE_OFF for v in vouchers),
         "conditions": QualityDispute._meta.get_field("write_off_condition").choices,
+        "drafts": [v for v in vouchers if v.state == Voucher.State.DRAFT],
+        "reviewable": [
+            v for v in vouchers if v.state == Voucher.State.DRAFT and v.created_by_id != request.user.pk
+        ],
+        "reviewed": sum(1 for v in vouchers if v.state == Voucher.State.REVIEWED),
     }
     return render(request, "accounting/dispute_detail.html", context)
 
@@ -260,7 +265,10 @@ def dispute_bulk(request, pk: int, action: str):
     done = 0
     try:
         with transaction.atomic():
-            for voucher in dispute.vouchers.filter(state=wanted).order_by("generation", "position", "id"):
+            todo = dispute.vouchers.filter(state=wanted).order_by("generation", "position", "id")
+            if action == "review":  # one's own drafts are left for a colleague (制单 ≠ 审核)
+                todo = todo.exclude(created_by=request.user)
+            for voucher in todo:
                 BULK[action](voucher=voucher, by=request.user)
                 done += 1
     except ValidationError as exc:

@@ -277,3 +277,20 @@ def test_dispute_page_shows_the_voucher_waiting_for_its_invoice_and_enters_the_d
     client.post(post, {"invoice_date": "2026-12-09"})
     assert dispute.vouchers.get(position=3).date == datetime.date(2026, 12, 9)
     assert 'id="pending-3"' not in client.get(url).content.decode()
+
+
+def test_the_preparer_is_told_why_instead_of_offered_review_and_posting_all_asks_first(client):
+    preparer, reviewer = finance_pair()
+    dispute = make_dispute(preparer)
+    voucher = services.dispute_generate_vouchers(dispute=dispute, by=preparer)[0]
+    client.force_login(preparer)
+    body = client.get(reverse("accounting:voucher_detail", args=[voucher.pk])).content.decode()
+    assert 'id="btn-review"' not in body and 'id="review-not-yours"' in body
+    body = client.get(reverse("accounting:dispute_detail", args=[dispute.pk])).content.decode()
+    assert 'id="review-all"' not in body and "另一位财务" in body
+    client.force_login(reviewer)
+    body = client.get(reverse("accounting:dispute_detail", args=[dispute.pk])).content.decode()
+    assert 'id="review-all"' in body and 'id="post-all"' not in body
+    client.post(reverse("accounting:dispute_bulk", args=[dispute.pk, "review"]))
+    body = client.get(reverse("accounting:dispute_detail", args=[dispute.pk])).content.decode()
+    assert 'data-confirm="' in body and "不可撤销" in body and 'id="post-all"' in body
