@@ -21,6 +21,7 @@ urlpatterns = [
     path("vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),
     path("vouchers/<int:pk>/<str:action>/", views.voucher_action, name="voucher_action"),
     path("periods/", views.period_list, name="period_list"),
+    path("periods/<int:pk>/balances/", views.period_balances, name="period_balances"),
     path("periods/<int:pk>/<str:action>/", views.period_action, name="period_action"),
     path("exports/", views.export_list, name="export_list"),
     path("exports/jobs/", views.export_jobs, name="export_jobs"),

@@ -1,5 +1,7 @@
 """Finance's pages: disputes with a live voucher preview, vouchers, periods and exports."""
 
+from decimal import Decimal
+
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -364,6 +366,21 @@ def period_list(request):
     return render(
         request, "accounting/period_list.html", {"periods": Period.objects.select_related("closed_by")}
     )
+
+
+@action_required("accounting.view")
+def period_balances(request, pk: int):
+    """Month-end: the 科目发生额及余额表 of the accounts the disputes touched, and the check that
+    the period's exported lines add up to it exactly."""
+    period = get_object_or_404(Period, pk=pk)
+    rows = selectors.period_balances(period)
+    differences = selectors.export_check(period, rows)
+    totals = {
+        "debit": sum((r.debit for r in rows), Decimal(0)),
+        "credit": sum((r.credit for r in rows), Decimal(0)),
+    }
+    context = {"period": period, "rows": rows, "differences": differences, "totals": totals}
+    return render(request, "accounting/period_balances.html", context)
 
 
 @action_required("accounting.period_close")
