@@ -222,6 +222,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketStateEnum": "tickets.models.ticket.State",
         "VoucherStateEnum": "accounting.models.vouchers.Voucher.State",
+        "DisputeOutcomeEnum": "accounting.models.disputes.Outcome",
     },
 }
 
