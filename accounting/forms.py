@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.widgets import FilterableSelect, offer_customer_shipments
 
-from .models import ExportJob, Period, QualityDispute, VatRate
+from .models import ExportJob, Period, QualityDispute, SupplierClaim, VatRate
 from .models.disputes import EvidenceKind
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
@@ -11,6 +11,7 @@ ACCEPT = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
 DISPUTE_FIELDS = [
     "node", "outcome", "invoice_status", "booking_date",
     "customer", "shipment", "material_batch", "supplier", "source_reference",
+    "supplier_claim", "lawsuit",
     "quantity", "affected_quantity", "bonus_quantity", "unit_price", "unit_cost", "vat_rate",
     "settlement", "cost_location", "stoppage_type",
     "allowance_amount", "allowance_rate", "wages", "depreciation", "supplier_recoverable",
@@ -25,7 +26,8 @@ DATE_FIELDS = ["booking_date", "invoice_date", "red_form_date", "replacement_dat
 # Shown together on the form, in this order.
 GROUPS = [
     (_("Dispute"), ["node", "outcome", "invoice_status", "booking_date"]),
-    (_("Source"), ["customer", "shipment", "material_batch", "supplier", "source_reference"]),
+    (_("Source"), ["customer", "shipment", "material_batch", "supplier", "source_reference",
+                   "supplier_claim", "lawsuit"]),
     (_("Quantities and prices"), ["quantity", "affected_quantity", "bonus_quantity", "unit_price",
                                    "unit_cost", "vat_rate", "settlement", "cost_location", "stoppage_type"]),
     (_("Amounts"), ["allowance_amount", "allowance_rate", "wages", "depreciation", "supplier_recoverable",
@@ -126,3 +128,47 @@ class EvidenceForm(forms.Form):
                 "accept": ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.ppt,.pptx",
             }
         )
+
+
+class ClaimForm(forms.ModelForm):
+    class Meta:
+        model = SupplierClaim
+        fields = [
+            "supplier",
+            "kind",
+            "agreed_amount",
+            "agreement_date",
+            "reference",
+            "material_batch",
+            "ticket",
+            "note",
+        ]
+        widgets = {
+            "agreement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "supplier": FilterableSelect,
+            "material_batch": FilterableSelect,
+            "ticket": forms.NumberInput,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ticket"] = forms.CharField(
+            label=self.fields["ticket"].label,
+            required=False,
+            max_length=64,
+            help_text=_("Its number, e.g. KS-2026-000001."),
+        )
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean_ticket(self):
+        from django.apps import apps
+
+        number = (self.cleaned_data.get("ticket") or "").replace("\x00", "").strip()
+        if not number:
+            return None
+        ticket = apps.get_model("tickets", "Ticket").objects.filter(number=number).first()
+        if ticket is None:
+            raise forms.ValidationError(_("No complaint ticket has this number."))
+        return ticket

@@ -23,6 +23,7 @@ from .models import (
     ExportJob,
     Period,
     QualityDispute,
+    SupplierClaim,
     VatRate,
     Voucher,
     VoucherCounter,
@@ -33,6 +34,7 @@ from .preview import PURCHASE_NODES, batch_price
 from .selectors import chart_mapping
 
 __all__ = ["PURCHASE_NODES"]
+WON_OUTCOMES = ("return", "exchange", "allowance", "in_kind_compensation")
 
 
 def _require(user: User, action: str) -> None:
@@ -51,20 +53,29 @@ def dispute_initial(*, source) -> dict:
     The ticket's quantity is the quantity affected, so it fills `affected_quantity`.
     """
     initial: dict = {}
+    if isinstance(source, SupplierClaim):
+        return _claim_initial(source)
+    if isinstance(source, QualityDispute):
+        return _lawsuit_initial(source)
     for name in ("customer", "shipment", "material_batch", "supplier"):
         value = getattr(source, name, None)
         if value is not None:
             initial[name] = value
     if isinstance(source, Shipment):  # opened from the shipment itself: keep the link
         initial["shipment"] = source
-    quantity = getattr(source, "affected_quantity", None) or getattr(source, "quantity", None)
+    # Traceability: shipment -> the material batch it was made from -> its supplier and price.
     shipment = initial.get("shipment")
+    batch = getattr(shipment, "material_batch", None) if shipment is not None else None
+    if batch is not None:
+        initial.setdefault("material_batch", batch)
+        initial.setdefault("supplier", batch.supplier)
+    if shipment is not None and getattr(shipment, "quantity", None) is not None:
+        initial.setdefault("quantity", _whole(shipment.quantity))
+    quantity = getattr(source, "affected_quantity", None) or getattr(source, "quantity", None)
     if quantity is None and shipment is not None:
         quantity = shipment.quantity
     if quantity is not None:
-        if isinstance(quantity, Decimal) and quantity == quantity.to_integral_value():  # 5.000 -> 5
-            quantity = quantity.quantize(Decimal(1))
-        initial["affected_quantity"] = quantity
+        initial["affected_quantity"] = _whole(quantity)
     if shipment is not None and "customer" not in initial:
         initial["customer"] = shipment.customer
     number = getattr(source, "number", None) or getattr(source, "pk", None)
@@ -73,6 +84,77 @@ def dispute_initial(*, source) -> dict:
     if getattr(getattr(source, "_meta", None), "label", "") == "tickets.Ticket":
         initial["ticket"] = source
     return initial
+
+
+def _whole(quantity):
+    if isinstance(quantity, Decimal) and quantity == quantity.to_integral_value():  # 5.000 -> 5
+        return quantity.quantize(Decimal(1))
+    return quantity
+
+
+CLAIM_FIELDS = {
+    SupplierClaim.Kind.INDIRECT_LOSS: ("after_sale", "indirect_loss_compensation", "supplier_recourse"),
+    SupplierClaim.Kind.STOPPAGE: ("after_issue", "stoppage_loss", "supplier_recoverable"),
+}
+
+
+def _claim_initial(claim: SupplierClaim) -> dict:
+    """A dispute from purchasing's supplier claim: the supplier, what it agreed to bear and when."""
+    node, outcome, amount_field = CLAIM_FIELDS[claim.kind]
+    initial = {
+        "supplier_claim": claim,
+        "supplier": claim.supplier,
+        "node": node,
+        "outcome": outcome,
+        amount_field: claim.agreed_amount,
+        "agreement_date": claim.agreement_date,
+        "source_reference": claim.reference or claim.number,
+    }
+    if claim.material_batch_id:
+        initial["material_batch"] = claim.material_batch
+    if claim.ticket_id:
+        ticket = claim.ticket
+        initial.update(ticket=ticket, customer=ticket.customer, source_reference=ticket.number)
+        if ticket.shipment_id:
+            initial["shipment"] = ticket.shipment
+    return initial
+
+
+def _lawsuit_initial(lawsuit: QualityDispute) -> dict:
+    """The return, exchange or allowance a won suit yields, linked to the suit."""
+    initial = {"lawsuit": lawsuit}
+    for name in ("customer", "shipment", "material_batch", "supplier", "ticket", "source_reference"):
+        value = getattr(lawsuit, name)
+        if value:
+            initial[name] = value
+    if lawsuit.judgment_date:
+        initial["booking_date"] = lawsuit.judgment_date
+    return initial
+
+
+def _apply_claim(fields: dict) -> None:
+    """What purchasing recorded wins over typed figures, as the batch price does."""
+    claim: SupplierClaim | None = fields.get("supplier_claim")
+    if claim is None:
+        return
+    _node, _outcome, amount_field = CLAIM_FIELDS[claim.kind]
+    fields["supplier"] = claim.supplier
+    fields[amount_field] = claim.agreed_amount
+    fields["agreement_date"] = claim.agreement_date
+
+
+def _reprice(dispute: QualityDispute) -> None:
+    """Re-apply the supplier claim and the batch price to a changed dispute."""
+    fields = {
+        "supplier_claim": dispute.supplier_claim,
+        "node": dispute.node,
+        "material_batch": dispute.material_batch,
+        "supplier": dispute.supplier,
+    }
+    _apply_claim(fields)
+    _apply_batch_price(fields)
+    for name, value in fields.items():
+        setattr(dispute, name, value)
 
 
 def _apply_batch_price(fields: dict) -> None:
@@ -105,6 +187,21 @@ def dispute_validate(dispute: QualityDispute) -> list[rules.Voucher]:
     combination or date becomes a form error on its field."""
     if dispute.shipment_id and dispute.customer_id and dispute.shipment.customer_id != dispute.customer_id:
         raise ValidationError({"shipment": _("This shipment went to another customer.")})
+    if dispute.lawsuit_id:
+        suit = dispute.lawsuit
+        if suit.node != "litigation" or suit.pk == dispute.pk:
+            raise ValidationError({"lawsuit": _("Choose a litigation dispute as the lawsuit.")})
+        if dispute.node == "litigation" or dispute.outcome not in WON_OUTCOMES:
+            raise ValidationError(
+                {"outcome": _("A won suit yields a return, exchange, allowance or in-kind compensation.")}
+            )
+        if suit.judgment_date and dispute.booking_date and dispute.booking_date < suit.judgment_date:
+            raise ValidationError(
+                {
+                    "booking_date": _("It cannot be booked before the judgment (%(date)s).")
+                    % {"date": suit.judgment_date}
+                }
+            )
     try:
         drafts = rules.generate(dispute.rule_input(), chart=chart_mapping())
         rules.check_dates(drafts, dispute.dates())
@@ -122,6 +219,8 @@ def dispute_create(*, by: User, booking_date: datetime.date, source=None, **fiel
     if source is not None:
         for name, value in dispute_initial(source=source).items():
             fields.setdefault(name, value)
+    fields.pop("booking_date", None)  # a prefill for the form; the caller's booking date wins
+    _apply_claim(fields)
     _apply_batch_price(fields)
     dispute = QualityDispute(created_by=by, booking_date=booking_date, **fields)
     dispute.full_clean(exclude=["created_by"])
@@ -139,14 +238,21 @@ def dispute_update(*, dispute: QualityDispute, by: User, **fields) -> QualityDis
         raise ValidationError(_("Its vouchers exist already: correct the dispute instead."))
     for name, value in fields.items():
         setattr(dispute, name, value)
-    priced = {"node": dispute.node, "material_batch": dispute.material_batch, "supplier": dispute.supplier}
-    _apply_batch_price(priced)
-    dispute.unit_price = priced.get("unit_price", dispute.unit_price)
-    dispute.supplier = priced.get("supplier")
+    _reprice(dispute)
     dispute.full_clean()
     dispute_validate(dispute)
     dispute.save()
     return dispute
+
+
+@transaction.atomic
+def claim_create(*, by: User, **fields) -> SupplierClaim:
+    """Purchasing records what a supplier agreed to bear (seed §3-3.2)."""
+    _require(by, "accounting.claim_edit")
+    claim = SupplierClaim(created_by=by, **fields)
+    claim.full_clean(exclude=["created_by"])
+    claim.save()
+    return claim
 
 
 def chart_ensure() -> None:
@@ -334,10 +440,7 @@ def dispute_correct(*, dispute: QualityDispute, by: User, **fields) -> list[Vouc
             voucher.delete()
     for name, value in fields.items():
         setattr(dispute, name, value)
-    priced = {"node": dispute.node, "material_batch": dispute.material_batch, "supplier": dispute.supplier}
-    _apply_batch_price(priced)
-    dispute.unit_price = priced.get("unit_price", dispute.unit_price)
-    dispute.supplier = priced.get("supplier")
+    _reprice(dispute)
     dispute.generation += 1
     dispute.full_clean()
     dispute_validate(dispute)

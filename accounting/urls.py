@@ -17,6 +17,7 @@ urlpatterns = [
         "disputes/<int:pk>/evidence/<int:evidence_pk>/remove/", views.evidence_remove, name="evidence_remove"
     ),
     path("disputes/<int:pk>/<str:action>-all/", views.dispute_bulk, name="dispute_bulk"),
+    path("claims/", views.claim_list, name="claim_list"),
     path("vouchers/", views.voucher_list, name="voucher_list"),
     path("vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),
     path("vouchers/<int:pk>/<str:action>/", views.voucher_action, name="voucher_action"),

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +16,8 @@ from core.models import Shipment
 from core.permissions import action_required
 
 from . import preview, rules, selectors, services
-from .forms import DisputeForm, EvidenceForm, ExportForm
-from .models import EvidenceFile, ExportJob, Period, QualityDispute, Voucher
+from .forms import ClaimForm, DisputeForm, EvidenceForm, ExportForm
+from .models import EvidenceFile, ExportJob, Period, QualityDispute, SupplierClaim, Voucher
 from .params import clean_text, int_or_none
 
 
@@ -50,10 +50,26 @@ def _source_ticket(request):
     return found
 
 
+def _other_source(request):
+    """?claim=<id> (purchasing's supplier claim) or ?lawsuit=<id> (the won suit), if named."""
+    claim = int_or_none(request.GET.get("claim"))
+    if claim:
+        return get_object_or_404(
+            SupplierClaim.objects.select_related("supplier", "ticket__customer"), pk=claim
+        )
+    suit = int_or_none(request.GET.get("lawsuit"))
+    if suit:
+        return get_object_or_404(QualityDispute, pk=suit, node="litigation")
+    return None
+
+
 def _prefill(request, ticket) -> dict:
-    """Initial values from the ticket, else from ?shipment=<id>."""
+    """Initial values from the ticket, a supplier claim, a lawsuit, else from ?shipment=<id>."""
     if ticket is not None:
         return services.dispute_initial(source=ticket)
+    other = _other_source(request)
+    if other is not None:
+        return services.dispute_initial(source=other)
     pk = int_or_none(request.GET.get("shipment"))
     shipment = Shipment.objects.filter(pk=pk).first() if pk else None
     return services.dispute_initial(source=shipment) if shipment is not None else {}
@@ -181,6 +197,7 @@ def dispute_detail(request, pk: int):
         for position, draft, field in services.dispute_pending(dispute)
     ]
     context = {
+        "outcomes": dispute.outcomes.all() if dispute.node == "litigation" else [],
         "dispute": dispute,
         "vouchers": vouchers,
         "figures": figures,
@@ -480,3 +497,27 @@ def evidence_download(request, pk: int, evidence_pk: int):
         EvidenceFile.objects.select_related("document"), pk=evidence_pk, dispute_id=pk
     )
     return download_response(evidence.document)
+
+
+# ---------------------------------------------------------------- supplier claims
+
+
+@action_required("accounting.view")
+def claim_list(request):
+    """Purchasing's supplier claims (seed §3-3.2); finance opens the recourse dispute from one."""
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST":
+        from core.permissions import can
+
+        if not can(request.user, "accounting.claim_edit"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                claim = services.claim_create(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("Supplier claim %(number)s recorded.") % {"number": claim.number})
+                return redirect("accounting:claim_list")
+    claims = SupplierClaim.objects.select_related("supplier", "ticket").prefetch_related("disputes")[:200]
+    return render(request, "accounting/claim_list.html", {"form": form, "claims": claims})

@@ -1,5 +1,5 @@
 from .chart import Account, VatRate
-from .disputes import EvidenceFile, QualityDispute
+from .disputes import EvidenceFile, QualityDispute, SupplierClaim
 from .exports import ExportJob
 from .vouchers import Period, Voucher, VoucherCounter, VoucherEvent, VoucherLine
 
@@ -9,6 +9,7 @@ __all__ = [
     "ExportJob",
     "Period",
     "QualityDispute",
+    "SupplierClaim",
     "VatRate",
     "Voucher",
     "VoucherCounter",

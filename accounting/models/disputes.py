@@ -93,6 +93,58 @@ def _qty(label):
     )
 
 
+class SupplierClaim(models.Model):
+    """Purchasing's record of a quality claim on a supplier (seed §3-3.2: 采购负责供应商质量索赔):
+    what the supplier agreed to bear and when it signed. A dispute opened from it takes the
+    supplier, the amount (recourse or the stoppage share) and the agreement date."""
+
+    class Kind(models.TextChoices):
+        INDIRECT_LOSS = "indirect_loss", _("Share of the compensation paid to the customer")
+        STOPPAGE = "stoppage", _("Share of the stoppage loss")
+
+    supplier = models.ForeignKey(Supplier, models.PROTECT, related_name="+", verbose_name=_("supplier"))
+    kind = models.CharField(_("claim for"), max_length=16, choices=Kind.choices)
+    material_batch = models.ForeignKey(
+        MaterialBatch,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("material batch"),
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplier_claims",
+        verbose_name=_("complaint ticket"),
+    )
+    reference = models.CharField(_("agreement number"), max_length=64, blank=True)
+    agreed_amount = models.DecimalField(
+        _("amount the supplier agreed to bear"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    agreement_date = models.DateField(_("supplier agreement date"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supplier claim")
+        verbose_name_plural = _("supplier claims")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"SC-{self.pk:05d} {self.supplier.name} {self.agreed_amount}"
+
+    @property
+    def number(self) -> str:
+        return f"SC-{self.pk:05d}"
+
+
 class QualityDispute(models.Model):
     node = models.CharField(_("node"), max_length=32, choices=Node.choices)
     outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices)
@@ -139,6 +191,25 @@ class QualityDispute(models.Model):
         verbose_name=_("complaint ticket"),
     )
     source_reference = models.CharField(_("source document"), max_length=64, blank=True)
+    supplier_claim = models.ForeignKey(
+        SupplierClaim,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disputes",
+        verbose_name=_("supplier claim"),
+    )
+    # The lawsuit (a litigation dispute) whose won judgment produced this return, exchange or
+    # allowance: booked at its real node, linked back to the suit.
+    lawsuit = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        limit_choices_to={"node": "litigation"},
+        verbose_name=_("lawsuit"),
+    )
     description = models.TextField(_("description"), blank=True)
     booking_date = models.DateField(_("booking date"))
     # Business dates of the later vouchers, entered by finance when the event happens; a voucher
