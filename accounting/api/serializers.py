@@ -58,21 +58,29 @@ class DisputeIn(serializers.ModelSerializer):
         fields = DISPUTE_FIELDS
 
 
-class DisputeOut(serializers.ModelSerializer):
+class DisputeSummaryOut(serializers.ModelSerializer):
+    """A dispute in a list: a fixed number of queries per page (vouchers prefetched)."""
+
     number = serializers.CharField(read_only=True)
     source_document = serializers.CharField(source="source_number", read_only=True)
-    vouchers = serializers.SerializerMethodField()
-    pending = serializers.SerializerMethodField()
+    vouchers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         from ..forms import DISPUTE_FIELDS
 
         model = QualityDispute
-        fields = ["id", "number", *DISPUTE_FIELDS, "source_document", "generation", "vouchers", "pending"]
+        fields = ["id", "number", *DISPUTE_FIELDS, "source_document", "generation", "vouchers"]
         read_only_fields = fields
 
-    def get_vouchers(self, obj) -> list[int]:
-        return list(obj.vouchers.order_by("generation", "position", "id").values_list("id", flat=True))
+
+class DisputeOut(DisputeSummaryOut):
+    """One dispute, with the date fields still to enter before its remaining vouchers exist."""
+
+    pending = serializers.SerializerMethodField()
+
+    class Meta(DisputeSummaryOut.Meta):
+        fields = [*DisputeSummaryOut.Meta.fields, "pending"]
+        read_only_fields = fields
 
     def get_pending(self, obj) -> list[str]:
         """The date fields still to enter before the remaining vouchers are generated."""

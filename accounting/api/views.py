@@ -20,6 +20,7 @@ from .serializers import (
     DatesIn,
     DisputeIn,
     DisputeOut,
+    DisputeSummaryOut,
     ErrorOut,
     ExportIn,
     ExportOut,
@@ -72,11 +73,11 @@ class DisputePreviewView(APIView):
 
 class DisputeList(generics.ListAPIView):
     permission_classes = VIEW
-    serializer_class = DisputeOut
+    serializer_class = DisputeSummaryOut
     filterset_fields = ["node", "outcome", "invoice_status"]
 
     def get_queryset(self):
-        return selectors.dispute_list().order_by("id")
+        return selectors.dispute_list().prefetch_related("vouchers").order_by("id")
 
     @extend_schema(request=DisputeIn, responses={201: DisputeOut, **ERRORS})
     def post(self, request):

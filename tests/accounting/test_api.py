@@ -128,3 +128,13 @@ def test_api_bad_input_is_a_400_with_a_reason_and_saves_nothing(client):
         assert response.status_code == 400 and response.json()["error"], body
     assert not QualityDispute.objects.exists()
     assert client.post(reverse("accounting-api:dispute-action", args=[999, "generate"])).status_code == 404
+
+
+def test_the_dispute_list_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    preparer, _ = finance_pair()
+    for _ in range(6):
+        services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)
+    client.force_login(preparer)
+    with django_assert_max_num_queries(12):
+        data = client.get(reverse("accounting-api:dispute-list")).json()
+    assert data["count"] == 6 and all(len(d["vouchers"]) == 1 for d in data["results"])
