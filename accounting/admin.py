@@ -23,11 +23,29 @@ class VatRateAdmin(admin.ModelAdmin):
     list_editable = ("is_default", "active")
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: the books change only through the services the pages and the
+    API call (role checks, reversal of posted vouchers, generation guard). An admin edit of a
+    posted dispute's figures and `generation` followed by "generate" booked it twice."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(QualityDispute)
-class QualityDisputeAdmin(SimpleHistoryAdmin):
+class QualityDisputeAdmin(ViewOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("number", "node", "outcome", "invoice_status", "booking_date", "created_by")
     list_filter = ("node", "outcome", "invoice_status")
     raw_id_fields = ("customer", "shipment", "material_batch", "supplier", "ticket", "created_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # also hides simple-history's "revert" (it would rewrite figures and generation)
 
 
 class VoucherLineInline(admin.TabularInline):
@@ -38,22 +56,21 @@ class VoucherLineInline(admin.TabularInline):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(admin.ModelAdmin):
+class VoucherAdmin(ViewOnlyAdmin):
     """Read-only: vouchers change only through the services (and posted ones never)."""
 
     list_display = ("__str__", "period", "date", "state", "dispute")
     list_filter = ("state", "period")
     inlines = [VoucherLineInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_add_permission(self, request):
-        return False
+@admin.register(Period)
+class PeriodAdmin(ViewOnlyAdmin):
+    """Closing and reopening go through the periods page (period_close refuses unposted vouchers)."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ("__str__", "status", "closed_by", "closed_at")
 
 
-admin.site.register(Period)
-admin.site.register(ExportJob)
+@admin.register(ExportJob)
+class ExportJobAdmin(ViewOnlyAdmin):
+    list_display = ("__str__", "status", "created_by", "created_at")

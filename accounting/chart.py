@@ -26,6 +26,7 @@ DEFAULT_CHART: dict[str, str] = {
     "222102": "应交税费-应交增值税(销项税额)",
     "222103": "应交税费-应交增值税(进项税额转出)",
     "222104": "应交税费-待认证进项税额",
+    "222105": "应交税费-待转销项税额",
     "2241": "其他应付款",
     "224101": "其他应付款-质量保证金",
     "224102": "其他应付款-赔付款",
@@ -41,6 +42,20 @@ DEFAULT_CHART: dict[str, str] = {
     "660202": "管理费用-诉讼费",
     "6701": "资产减值损失",
     "6702": "信用减值损失",
+}
+
+
+# Accounts kept per counterparty (往来科目): an export's counterparty / 核算项目 columns name the
+# supplier on supplier accounts and the customer on customer accounts, nobody on the others.
+COUNTERPARTY_ACCOUNTS: dict[str, str] = {
+    "1122": "customer",  # 应收账款
+    "224102": "customer",  # 其他应付款-赔付款 (owed to the customer)
+    "1123": "supplier",  # 预付账款
+    "2202": "supplier",  # 应付账款
+    "220201": "supplier",  # 应付账款-暂估应付款
+    "122101": "supplier",  # 其他应收款-质量索赔 (claimed from the supplier)
+    "122102": "supplier",  # 其他应收款-预付账款转入
+    "224101": "supplier",  # 其他应付款-质量保证金 (the supplier's deposit)
 }
 
 

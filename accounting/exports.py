@@ -3,21 +3,25 @@
 Rows are read with a server-side cursor in chunks and written straight to a file, so memory
 stays flat however many lines. On PostgreSQL every CSV layout is produced by COPY (the same
 columns, formatted in SQL; a test checks both paths give identical bytes for each layout).
+
+Only posted vouchers are exported, and reviewed ones when finance asks (marked as not posted in
+every layout); drafts never. A text cell a spreadsheet would run as a formula (it begins with
+= + - @, a tab or a carriage return) gets a leading single quote, as OWASP advises against CSV
+injection, in Python and in SQL alike; numbers stay numbers.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
-from .models import VoucherLine
+from .chart import COUNTERPARTY_ACCOUNTS
+from .models import Voucher, VoucherLine
 
 BOM = "\ufeff".encode()
 CHUNK = 5000
@@ -33,6 +37,7 @@ FIELDS = (
     "summary",
     "account_code",
     "account_name",
+    "account__code",
     "side",
     "amount",
     "quantity",
@@ -41,7 +46,9 @@ FIELDS = (
     "voucher__dispute__source_reference",
     "voucher__dispute__ticket__number",
     "voucher__dispute__customer__name",
+    "voucher__dispute__customer__code",
     "voucher__dispute__supplier__name",
+    "voucher__dispute__supplier__code",
     "voucher__created_by__full_name",
     "voucher__created_by__first_name",
     "voucher__created_by__last_name",
@@ -58,6 +65,33 @@ FIELDS = (
     "voucher__state",
 )
 _IDX = {name: i for i, name in enumerate(FIELDS)}
+
+# The generic layout's 状态 column (Kingdee 过账 and U8 记账标志 are those layouts' own flags).
+POSTED_LABEL = "已过账"
+REVIEWED_LABEL = "已审核未过账"
+
+# OWASP (CSV injection): a cell beginning with one of these runs as a formula in a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, made inert by a leading single quote.
+    Only text: numbers (negative red-letter amounts too) stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _sql_char(ch: str) -> str:
+    return {"\t": "E'\\t'", "\r": "E'\\r'"}.get(ch, f"'{ch}'")
+
+
+_STARTS_SQL = ", ".join(_sql_char(ch) for ch in FORMULA_STARTS)
+
+
+def neutralise_sql(expr: str) -> str:
+    """`neutralise` in SQL, for the COPY path (NULL stays NULL)."""
+    return f"(CASE WHEN left({expr}, 1) IN ({_STARTS_SQL}) THEN '''' || {expr} ELSE {expr} END)"
 
 
 class Row:
@@ -102,9 +136,19 @@ class Row:
         ref = self.document
         return f"QD-{pk:05d}" + (f" / {ref}" if ref else "")
 
+    def _party(self, kind: str, field: str) -> str:
+        if COUNTERPARTY_ACCOUNTS.get(self.account__code) != kind:
+            return ""
+        return self.v[_IDX[f"voucher__dispute__{kind}__{field}"]] or ""
+
     @property
     def counterparty(self) -> str:
-        return self.voucher__dispute__customer__name or self.voucher__dispute__supplier__name or ""
+        """Follows the line's account: the supplier on supplier accounts (应付, 预付, 质量索赔,
+        保证金), the customer on customer accounts (应收, 赔付款), nobody on the others."""
+        return self._party("supplier", "name") or self._party("customer", "name")
+
+    def party_code(self, kind: str) -> str:
+        return self._party(kind, "code")
 
     def debit(self, blank: Any = None) -> Decimal | Any:
         return self.amount if self.side == "debit" else blank
@@ -112,9 +156,16 @@ class Row:
     def credit(self, blank: Any = None) -> Decimal | Any:
         return self.amount if self.side == "credit" else blank
 
+    def quantity_on(self, side: str) -> Decimal | None:
+        return self.quantity if self.side == side else None
+
     @property
     def posted(self) -> bool:
-        return self.voucher__state == "posted"
+        return self.voucher__state == Voucher.State.POSTED
+
+    @property
+    def state_label(self) -> str:
+        return POSTED_LABEL if self.posted else REVIEWED_LABEL
 
 
 @dataclass(frozen=True)
@@ -122,6 +173,15 @@ class Column:
     header: str
     value: Callable[[Row], Any]
     sql: str  # the same value formatted by PostgreSQL, for the COPY path
+    text: bool = False  # free text: neutralised against formulas, in both paths
+
+    def cell(self, row: Row) -> Any:
+        value = self.value(row)
+        return neutralise(value) if self.text else value
+
+    @property
+    def select(self) -> str:
+        return neutralise_sql(self.sql) if self.text else self.sql
 
 
 def _person_sql(a: str) -> str:
@@ -133,23 +193,34 @@ def _pad_sql(expr: str, width: int) -> str:
     return f"(CASE WHEN {expr} >= 1{'0' * width} THEN {expr}::text ELSE lpad({expr}::text, {width}, '0') END)"
 
 
+def _accounts_sql(kind: str) -> str:
+    codes = ", ".join(f"'{code}'" for code, k in sorted(COUNTERPARTY_ACCOUNTS.items()) if k == kind)
+    return f"a.code IN ({codes})"
+
+
+def _party_sql(kind: str, field: str) -> str:
+    alias = "s" if kind == "supplier" else "c"
+    return f"CASE WHEN {_accounts_sql(kind)} THEN NULLIF({alias}.{field}, '') END"
+
+
 # The same values in SQL, for the COPY path. COPY writes NULL as an empty field and '' as
 # "", where Python's csv writes both as empty: empty texts are turned into NULL.
 _DATE = "to_char(v.date, 'YYYY-MM-DD')"
 _WORD = "NULLIF(v.word, '')"
 _SUMMARY = "NULLIF(l.summary, '')"
-_COUNTERPARTY = "NULLIF(COALESCE(NULLIF(c.name, ''), s.name, ''), '')"
-_DOCUMENT = "COALESCE(t.number, NULLIF(d.source_reference, ''))"
+_COUNTERPARTY = f"COALESCE({_party_sql('supplier', 'name')}, {_party_sql('customer', 'name')})"
+_DOCUMENT = "COALESCE(NULLIF(t.number, ''), NULLIF(d.source_reference, ''))"
 _SOURCE = (
     f"CASE WHEN d.id IS NOT NULL"
     f" THEN 'QD-' || {_pad_sql('d.id', 5)} || COALESCE(' / ' || {_DOCUMENT}, '') END"
 )
 _POSTED = "CASE WHEN v.state = 'posted' THEN 1 ELSE 0 END"
+_STATE = f"CASE WHEN v.state = 'posted' THEN '{POSTED_LABEL}' ELSE '{REVIEWED_LABEL}' END"
 _EMPTY = "NULL"
 
 
-def _side_sql(side: str, otherwise: str = "NULL") -> str:
-    return f"CASE WHEN l.side = '{side}' THEN l.amount ELSE {otherwise} END"
+def _side_sql(side: str, otherwise: str = "NULL", value: str = "l.amount") -> str:
+    return f"CASE WHEN l.side = '{side}' THEN {value} ELSE {otherwise} END"
 
 
 # ------------------------------------------------------------------ the layouts (ACCOUNTING.md)
@@ -157,20 +228,22 @@ def _side_sql(side: str, otherwise: str = "NULL") -> str:
 GENERIC = [
     Column("日期", lambda r: r.voucher__date.isoformat(), _DATE),
     Column("会计期间", lambda r: r.period, "p.year || '-' || lpad(p.month::text, 2, '0')"),
-    Column("凭证字号", lambda r: r.voucher_no, f"v.word || '-' || {_pad_sql('v.number', 4)}"),
+    Column("凭证字号", lambda r: r.voucher_no, f"v.word || '-' || {_pad_sql('v.number', 4)}", True),
     Column("分录号", lambda r: r.line_no, "l.line_no"),
-    Column("摘要", lambda r: r.summary, _SUMMARY),
-    Column("科目代码", lambda r: r.account_code, "l.account_code"),
-    Column("科目名称", lambda r: r.account_name, "l.account_name"),
+    Column("摘要", lambda r: r.summary, _SUMMARY, True),
+    Column("科目代码", lambda r: r.account_code, "l.account_code", True),
+    Column("科目名称", lambda r: r.account_name, "l.account_name", True),
     Column("借方金额", lambda r: r.debit(), _side_sql("debit")),
     Column("贷方金额", lambda r: r.credit(), _side_sql("credit")),
     Column("数量", lambda r: r.quantity, "l.quantity"),
     Column("单价", lambda r: r.unit_price, "l.unit_price"),
-    Column("往来单位", lambda r: r.counterparty, _COUNTERPARTY),
-    Column("来源单据", lambda r: r.source, _SOURCE),
-    Column("制单人", lambda r: r.person("created"), _person_sql("uc")),
-    Column("审核人", lambda r: r.person("reviewed"), _person_sql("ur")),
-    Column("过账人", lambda r: r.person("posted"), _person_sql("up")),
+    Column("往来单位", lambda r: r.counterparty, _COUNTERPARTY, True),
+    Column("来源单据", lambda r: r.source, _SOURCE, True),
+    Column("制单人", lambda r: r.person("created"), _person_sql("uc"), True),
+    Column("审核人", lambda r: r.person("reviewed"), _person_sql("ur"), True),
+    Column("过账人", lambda r: r.person("posted"), _person_sql("up"), True),
+    Column("附件数", lambda r: r.voucher__attachments, "v.attachments"),
+    Column("状态", lambda r: r.state_label, _STATE),
 ]
 
 # Kingdee K/3 WISE voucher import, 37 columns in the template's order.
@@ -178,66 +251,78 @@ KINGDEE = [
     Column("凭证日期", lambda r: r.voucher__date, _DATE),
     Column("会计年度", lambda r: r.voucher__period__year, "p.year"),
     Column("会计期间", lambda r: r.voucher__period__month, "p.month"),
-    Column("凭证字", lambda r: r.voucher__word, _WORD),
+    Column("凭证字", lambda r: r.voucher__word, _WORD, True),
     Column("凭证号", lambda r: r.voucher__number, "v.number"),
-    Column("科目代码", lambda r: r.account_code, "NULLIF(l.account_code, '')"),
-    Column("科目名称", lambda r: r.account_name, "NULLIF(l.account_name, '')"),
+    Column("科目代码", lambda r: r.account_code, "NULLIF(l.account_code, '')", True),
+    Column("科目名称", lambda r: r.account_name, "NULLIF(l.account_name, '')", True),
     Column("币别代码", lambda r: "RMB", "'RMB'"),
     Column("币别名称", lambda r: "人民币", "'人民币'"),
     Column("原币金额", lambda r: r.amount, "l.amount"),
     Column("借方", lambda r: r.debit(Decimal("0")), _side_sql("debit", "0")),
     Column("贷方", lambda r: r.credit(Decimal("0")), _side_sql("credit", "0")),
-    Column("制单", lambda r: r.person("created"), _person_sql("uc")),
-    Column("审核", lambda r: r.person("reviewed"), _person_sql("ur")),
+    Column("制单", lambda r: r.person("created"), _person_sql("uc"), True),
+    Column("审核", lambda r: r.person("reviewed"), _person_sql("ur"), True),
     Column("核准", lambda r: "", _EMPTY),
     Column("出纳", lambda r: "", _EMPTY),
     Column("经办", lambda r: "", _EMPTY),
     Column("结算方式", lambda r: "", _EMPTY),
     Column("结算号", lambda r: "", _EMPTY),
-    Column("凭证摘要", lambda r: r.summary, _SUMMARY),
+    Column("凭证摘要", lambda r: r.summary, _SUMMARY, True),
     Column("数量", lambda r: r.quantity, "l.quantity"),
     Column("数量单位", lambda r: "", _EMPTY),
     Column("单价", lambda r: r.unit_price, "l.unit_price"),
-    Column("参考信息", lambda r: r.source, _SOURCE),
+    Column("参考信息", lambda r: r.source, _SOURCE, True),
     Column("业务日期", lambda r: r.voucher__date, _DATE),
-    Column("往来业务编号", lambda r: r.document, _DOCUMENT),
+    Column("往来业务编号", lambda r: r.document, _DOCUMENT, True),
     Column("附件数", lambda r: r.voucher__attachments, "v.attachments"),
     Column("序号", lambda r: r.voucher__number, "v.number"),
     Column("系统模块", lambda r: "", _EMPTY),
-    Column("业务描述", lambda r: r.source, _SOURCE),
+    Column("业务描述", lambda r: r.source, _SOURCE, True),
     Column("汇率类型", lambda r: "公司汇率", "'公司汇率'"),
     Column("汇率", lambda r: 1, "1"),
     Column("分录序号", lambda r: r.line_no, "l.line_no"),
-    Column("核算项目", lambda r: r.counterparty, _COUNTERPARTY),
+    Column("核算项目", lambda r: r.counterparty, _COUNTERPARTY, True),
     Column("过账", lambda r: 1 if r.posted else 0, _POSTED),
     Column("机制凭证", lambda r: "", _EMPTY),
     Column("现金流量", lambda r: "", _EMPTY),
 ]
 
-# Yonyou U8 voucher import: the first 22 of its 72 columns (the rest stay empty). Red lines negative.
+# Yonyou U8 voucher import: the first 33 of its 72 columns (the rest stay empty), up to the
+# per-line customer and supplier codes. Red lines negative; 记账标志 0 marks a voucher not posted.
 U8 = [
     Column("会计期间", lambda r: r.voucher__period__month, "p.month"),
-    Column("凭证类别字", lambda r: r.voucher__word, _WORD),
+    Column("凭证类别字", lambda r: r.voucher__word, _WORD, True),
     Column("凭证类别排序号", lambda r: 1, "1"),
     Column("凭证编号", lambda r: r.voucher__number, "v.number"),
     Column("行号", lambda r: r.line_no, "l.line_no"),
     Column("制单日期", lambda r: r.voucher__date, _DATE),
     Column("附单据数", lambda r: r.voucher__attachments, "v.attachments"),
-    Column("制单人", lambda r: r.person("created"), _person_sql("uc")),
-    Column("审核人", lambda r: r.person("reviewed"), _person_sql("ur")),
-    Column("记账人", lambda r: r.person("posted"), _person_sql("up")),
+    Column("制单人", lambda r: r.person("created"), _person_sql("uc"), True),
+    Column("审核人", lambda r: r.person("reviewed"), _person_sql("ur"), True),
+    Column("记账人", lambda r: r.person("posted"), _person_sql("up"), True),
     Column("记账标志", lambda r: 1 if r.posted else 0, _POSTED),
     Column("出纳人", lambda r: "", _EMPTY),
     Column("凭证标志", lambda r: "", _EMPTY),
-    Column("凭证头自定义项1", lambda r: r.source, _SOURCE),
-    Column("凭证头自定义项2", lambda r: r.counterparty, _COUNTERPARTY),
-    Column("摘要", lambda r: r.summary, _SUMMARY),
-    Column("科目编码", lambda r: r.account_code, "NULLIF(l.account_code, '')"),
+    Column("凭证头自定义项1", lambda r: r.source, _SOURCE, True),
+    Column("凭证头自定义项2", lambda r: r.counterparty, _COUNTERPARTY, True),
+    Column("摘要", lambda r: r.summary, _SUMMARY, True),
+    Column("科目编码", lambda r: r.account_code, "NULLIF(l.account_code, '')", True),
     Column("币种", lambda r: "", _EMPTY),
     Column("借方金额", lambda r: r.debit(Decimal("0")), _side_sql("debit", "0")),
     Column("贷方金额", lambda r: r.credit(Decimal("0")), _side_sql("credit", "0")),
     Column("外币借方金额", lambda r: Decimal("0"), "0"),
     Column("外币贷方金额", lambda r: Decimal("0"), "0"),
+    Column("汇率", lambda r: "", _EMPTY),
+    Column("数量借方", lambda r: r.quantity_on("debit"), _side_sql("debit", value="l.quantity")),
+    Column("数量贷方", lambda r: r.quantity_on("credit"), _side_sql("credit", value="l.quantity")),
+    Column("结算方式编码", lambda r: "", _EMPTY),
+    Column("票号", lambda r: "", _EMPTY),
+    Column("票号发生日期", lambda r: "", _EMPTY),
+    Column("部门编码", lambda r: "", _EMPTY),
+    Column("职员编码", lambda r: "", _EMPTY),
+    Column("客户编码", lambda r: r.party_code("customer"), _party_sql("customer", "code"), True),
+    Column("供应商编码", lambda r: r.party_code("supplier"), _party_sql("supplier", "code"), True),
+    Column("项目编码", lambda r: "", _EMPTY),
 ]
 
 LAYOUTS: dict[str, list[Column]] = {"generic": GENERIC, "kingdee": KINGDEE, "u8": U8}
@@ -245,22 +330,30 @@ LAYOUTS: dict[str, list[Column]] = {"generic": GENERIC, "kingdee": KINGDEE, "u8"
 
 # ------------------------------------------------------------------ selecting lines
 
+EXPORTED_STATES = (Voucher.State.POSTED,)
+WITH_REVIEWED = (Voucher.State.POSTED, Voucher.State.REVIEWED)
 
-def journal_lines(*, period=None, date_from=None, date_to=None, state: str = "") -> QuerySet[VoucherLine]:
-    qs = VoucherLine.objects.all()
+
+def _states(include_reviewed: bool) -> list[str]:
+    return [str(s) for s in (WITH_REVIEWED if include_reviewed else EXPORTED_STATES)]
+
+
+def journal_lines(
+    *, period=None, date_from=None, date_to=None, include_reviewed: bool = False
+) -> QuerySet[VoucherLine]:
+    """The lines an export carries: posted vouchers, and reviewed ones only when asked; never drafts."""
+    qs = VoucherLine.objects.filter(voucher__state__in=_states(include_reviewed))
     if period is not None:
         qs = qs.filter(voucher__period=period)
     if date_from:
         qs = qs.filter(voucher__date__gte=date_from)
     if date_to:
         qs = qs.filter(voucher__date__lte=date_to)
-    if state:
-        qs = qs.filter(voucher__state=state)
     return qs.order_by(
         "voucher__period__year",
         "voucher__period__month",
         "voucher__word",
-        "voucher__number",
+        F("voucher__number").asc(nulls_last=True),  # unnumbered (reviewed) last, as COPY sorts
         "voucher_id",
         "line_no",
     )
@@ -274,58 +367,62 @@ def iter_rows(qs: QuerySet[VoucherLine]) -> Iterator[Row]:
 # ------------------------------------------------------------------ writers
 
 
-def _cell(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+def _field(value: Any) -> str:
+    """One CSV field as PostgreSQL's COPY (FORMAT csv) writes it: quoted when it holds a comma,
+    a quote, a carriage return or a line feed (Python's csv module leaves a lone CR unquoted)."""
+    if value is None:
+        return ""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if text == "\\." or any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _line(cells) -> str:
+    return ",".join(_field(cell) for cell in cells) + "\n"
 
 
 def write_csv(out: IO[bytes], layout: str, filters: dict, progress=None, *, use_copy: bool = True) -> int:
     """CSV in UTF-8 with a BOM (so Excel shows Chinese); '\\n' line ends like PostgreSQL COPY."""
     columns = LAYOUTS[layout]
     out.write(BOM)
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow([c.header for c in columns])
+    out.write(_line(c.header for c in columns).encode())
     if use_copy and connection.vendor == "postgresql":
-        text.flush()
-        text.detach()
         return _copy(out, layout, filters)
     count = 0
-    batch = []
+    batch: list[str] = []
     for row in iter_rows(journal_lines(**filters)):
-        batch.append([_cell(c.value(row)) for c in columns])
+        batch.append(_line(c.cell(row) for c in columns))
         if len(batch) >= CHUNK:
-            writer.writerows(batch)
+            out.write("".join(batch).encode())
             count += len(batch)
             batch.clear()
             if progress:
                 progress(count)
-    writer.writerows(batch)
-    count += len(batch)
-    text.flush()
-    text.detach()  # leave `out` open for the caller
-    return count
+    out.write("".join(batch).encode())
+    return count + len(batch)
 
 
-def copy_sql(layout: str, *, period=None, date_from=None, date_to=None, state: str = "") -> tuple[str, list]:
+def copy_sql(
+    layout: str, *, period=None, date_from=None, date_to=None, include_reviewed: bool = False
+) -> tuple[str, list]:
     """A layout as one SELECT for PostgreSQL's COPY, filtered like `journal_lines`."""
-    where, params = ["TRUE"], []
+    where, params = ["v.state = ANY(%s)"], [_states(include_reviewed)]
     for condition, value in (
         ("v.period_id = %s", period.pk if period is not None else None),
         ("v.date >= %s", date_from),
         ("v.date <= %s", date_to),
-        ("v.state = %s", state or None),
     ):
         if value is not None:
             where.append(condition)
             params.append(value)
-    select = ", ".join(c.sql for c in LAYOUTS[layout])
+    select = ", ".join(c.select for c in LAYOUTS[layout])
     # Fixed SQL text; every value is a bound parameter.
     sql = (
         f"SELECT {select} FROM accounting_voucherline l"  # noqa: S608
         " JOIN accounting_voucher v ON v.id = l.voucher_id"
         " JOIN accounting_period p ON p.id = v.period_id"
+        " JOIN accounting_account a ON a.id = l.account_id"
         " LEFT JOIN accounting_qualitydispute d ON d.id = v.dispute_id"
         " LEFT JOIN tickets_ticket t ON t.id = d.ticket_id"
         " LEFT JOIN core_customer c ON c.id = d.customer_id"
@@ -349,7 +446,8 @@ def _copy(out: IO[bytes], layout: str, filters: dict) -> int:
 
 
 def write_xlsx(out: IO[bytes], layout: str, filters: dict, progress=None) -> int:
-    """XLSX with openpyxl's write-only mode: rows stream to disk, memory stays flat."""
+    """XLSX with openpyxl's write-only mode: rows stream to disk, memory stays flat. Text cells
+    are neutralised like the CSV's (openpyxl would otherwise store "=…" as a live formula)."""
     from openpyxl import Workbook
 
     columns = LAYOUTS[layout]
@@ -358,7 +456,7 @@ def write_xlsx(out: IO[bytes], layout: str, filters: dict, progress=None) -> int
     ws.append([c.header for c in columns])
     count = 0
     for row in iter_rows(journal_lines(**filters)):
-        ws.append([c.value(row) for c in columns])
+        ws.append([c.cell(row) for c in columns])
         count += 1
         if progress and count % CHUNK == 0:
             progress(count)

@@ -12,6 +12,7 @@ its usual side.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -68,6 +69,7 @@ NUMBER_FIELDS = (
 # Ways an input may ask to book a bonus at a nominal value; all are refused (seed §2.4).
 NOMINAL_FIELDS = ("nominal", "book_at_nominal", "nominal_value", "nominal_amount")
 DEFAULT_VAT_RATE = Decimal("0.13")
+MAX_AMOUNT = Decimal("1e14")  # VoucherLine.amount is numeric(16, 2)
 
 
 def round_half_up(value: Decimal, places: Decimal = FEN) -> Decimal:
@@ -106,15 +108,37 @@ class L:
     qty: str | None = None
 
 
+# The business date each voucher is booked on (seed §2 ties each to an event; finance enters
+# them). "booking" is the dispute's booking date; "next_period" the first day of the month after
+# it (the red reversal of an estimate); the others name the dispute's own date field. A voucher
+# whose date is not entered yet is not generated until it is (e.g. V3 waits for the invoice).
+DATE_BASES = {
+    "booking": "booking_date",
+    "next_period": "booking_date",
+    "invoice_date": "invoice_date",  # the supplier's invoice arrives (V3 of an estimate)
+    "red_form_date": "red_form_date",  # 红字发票信息表/确认单 raised: the VAT transfer-out month (§2.3)
+    "replacement_date": "replacement_date",  # the replacement goods arrive (exchange)
+    "agreement_date": "agreement_date",  # the supplier signs the compensation agreement (§2.5)
+    "payment_date": "payment_date",  # we pay the customer
+    "judgment_date": "judgment_date",  # the judgment or mediation (§2.6)
+    "write_off_date": "write_off_date",  # final write-off once the loss evidence is complete
+}
+DATE_FIELDS = tuple(dict.fromkeys(DATE_BASES.values()))
+# Evidence a voucher needs before it may be reviewed or posted (seed §2.6).
+EVIDENCE = "evidence"  # at least one evidence file (the judgment that the suit was lost)
+WRITE_OFF = "write_off"  # at least one evidence file and a qualifying condition (1)-(6)
+
+
 @dataclass(frozen=True)
 class V:
     """A voucher template. `when` names an amount that must be > 0 for the voucher to exist;
-    `next_period` books it on the first day of the following period (reversal of an estimate)."""
+    `date` names its business date (DATE_BASES); `evidence` what must be on file to post it."""
 
     summary: str
     lines: tuple[L, ...]
     when: str | None = None
-    next_period: bool = False
+    date: str = "booking"
+    evidence: str = ""
 
 
 _RED_ISSUE = V(
@@ -161,11 +185,42 @@ RULES: dict[tuple[str, str, str], tuple[V, ...]] = {
         V(
             "下期初红字冲回暂估",
             (L("1403", DEBIT, "-NA", "-q_acc"), L("220201", CREDIT, "-NA")),
-            next_period=True,
+            date="next_period",
         ),
+        # On the invoice's own date, never before the reversal: booking it on the receipt date
+        # put both the estimate and the invoice into the receipt month (1403 and 2202 doubled).
         V(
             "发票到达，按实收{q_acc}单位正式入账",
-            (L("1403", DEBIT, "+NA", "+q_acc"), L("222101", DEBIT, "+TA"), L("2202", CREDIT, "+NAT")),
+            (
+                L("1403", DEBIT, "+NA", "+q_acc"),
+                L("222101", DEBIT, "+TA"),
+                L("@settlement_credit", CREDIT, "+NAT"),
+            ),
+            date="invoice_date",
+        ),
+    ),
+    # Decision (issue 12.3): an exchange before issue whose replacement came without an invoice.
+    # The rejected goods never entered stock, so nothing is booked for them; the replacement is
+    # an ordinary receipt without invoice: estimated without VAT (an estimate carries no input
+    # VAT), reversed red on the 1st of next month, and booked with VAT on the invoice's date.
+    ("before_issue", "exchange", "not_invoiced"): (
+        V(
+            "出库前换货，换回货物发票未到：按全数{quantity}单位暂估入库(不含税)",
+            (L("1403", DEBIT, "+NF", "+quantity"), L("220201", CREDIT, "+NF")),
+        ),
+        V(
+            "下期初红字冲回暂估",
+            (L("1403", DEBIT, "-NF", "-quantity"), L("220201", CREDIT, "-NF")),
+            date="next_period",
+        ),
+        V(
+            "发票到达，换回货物按全数{quantity}单位正式入账",
+            (
+                L("1403", DEBIT, "+NF", "+quantity"),
+                L("222101", DEBIT, "+TF"),
+                L("@settlement_credit", CREDIT, "+NFT"),
+            ),
+            date="invoice_date",
         ),
     ),
     # Purchase side, after the material was issued to production (seed §2.3).
@@ -178,6 +233,7 @@ RULES: dict[tuple[str, str, str], tuple[V, ...]] = {
         V(
             "开具红字发票信息表当期退货，进项税额转出",
             (L("1403", DEBIT, "-N", "-q"), L("222103", CREDIT, "+T"), L("2202", CREDIT, "-NT")),
+            date="red_form_date",
         ),
     ),
     ("after_issue", "return", "invoiced_not_deducted"): (
@@ -185,26 +241,58 @@ RULES: dict[tuple[str, str, str], tuple[V, ...]] = {
         V(
             "退货，进项税额尚未抵扣：冲减待认证进项税额",
             (L("1403", DEBIT, "-N", "-q"), L("222104", DEBIT, "-T"), L("2202", CREDIT, "-NT")),
+            date="red_form_date",
         ),
     ),
     ("after_issue", "allowance", "invoiced_deducted"): (
         V(
             "采购折让{A}元，红字发票信息表当期进项税额转出",
             (L("@cost_location", DEBIT, "-A"), L("222103", CREDIT, "+TA_"), L("2202", CREDIT, "-AT")),
+            date="red_form_date",
+        ),
+    ),
+    # Decision (issue 12.3): an allowance on an invoice whose input VAT is not deducted yet. The
+    # VAT still sits in 待认证进项税额 and was never deducted, so there is nothing to transfer
+    # out: the red-letter form reduces the pending VAT itself (as the return rule does), in the
+    # month the form is raised.
+    ("after_issue", "allowance", "invoiced_not_deducted"): (
+        V(
+            "采购折让{A}元，进项税额尚未抵扣：冲减待认证进项税额",
+            (L("@cost_location", DEBIT, "-A"), L("222104", DEBIT, "-TA_"), L("2202", CREDIT, "-AT")),
+            date="red_form_date",
+        ),
+    ),
+    # Decision (issue 12.3): an allowance before anything is invoiced. No invoice exists, so no
+    # red invoice and no VAT: the supplier will invoice the reduced price. The estimate carried
+    # at the full price is reduced by the allowance, against where the cost now sits — the same
+    # red-entry pattern the seed gives for a return without invoice (§2.3 (1)).
+    ("after_issue", "allowance", "not_invoiced"): (
+        V(
+            "采购折让{A}元，发票未开：红字冲减暂估，供应商按折让后价格开票",
+            (L("@cost_location", DEBIT, "-A"), L("220201", CREDIT, "-A")),
         ),
     ),
     ("after_issue", "exchange", "*"): (
         _RED_ISSUE,
         V("次品退回供应商", (L("1403", DEBIT, "-N", "-q"), L("2202", CREDIT, "-N"))),
-        V("换回货物入库", (L("1403", DEBIT, "+N", "+q"), L("2202", CREDIT, "+N"))),
-        V("换回货物车间领用", (L("5001", DEBIT, "+N"), L("1403", CREDIT, "+N", "+q"))),
+        V("换回货物入库", (L("1403", DEBIT, "+N", "+q"), L("2202", CREDIT, "+N")), date="replacement_date"),
+        V(
+            "换回货物车间领用",
+            (L("5001", DEBIT, "+N"), L("1403", CREDIT, "+N", "+q")),
+            date="replacement_date",
+        ),
     ),
     ("after_issue", "stoppage_loss", "*"): (
         V(
             "质量异议停工损失(工资{W}，折旧{D})",
             (L("@stoppage", DEBIT, "+WD"), L("2211", CREDIT, "+W"), L("1602", CREDIT, "+D")),
         ),
-        V("供应商同意承担停工损失", (L("122101", DEBIT, "+R"), L("@stoppage", CREDIT, "+R")), when="R"),
+        V(
+            "供应商同意承担停工损失",
+            (L("122101", DEBIT, "+R"), L("@stoppage", CREDIT, "+R")),
+            when="R",
+            date="agreement_date",
+        ),
     ),
     ("before_issue", "in_kind_compensation", "invoiced"): _IN_KIND_INVOICED,
     ("before_issue", "in_kind_compensation", "invoiced_deducted"): _IN_KIND_INVOICED,
@@ -217,6 +305,18 @@ RULES: dict[tuple[str, str, str], tuple[V, ...]] = {
         V(
             "销售退货{q}单位，开具红字发票",
             (L("1122", DEBIT, "-NT"), L("6001", CREDIT, "-N"), L("222102", CREDIT, "-T")),
+        ),
+        V("销售退货冲减主营业务成本", (L("6401", DEBIT, "-QC"), L("1405", CREDIT, "-QC", "-q"))),
+    ),
+    # Decision (issue 12.3): a sales return before our invoice was issued. Revenue was
+    # recognised on delivery; the output VAT not yet invoiced sits in 应交税费-待转销项税额
+    # (财会〔2016〕22号). Nothing was invoiced, so no red invoice is issued: the return reverses
+    # the revenue, the receivable and that pending output VAT, and the cost, in red. (A company
+    # that already declared the sale as 未开票收入 maps 222105 to its 销项税额 account.)
+    ("after_sale", "return", "not_invoiced"): (
+        V(
+            "销售退货{q}单位，发票未开：冲减收入及待转销项税额(无需红字发票)",
+            (L("1122", DEBIT, "-NT"), L("6001", CREDIT, "-N"), L("222105", CREDIT, "-T")),
         ),
         V("销售退货冲减主营业务成本", (L("6401", DEBIT, "-QC"), L("1405", CREDIT, "-QC", "-q"))),
     ),
@@ -244,9 +344,15 @@ RULES: dict[tuple[str, str, str], tuple[V, ...]] = {
             "供应商签署赔付协议，追偿质量索赔",
             (L("122101", DEBIT, "+RC"), L("660101", CREDIT, "+RC")),
             when="RC",
+            date="agreement_date",
         ),
-        V("质量索赔冲抵供应商质量保证金", (L("224101", DEBIT, "+RC"), L("122101", CREDIT, "+RC")), when="RC"),
-        V("支付客户赔付款", (L("224102", DEBIT, "+X"), L("1002", CREDIT, "+X"))),
+        V(
+            "质量索赔冲抵供应商质量保证金",
+            (L("224101", DEBIT, "+RC"), L("122101", CREDIT, "+RC")),
+            when="RC",
+            date="agreement_date",
+        ),
+        V("支付客户赔付款", (L("224102", DEBIT, "+X"), L("1002", CREDIT, "+X")), date="payment_date"),
     ),
     # Litigation (seed §2.6).
     ("litigation", "litigation_costs", "*"): (
@@ -255,13 +361,38 @@ RULES: dict[tuple[str, str, str], tuple[V, ...]] = {
             (L("660202", DEBIT, "+COSTS"), L("1002", CREDIT, "+COSTS")),
         ),
     ),
+    # A lost suit's losses are booked on the judgment's date and need the judgment (or other
+    # §2.6 evidence) on file. Only the final write-off (核销) removes the asset for good and is
+    # what the tax rules on asset losses look at, so it alone also needs a qualifying condition
+    # (1)-(6); those conditions describe the debtor (the supplier) and do not apply to our own
+    # impaired stock, and a provision (计提) is an estimate, not a write-off.
     ("litigation", "litigation_lost_inventory", "*"): (
-        V("诉讼败诉，质量问题存货计提存货跌价损失", (L("6701", DEBIT, "+IMPK"), L("1471", CREDIT, "+IMPK"))),
+        V(
+            "诉讼败诉，质量问题存货计提存货跌价损失",
+            (L("6701", DEBIT, "+IMPK"), L("1471", CREDIT, "+IMPK")),
+            date="judgment_date",
+            evidence=EVIDENCE,
+        ),
     ),
     ("litigation", "litigation_lost_prepayment", "*"): (
-        V("诉讼败诉，无法收回的预付账款转入其他应收款", (L("122102", DEBIT, "+B"), L("1123", CREDIT, "+B"))),
-        V("计提坏账准备(信用减值损失)", (L("6702", DEBIT, "+B"), L("1231", CREDIT, "+B"))),
-        V("取得损失证据后核销", (L("1231", DEBIT, "+B"), L("122102", CREDIT, "+B"))),
+        V(
+            "诉讼败诉，无法收回的预付账款转入其他应收款",
+            (L("122102", DEBIT, "+B"), L("1123", CREDIT, "+B")),
+            date="judgment_date",
+            evidence=EVIDENCE,
+        ),
+        V(
+            "计提坏账准备(信用减值损失)",
+            (L("6702", DEBIT, "+B"), L("1231", CREDIT, "+B")),
+            date="judgment_date",
+            evidence=EVIDENCE,
+        ),
+        V(
+            "取得损失证据后核销",
+            (L("1231", DEBIT, "+B"), L("122102", CREDIT, "+B")),
+            date="write_off_date",
+            evidence=WRITE_OFF,
+        ),
     ),
 }
 
@@ -543,7 +674,16 @@ class Line:
 class Voucher:
     summary: str
     lines: tuple[Line, ...]
-    next_period: bool = False
+    date_basis: str = "booking"
+    evidence: str = ""
+
+    @property
+    def next_period(self) -> bool:
+        return self.date_basis == "next_period"
+
+    @property
+    def date_field(self) -> str:
+        return DATE_BASES[self.date_basis]
 
     def total(self, side: str) -> Decimal:
         return sum((line.amount for line in self.lines if line.side == side), Decimal(0))
@@ -617,6 +757,8 @@ def _account(code: str, inp: DisputeInput) -> str:
         if "settlement" not in inp.choices:
             raise _missing("settlement")
         return SETTLEMENTS[inp.choices["settlement"]]
+    if code == "@settlement_credit":  # the invoice of an estimate: on credit unless said prepaid
+        return SETTLEMENTS[inp.choices.get("settlement", "credit")]
     if code == "@cost_location":
         if "cost_location" not in inp.choices:
             raise _missing("cost_location")
@@ -670,6 +812,11 @@ def generate(data, *, chart: Mapping[str, tuple[str, str]] | None = None) -> lis
         for lt in template.lines:
             code = _account(lt.account, inp)
             amount = _value(lt.amount, amounts)
+            if abs(amount) >= MAX_AMOUNT:
+                raise DisputeInputError(
+                    _("An amount of %(amount)s exceeds the voucher line limit (%(max)s).")
+                    % {"amount": f"{amount:,.2f}", "max": f"{MAX_AMOUNT - FEN:,.2f}"}
+                )
             if amount == 0:
                 continue  # a zero line (0% VAT, no depreciation) says nothing
             own_code, own_name = (chart or {}).get(code) or (code, DEFAULT_CHART[code])
@@ -678,7 +825,7 @@ def generate(data, *, chart: Mapping[str, tuple[str, str]] | None = None) -> lis
             lines.append(Line(own_code, own_name, lt.side, amount, summary, code, qty, price))
         if not lines:
             continue
-        voucher = Voucher(summary, tuple(lines), template.next_period)
+        voucher = Voucher(summary, tuple(lines), template.date, template.evidence)
         if not voucher.balanced:  # a rule-table bug, never user input
             raise AssertionError(f"unbalanced voucher from rule {inp.node}/{inp.outcome}: {voucher}")
         vouchers.append(voucher)
@@ -689,3 +836,80 @@ def generate(data, *, chart: Mapping[str, tuple[str, str]] | None = None) -> lis
 
 def rule_keys() -> list[tuple[str, str, str]]:
     return sorted(RULES)
+
+
+# ---------------------------------------------------------------- business dates
+
+
+def first_of_next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def parse_dates(data: Mapping) -> dict[str, datetime.date]:
+    """The business dates of an input (ISO strings or dates); a bad one names its field."""
+    dates = {}
+    for name in DATE_FIELDS:
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        if isinstance(value, datetime.date):
+            dates[name] = value
+            continue
+        try:
+            dates[name] = datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise DisputeInputError(
+                _("%(field)s must be a date (YYYY-MM-DD).") % {"field": name}, name
+            ) from None
+    return dates
+
+
+def voucher_date(voucher: Voucher, dates: Mapping[str, datetime.date]) -> datetime.date | None:
+    """The voucher's business date, or None while its event date is not entered yet."""
+    day = dates.get(voucher.date_field)
+    if day is not None and voucher.date_basis == "next_period":
+        return first_of_next_month(day)
+    return day
+
+
+# (date field, the date field it may not precede, how to read that one's date)
+_ORDER = {
+    "red_form_date": "booking_date",
+    "replacement_date": "booking_date",
+    "agreement_date": "booking_date",
+    "payment_date": "booking_date",
+    "write_off_date": "judgment_date",
+}
+
+
+def check_dates(vouchers: list[Voucher], dates: Mapping[str, datetime.date]) -> None:
+    """Refuse business dates out of order, naming the later field: the invoice of an estimate
+    never before the estimate's reversal (the 1st of next month), an agreement, payment,
+    red-letter form or replacement never before the booking date, a write-off never before
+    the judgment (nor without one)."""
+    used = {v.date_field for v in vouchers}
+    booking = dates.get("booking_date")
+    if "invoice_date" in used and booking and dates.get("invoice_date"):
+        reversal = first_of_next_month(booking)
+        if dates["invoice_date"] < reversal:
+            raise DisputeInputError(
+                _(
+                    "%(field)s cannot fall before %(date)s, when the estimate is reversed: an invoice "
+                    "that arrives in the month of receipt is booked as invoiced, without an estimate."
+                )
+                % {"field": "invoice_date", "date": reversal.isoformat()},
+                "invoice_date",
+            )
+    for name, earlier in _ORDER.items():
+        if name not in used or not dates.get(name):
+            continue
+        if earlier not in dates:
+            if earlier == "booking_date":
+                continue
+            raise _missing(earlier)
+        if dates[name] < dates[earlier]:
+            raise DisputeInputError(
+                _("%(field)s cannot fall before %(earlier)s (%(date)s).")
+                % {"field": name, "earlier": earlier, "date": dates[earlier].isoformat()},
+                name,
+            )

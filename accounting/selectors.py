@@ -1,8 +1,10 @@
 """Reads for accounting pages, the API and exports."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Max, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from .models import Account, Period, QualityDispute, VatRate, Voucher, VoucherLine
 
@@ -96,3 +98,90 @@ def ticket_disputes_panel(request, ticket) -> str:
         "disputes": ticket_disputes(ticket) if may_view else [],
     }
     return render_to_string("accounting/_ticket_disputes.html", context, request=request)
+
+
+# ---------------------------------------------------------------- month-end
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    """One line of the 科目发生额及余额表; balances are debit minus credit (negative: credit)."""
+
+    account_code: str
+    account_name: str
+    opening: Decimal
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def closing(self) -> Decimal:
+        return self.opening + self.debit - self.credit
+
+    @staticmethod
+    def direction(balance: Decimal) -> str:
+        return "借" if balance > 0 else "贷" if balance < 0 else "平"
+
+
+def _sums(lines: QuerySet[VoucherLine]) -> dict[str, tuple[Decimal, Decimal, str]]:
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=18, decimal_places=2))
+    rows = (
+        lines.values("account_code")
+        .annotate(
+            debit=Coalesce(Sum("amount", filter=Q(side="debit")), zero),
+            credit=Coalesce(Sum("amount", filter=Q(side="credit")), zero),
+            name=Max("account_name"),
+        )
+        .order_by()
+    )
+    return {r["account_code"]: (r["debit"], r["credit"], r["name"]) for r in rows}
+
+
+def period_balances(period: Period) -> list[BalanceRow]:
+    """科目发生额及余额表 of the accounts the disputes touched: posted vouchers only (the books),
+    opening = everything posted before the period, then the period's debits and credits (red
+    lines negative in their own column), closing. Two queries whatever the number of lines."""
+    posted = VoucherLine.objects.filter(voucher__state=Voucher.State.POSTED, voucher__dispute__isnull=False)
+    earlier = Q(voucher__period__year__lt=period.year) | Q(
+        voucher__period__year=period.year, voucher__period__month__lt=period.month
+    )
+    before = _sums(posted.filter(earlier))
+    during = _sums(posted.filter(voucher__period=period))
+    rows = []
+    for code in sorted(set(before) | set(during)):
+        d0, c0, name0 = before.get(code, (Decimal(0), Decimal(0), ""))
+        debit, credit, name = during.get(code, (Decimal(0), Decimal(0), name0))
+        row = BalanceRow(code, name or name0, d0 - c0, debit, credit)
+        if row.opening or row.debit or row.credit or row.closing:
+            rows.append(row)
+    return rows
+
+
+def export_check(period: Period, rows: list[BalanceRow] | None = None) -> list[str]:
+    """Write the period's generic journal export (COPY on PostgreSQL, as the export job does),
+    add its lines up per account and compare them with the balance table, to the fen.
+    Returns the differences (empty: the export and the table agree exactly)."""
+    import csv
+    import io
+
+    from .exports import GENERIC, neutralise, write_csv
+
+    rows = period_balances(period) if rows is None else rows
+    out = io.BytesIO()
+    write_csv(out, "generic", {"period": period})
+    lines = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline="")))
+    headers = [c.header for c in GENERIC]
+    code_at, debit_at, credit_at = (headers.index(h) for h in ("科目代码", "借方金额", "贷方金额"))
+    exported: dict[str, list[Decimal]] = {}
+    for line in lines[1:]:
+        sums = exported.setdefault(line[code_at], [Decimal(0), Decimal(0)])
+        sums[0] += Decimal(line[debit_at] or 0)
+        sums[1] += Decimal(line[credit_at] or 0)
+    differences = []
+    table = {neutralise(r.account_code): r for r in rows if r.debit or r.credit}
+    for code in sorted(set(table) | set(exported)):
+        row = table.get(code)
+        want = (row.debit, row.credit) if row else (Decimal(0), Decimal(0))
+        got = tuple(exported.get(code, (Decimal(0), Decimal(0))))
+        if want != got:
+            differences.append(f"{code}: {want[0]}/{want[1]} ≠ {got[0]}/{got[1]}")
+    return differences

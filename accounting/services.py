@@ -19,27 +19,27 @@ from . import rules
 from .chart import DEFAULT_CHART, DEFAULT_VAT_RATES, parent_code
 from .models import (
     Account,
+    EvidenceFile,
     ExportJob,
     Period,
     QualityDispute,
+    SupplierClaim,
     VatRate,
     Voucher,
     VoucherCounter,
     VoucherEvent,
     VoucherLine,
 )
+from .preview import PURCHASE_NODES, batch_price
 from .selectors import chart_mapping
 
-PURCHASE_NODES = ("before_issue", "after_issue", "litigation")
+__all__ = ["PURCHASE_NODES"]
+WON_OUTCOMES = ("return", "exchange", "allowance", "in_kind_compensation")
 
 
 def _require(user: User, action: str) -> None:
     if not can(user, action):
         raise PermissionDenied(_("Your role does not allow this."))
-
-
-def _first_of_next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
 # ---------------------------------------------------------------- disputes
@@ -53,20 +53,29 @@ def dispute_initial(*, source) -> dict:
     The ticket's quantity is the quantity affected, so it fills `affected_quantity`.
     """
     initial: dict = {}
+    if isinstance(source, SupplierClaim):
+        return _claim_initial(source)
+    if isinstance(source, QualityDispute):
+        return _lawsuit_initial(source)
     for name in ("customer", "shipment", "material_batch", "supplier"):
         value = getattr(source, name, None)
         if value is not None:
             initial[name] = value
     if isinstance(source, Shipment):  # opened from the shipment itself: keep the link
         initial["shipment"] = source
-    quantity = getattr(source, "affected_quantity", None) or getattr(source, "quantity", None)
+    # Traceability: shipment -> the material batch it was made from -> its supplier and price.
     shipment = initial.get("shipment")
+    batch = getattr(shipment, "material_batch", None) if shipment is not None else None
+    if batch is not None:
+        initial.setdefault("material_batch", batch)
+        initial.setdefault("supplier", batch.supplier)
+    if shipment is not None and getattr(shipment, "quantity", None) is not None:
+        initial.setdefault("quantity", _whole(shipment.quantity))
+    quantity = getattr(source, "affected_quantity", None) or getattr(source, "quantity", None)
     if quantity is None and shipment is not None:
         quantity = shipment.quantity
     if quantity is not None:
-        if isinstance(quantity, Decimal) and quantity == quantity.to_integral_value():  # 5.000 -> 5
-            quantity = quantity.quantize(Decimal(1))
-        initial["affected_quantity"] = quantity
+        initial["affected_quantity"] = _whole(quantity)
     if shipment is not None and "customer" not in initial:
         initial["customer"] = shipment.customer
     number = getattr(source, "number", None) or getattr(source, "pk", None)
@@ -77,27 +86,130 @@ def dispute_initial(*, source) -> dict:
     return initial
 
 
+def _whole(quantity):
+    if isinstance(quantity, Decimal) and quantity == quantity.to_integral_value():  # 5.000 -> 5
+        return quantity.quantize(Decimal(1))
+    return quantity
+
+
+CLAIM_FIELDS = {
+    SupplierClaim.Kind.INDIRECT_LOSS: ("after_sale", "indirect_loss_compensation", "supplier_recourse"),
+    SupplierClaim.Kind.STOPPAGE: ("after_issue", "stoppage_loss", "supplier_recoverable"),
+}
+
+
+def _claim_initial(claim: SupplierClaim) -> dict:
+    """A dispute from purchasing's supplier claim: the supplier, what it agreed to bear and when."""
+    node, outcome, amount_field = CLAIM_FIELDS[claim.kind]
+    initial = {
+        "supplier_claim": claim,
+        "supplier": claim.supplier,
+        "node": node,
+        "outcome": outcome,
+        amount_field: claim.agreed_amount,
+        "agreement_date": claim.agreement_date,
+        "source_reference": claim.reference or claim.number,
+    }
+    if claim.material_batch_id:
+        initial["material_batch"] = claim.material_batch
+    if claim.ticket_id:
+        ticket = claim.ticket
+        initial.update(ticket=ticket, customer=ticket.customer, source_reference=ticket.number)
+        if ticket.shipment_id:
+            initial["shipment"] = ticket.shipment
+    return initial
+
+
+def _lawsuit_initial(lawsuit: QualityDispute) -> dict:
+    """The return, exchange or allowance a won suit yields, linked to the suit."""
+    initial = {"lawsuit": lawsuit}
+    for name in ("customer", "shipment", "material_batch", "supplier", "ticket", "source_reference"):
+        value = getattr(lawsuit, name)
+        if value:
+            initial[name] = value
+    if lawsuit.judgment_date:
+        initial["booking_date"] = lawsuit.judgment_date
+    return initial
+
+
+def _apply_claim(fields: dict) -> None:
+    """What purchasing recorded wins over typed figures, as the batch price does."""
+    claim: SupplierClaim | None = fields.get("supplier_claim")
+    if claim is None:
+        return
+    _node, _outcome, amount_field = CLAIM_FIELDS[claim.kind]
+    fields["supplier"] = claim.supplier
+    fields[amount_field] = claim.agreed_amount
+    fields["agreement_date"] = claim.agreement_date
+
+
+def _reprice(dispute: QualityDispute) -> None:
+    """Re-apply the supplier claim and the batch price to a changed dispute."""
+    fields = {
+        "supplier_claim": dispute.supplier_claim,
+        "node": dispute.node,
+        "material_batch": dispute.material_batch,
+        "supplier": dispute.supplier,
+    }
+    _apply_claim(fields)
+    _apply_batch_price(fields)
+    for name, value in fields.items():
+        setattr(dispute, name, value)
+
+
 def _apply_batch_price(fields: dict) -> None:
-    """Seed §2.2: a purchase-side dispute is valued at its batch's own price, never a newer contract's."""
+    """The batch's own price on a purchase-side dispute (preview.batch_price, the one rule)."""
     batch: MaterialBatch | None = fields.get("material_batch")
     if batch is None:
         return
-    if fields.get("node") in PURCHASE_NODES:
-        fields["unit_price"] = batch.unit_price
+    price = batch_price(node=fields.get("node"), batch=batch)
+    if price is not None:
+        fields["unit_price"] = price
     if not fields.get("supplier"):
         fields["supplier"] = batch.supplier
 
 
+def label_fields(message: str) -> str:
+    """A rule's reason with its input field names ("unit_price") replaced by the form labels."""
+    import re
+
+    labels = {
+        f.name: str(f.verbose_name) for f in QualityDispute._meta.get_fields() if hasattr(f, "verbose_name")
+    }
+    names = sorted((n for n in labels if n in message), key=len, reverse=True)
+    for name in names:
+        message = re.sub(rf"(?<![A-Za-z0-9_]){name}(?![A-Za-z0-9_])", labels[name], message)
+    return message
+
+
 def dispute_validate(dispute: QualityDispute) -> list[rules.Voucher]:
-    """Run the rules on the dispute; a refused combination becomes a form error on its field."""
+    """Run the rules on the dispute and check its business dates are in order; a refused
+    combination or date becomes a form error on its field."""
     if dispute.shipment_id and dispute.customer_id and dispute.shipment.customer_id != dispute.customer_id:
         raise ValidationError({"shipment": _("This shipment went to another customer.")})
+    if dispute.lawsuit_id:
+        suit = dispute.lawsuit
+        if suit.node != "litigation" or suit.pk == dispute.pk:
+            raise ValidationError({"lawsuit": _("Choose a litigation dispute as the lawsuit.")})
+        if dispute.node == "litigation" or dispute.outcome not in WON_OUTCOMES:
+            raise ValidationError(
+                {"outcome": _("A won suit yields a return, exchange, allowance or in-kind compensation.")}
+            )
+        if suit.judgment_date and dispute.booking_date and dispute.booking_date < suit.judgment_date:
+            raise ValidationError(
+                {
+                    "booking_date": _("It cannot be booked before the judgment (%(date)s).")
+                    % {"date": suit.judgment_date}
+                }
+            )
     try:
-        return rules.generate(dispute.rule_input(), chart=chart_mapping())
+        drafts = rules.generate(dispute.rule_input(), chart=chart_mapping())
+        rules.check_dates(drafts, dispute.dates())
     except rules.DisputeInputError as exc:
         model_fields = {f.name for f in QualityDispute._meta.get_fields()}
         key = exc.field if exc.field in model_fields else "__all__"
-        raise ValidationError({key: exc.message}) from None
+        raise ValidationError({key: label_fields(exc.message)}) from None
+    return drafts
 
 
 @transaction.atomic
@@ -107,6 +219,8 @@ def dispute_create(*, by: User, booking_date: datetime.date, source=None, **fiel
     if source is not None:
         for name, value in dispute_initial(source=source).items():
             fields.setdefault(name, value)
+    fields.pop("booking_date", None)  # a prefill for the form; the caller's booking date wins
+    _apply_claim(fields)
     _apply_batch_price(fields)
     dispute = QualityDispute(created_by=by, booking_date=booking_date, **fields)
     dispute.full_clean(exclude=["created_by"])
@@ -124,14 +238,21 @@ def dispute_update(*, dispute: QualityDispute, by: User, **fields) -> QualityDis
         raise ValidationError(_("Its vouchers exist already: correct the dispute instead."))
     for name, value in fields.items():
         setattr(dispute, name, value)
-    priced = {"node": dispute.node, "material_batch": dispute.material_batch, "supplier": dispute.supplier}
-    _apply_batch_price(priced)
-    dispute.unit_price = priced.get("unit_price", dispute.unit_price)
-    dispute.supplier = priced.get("supplier")
+    _reprice(dispute)
     dispute.full_clean()
     dispute_validate(dispute)
     dispute.save()
     return dispute
+
+
+@transaction.atomic
+def claim_create(*, by: User, **fields) -> SupplierClaim:
+    """Purchasing records what a supplier agreed to bear (seed §3-3.2)."""
+    _require(by, "accounting.claim_edit")
+    claim = SupplierClaim(created_by=by, **fields)
+    claim.full_clean(exclude=["created_by"])
+    claim.save()
+    return claim
 
 
 def chart_ensure() -> None:
@@ -206,21 +327,36 @@ def _save_voucher(
 
 @transaction.atomic
 def dispute_generate_vouchers(*, dispute: QualityDispute, by: User) -> list[Voucher]:
-    """Create the dispute's draft vouchers; calling it again returns the same ones, never books twice."""
+    """Create the dispute's draft vouchers whose business date is known; calling it again
+    returns the same ones and adds only those whose date was entered since (e.g. V3 of an
+    estimate once the invoice date is in). Never books a voucher twice."""
     _require(by, "accounting.dispute_edit")
     dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
-    existing = list(
-        dispute.vouchers.filter(generation=dispute.generation, position__isnull=False).order_by("position")
-    )
-    if existing:
-        return existing
+    existing = {
+        v.position: v for v in dispute.vouchers.filter(generation=dispute.generation, position__isnull=False)
+    }
+    # A posted voucher of an earlier generation that was never reversed still stands in the
+    # books: booking the figures again would count them twice (only dispute_correct, which
+    # reverses first, may move to a new generation).
+    unreversed = dispute.vouchers.filter(
+        generation__lt=dispute.generation, state=Voucher.State.POSTED, reversed_by__isnull=True
+    ).exclude(reverses__isnull=False)
+    if unreversed.exists():
+        raise ValidationError(
+            _("Posted vouchers of this dispute stand unreversed: correct the dispute instead.")
+        )
     drafts = dispute_validate(dispute)
-    accounts = _accounts({line.standard_code for draft in drafts for line in draft.lines})
-    created = []
-    for position, draft in enumerate(drafts, start=1):
-        day = _first_of_next_month(dispute.booking_date) if draft.next_period else dispute.booking_date
-        created.append(
-            _save_voucher(
+    dates = dispute.dates()
+    wanted = {
+        position: (draft, day)
+        for position, draft in enumerate(drafts, start=1)
+        if position not in existing and (day := rules.voucher_date(draft, dates)) is not None
+    }
+    if wanted:
+        accounts = _accounts({line.standard_code for draft, _day in wanted.values() for line in draft.lines})
+        attachments = dispute_attachment_count(dispute)
+        for position, (draft, day) in wanted.items():
+            existing[position] = _save_voucher(
                 draft=draft,
                 day=day,
                 by=by,
@@ -228,9 +364,66 @@ def dispute_generate_vouchers(*, dispute: QualityDispute, by: User) -> list[Vouc
                 dispute=dispute,
                 generation=dispute.generation,
                 position=position,
+                evidence_required=draft.evidence,
+                attachments=attachments,
             )
+    return [existing[p] for p in sorted(existing)]
+
+
+def dispute_attachment_count(dispute: QualityDispute) -> int:
+    """附件数: the evidence files on file for the dispute."""
+    related = getattr(dispute, "evidence_files", None)
+    return related.count() if related is not None else 0
+
+
+def dispute_pending(dispute: QualityDispute) -> list[tuple[int, rules.Voucher, str]]:
+    """Vouchers of the current figures still waiting for their business date:
+    (position, voucher, the date field finance must enter)."""
+    try:
+        drafts = rules.generate(dispute.rule_input(), chart=chart_mapping())
+    except rules.DisputeInputError:
+        return []
+    made = set(
+        dispute.vouchers.filter(generation=dispute.generation, position__isnull=False).values_list(
+            "position", flat=True
         )
-    return created
+    )
+    dates = dispute.dates()
+    return [
+        (position, draft, draft.date_field)
+        for position, draft in enumerate(drafts, start=1)
+        if position not in made and rules.voucher_date(draft, dates) is None
+    ]
+
+
+@transaction.atomic
+def dispute_record_dates(*, dispute: QualityDispute, by: User, **dates: datetime.date) -> list[Voucher]:
+    """Enter the business date of an event that happened (the invoice arrived, the supplier
+    signed, the customer was paid …) and generate the vouchers that waited for it. A date whose
+    vouchers exist already is changed only by correcting the dispute."""
+    _require(by, "accounting.dispute_edit")
+    dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
+    waiting = {field for _pos, _draft, field in dispute_pending(dispute)}
+    condition = dates.pop("write_off_condition", None)
+    if condition is not None:
+        # The qualifying condition may be chosen until the write-off is posted.
+        if dispute.vouchers.filter(evidence_required=rules.WRITE_OFF, state=Voucher.State.POSTED).exists():
+            raise ValidationError({"write_off_condition": _("The write-off is posted: correct the dispute.")})
+        dispute.write_off_condition = condition
+    for name, value in dates.items():
+        if name not in rules.DATE_FIELDS:
+            raise ValidationError(_("Unknown date field."))
+        if value is None:
+            continue
+        if name not in waiting:
+            raise ValidationError(
+                {name: _("Its vouchers exist already (or need no such date): correct the dispute instead.")}
+            )
+        setattr(dispute, name, value)
+    dispute.full_clean()
+    dispute_validate(dispute)
+    dispute.save()
+    return dispute_generate_vouchers(dispute=dispute, by=by)
 
 
 @transaction.atomic
@@ -247,10 +440,7 @@ def dispute_correct(*, dispute: QualityDispute, by: User, **fields) -> list[Vouc
             voucher.delete()
     for name, value in fields.items():
         setattr(dispute, name, value)
-    priced = {"node": dispute.node, "material_batch": dispute.material_batch, "supplier": dispute.supplier}
-    _apply_batch_price(priced)
-    dispute.unit_price = priced.get("unit_price", dispute.unit_price)
-    dispute.supplier = priced.get("supplier")
+    _reprice(dispute)
     dispute.generation += 1
     dispute.full_clean()
     dispute_validate(dispute)
@@ -278,6 +468,52 @@ def _check_balanced(voucher: Voucher) -> None:
         )
 
 
+def _check_evidence(voucher: Voucher) -> None:
+    """Seed §2.6: a lost suit's loss needs evidence on file; a write-off also a qualifying
+    condition (1)-(6). Checked at review and again at posting."""
+    if not voucher.evidence_required or voucher.dispute_id is None:
+        return
+    dispute = voucher.dispute
+    if not dispute.evidence_files.exists():
+        raise ValidationError(
+            _("Attach at least one evidence file (judgment, award, contract, agreement or receipts) first.")
+        )
+    if voucher.evidence_required == rules.WRITE_OFF and not dispute.write_off_condition:
+        raise ValidationError(_("A write-off needs its qualifying condition (1)-(6) chosen on the dispute."))
+
+
+@transaction.atomic
+def evidence_add(*, dispute: QualityDispute, by: User, kind: str, upload) -> EvidenceFile:
+    """Attach an evidence file (validated by documents.validate_document) to the dispute; the
+    附件数 of its vouchers not yet posted follows."""
+    from documents.services import document_store
+
+    _require(by, "accounting.dispute_edit")
+    dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
+    evidence = EvidenceFile(dispute=dispute, kind=kind, created_by=by)
+    evidence.full_clean(exclude=["document", "created_by"])
+    evidence.document = document_store(upload=upload, by=by)
+    evidence.save()
+    _refresh_attachments(dispute)
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: EvidenceFile, by: User) -> None:
+    """Take a file off the list, while no posted voucher of the dispute counts it."""
+    _require(by, "accounting.dispute_edit")
+    dispute = QualityDispute.objects.select_for_update().get(pk=evidence.dispute_id)
+    if dispute.vouchers.filter(state=Voucher.State.POSTED).exists():
+        raise ValidationError(_("Posted vouchers count this file among their attachments: it stays."))
+    evidence.delete()
+    _refresh_attachments(dispute)
+
+
+def _refresh_attachments(dispute: QualityDispute) -> None:
+    count = dispute_attachment_count(dispute)
+    dispute.vouchers.exclude(state=Voucher.State.POSTED).update(attachments=count)
+
+
 @transaction.atomic
 def voucher_review(*, voucher: Voucher, by: User) -> Voucher:
     """Draft -> reviewed. The reviewer (审核) must not be the preparer (制单)."""
@@ -288,6 +524,7 @@ def voucher_review(*, voucher: Voucher, by: User) -> Voucher:
     if voucher.created_by_id == by.pk:
         raise ValidationError(_("The preparer cannot review their own voucher."))
     _check_balanced(voucher)
+    _check_evidence(voucher)
     voucher.state = Voucher.State.REVIEWED
     voucher.reviewed_by, voucher.reviewed_at = by, timezone.now()
     voucher.save(update_fields=["state", "reviewed_by", "reviewed_at"])
@@ -324,6 +561,9 @@ def voucher_post(*, voucher: Voucher, by: User) -> Voucher:
             _("The period %(period)s is closed: nothing more can be posted into it.") % {"period": period}
         )
     _check_balanced(voucher)
+    _check_evidence(voucher)
+    # 附件数 as posted: the evidence on file now (the posted voucher is frozen from here on).
+    voucher.attachments = dispute_attachment_count(voucher.dispute) if voucher.dispute_id else 0
     counter, _created = VoucherCounter.objects.get_or_create(period=period, word=voucher.word)
     counter = VoucherCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last_number += 1
@@ -331,7 +571,7 @@ def voucher_post(*, voucher: Voucher, by: User) -> Voucher:
     voucher.number = counter.last_number
     voucher.state = Voucher.State.POSTED
     voucher.posted_by, voucher.posted_at = by, timezone.now()
-    voucher.save(update_fields=["number", "state", "posted_by", "posted_at"])
+    voucher.save(update_fields=["number", "state", "posted_by", "posted_at", "attachments"])
     VoucherEvent.objects.create(voucher=voucher, action="posted", by=by)
     return voucher
 
@@ -417,9 +657,10 @@ def export_request(
     period: Period | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
-    state: str = "",
+    include_reviewed: bool = False,
 ) -> ExportJob:
-    """Queue a journal export; the file is written in the background (tasks.run_export)."""
+    """Queue a journal export of posted vouchers (and reviewed ones when asked; never drafts);
+    the file is written in the background (tasks.run_export)."""
     _require(by, "accounting.export")
     job = ExportJob(
         created_by=by,
@@ -428,7 +669,7 @@ def export_request(
         period=period,
         date_from=date_from,
         date_to=date_to,
-        state=state,
+        include_reviewed=include_reviewed,
     )
     job.full_clean(exclude=["created_by", "file"])
     if date_from and date_to and date_from > date_to:

@@ -1,21 +1,24 @@
 """Finance's pages: disputes with a live voucher preview, vouchers, periods and exports."""
 
+from decimal import Decimal
+
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.models import MaterialBatch, Shipment
+from core.models import Shipment
 from core.permissions import action_required
 
-from . import rules, selectors, services
-from .forms import DisputeForm, ExportForm
-from .models import ExportJob, Period, QualityDispute, Voucher
+from . import preview, rules, selectors, services
+from .forms import ClaimForm, DisputeForm, EvidenceForm, ExportForm
+from .models import EvidenceFile, ExportJob, Period, QualityDispute, SupplierClaim, Voucher
+from .params import clean_text, int_or_none
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -37,7 +40,7 @@ class UnknownTicket(Exception):
 
 def _source_ticket(request):
     """The complaint ticket named by ?ticket=<number> (the ticket page's "open a dispute" link)."""
-    number = (request.GET.get("ticket") or "").strip()
+    number = clean_text(request.GET.get("ticket"), 64)
     if not number:
         return None
     ticket = apps.get_model("tickets", "Ticket").objects.select_related("customer", "shipment")
@@ -47,11 +50,28 @@ def _source_ticket(request):
     return found
 
 
+def _other_source(request):
+    """?claim=<id> (purchasing's supplier claim) or ?lawsuit=<id> (the won suit), if named."""
+    claim = int_or_none(request.GET.get("claim"))
+    if claim:
+        return get_object_or_404(
+            SupplierClaim.objects.select_related("supplier", "ticket__customer"), pk=claim
+        )
+    suit = int_or_none(request.GET.get("lawsuit"))
+    if suit:
+        return get_object_or_404(QualityDispute, pk=suit, node="litigation")
+    return None
+
+
 def _prefill(request, ticket) -> dict:
-    """Initial values from the ticket, else from ?shipment=<id>."""
+    """Initial values from the ticket, a supplier claim, a lawsuit, else from ?shipment=<id>."""
     if ticket is not None:
         return services.dispute_initial(source=ticket)
-    shipment = Shipment.objects.filter(pk=request.GET.get("shipment") or None).first()
+    other = _other_source(request)
+    if other is not None:
+        return services.dispute_initial(source=other)
+    pk = int_or_none(request.GET.get("shipment"))
+    shipment = Shipment.objects.filter(pk=pk).first() if pk else None
     return services.dispute_initial(source=shipment) if shipment is not None else {}
 
 
@@ -123,23 +143,33 @@ def dispute_edit(request, pk: int):
     return render(request, "accounting/dispute_form.html", context)
 
 
-def _preview(post) -> dict:
-    """Vouchers the form's current values would book (for the live preview)."""
+def _preview(post, *, need_booking_date: bool = True) -> dict:
+    """Vouchers the form's current values would book (for the live preview), through the same
+    preview path as the API and the CLI. The booking date counts in the check: the form cannot
+    be saved without it."""
     if not post:
         return {}
-    data = {k: v for k, v in post.items() if k not in ("csrfmiddlewaretoken",)}
-    batch = None
-    if data.get("material_batch") and data.get("node") in services.PURCHASE_NODES:
-        batch = MaterialBatch.objects.filter(pk=data["material_batch"]).first()
-        if batch is not None:
-            data["unit_price"] = str(batch.unit_price)
+    data = {k: v for k, v in post.items() if k != "csrfmiddlewaretoken"}
     try:
-        vouchers = rules.generate(data, chart=selectors.chart_mapping())
+        result = preview.plan(data)
     except rules.DisputeInputError as exc:
         names = {f.name: f for f in QualityDispute._meta.get_fields() if hasattr(f, "verbose_name")}
         label = names[exc.field].verbose_name if exc.field in names else ""
-        return {"error": exc.message, "field": exc.field, "label": label}
-    return {"vouchers": vouchers, "batch": batch}
+        return {"error": services.label_fields(exc.message), "field": exc.field, "label": label}
+    if need_booking_date and not (data.get("booking_date") or "").strip():
+        label = QualityDispute._meta.get_field("booking_date").verbose_name
+        return {
+            "error": _("Enter the %(label)s: every voucher is dated by it.") % {"label": label},
+            "field": "booking_date",
+            "label": label,
+        }
+    return {
+        "vouchers": result.vouchers,
+        "dates": result.dates,
+        "rows": list(zip(result.vouchers, result.dates, strict=True)),
+        "batch": result.batch,
+        "typed_price": result.typed_price,
+    }
 
 
 @action_required("accounting.preview")
@@ -157,8 +187,68 @@ def dispute_detail(request, pk: int):
         for name in rules.NUMBER_FIELDS
         if getattr(dispute, name) is not None
     ]
-    context = {"dispute": dispute, "vouchers": vouchers, "figures": figures}
+    dates = [
+        (QualityDispute._meta.get_field(name).verbose_name, getattr(dispute, name))
+        for name in rules.DATE_FIELDS
+        if name != "booking_date" and getattr(dispute, name)
+    ]
+    pending = [
+        (position, draft, field, QualityDispute._meta.get_field(field).verbose_name)
+        for position, draft, field in services.dispute_pending(dispute)
+    ]
+    context = {
+        "outcomes": dispute.outcomes.all() if dispute.node == "litigation" else [],
+        "dispute": dispute,
+        "vouchers": vouchers,
+        "figures": figures,
+        "dates": dates,
+        "pending": pending,
+        "evidence": dispute.evidence_files.select_related("document", "created_by"),
+        "evidence_form": EvidenceForm(),
+        "posted": any(v.is_posted for v in vouchers),
+        "needs_condition": not dispute.write_off_condition
+        and any(v.evidence_required == rules.WRITE_OFF for v in vouchers),
+        "conditions": QualityDispute._meta.get_field("write_off_condition").choices,
+        "drafts": [v for v in vouchers if v.state == Voucher.State.DRAFT],
+        "reviewable": [
+            v for v in vouchers if v.state == Voucher.State.DRAFT and v.created_by_id != request.user.pk
+        ],
+        "reviewed": sum(1 for v in vouchers if v.state == Voucher.State.REVIEWED),
+    }
     return render(request, "accounting/dispute_detail.html", context)
+
+
+@action_required("accounting.dispute_edit")
+@require_POST
+def dispute_dates(request, pk: int):
+    """Enter the date of an event that happened; the vouchers that waited for it are generated."""
+    from django import forms as dj_forms
+
+    dispute = get_object_or_404(QualityDispute, pk=pk)
+    field = dj_forms.DateField()
+    dates = {}
+    for name in rules.DATE_FIELDS:
+        raw = (request.POST.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            dates[name] = field.clean(raw)
+        except ValidationError as exc:
+            _errors(request, exc)
+            return redirect("accounting:dispute_detail", pk=pk)
+    condition = clean_text(request.POST.get("write_off_condition"), 1)
+    if condition:
+        dates["write_off_condition"] = condition
+    if not dates:
+        messages.error(request, _("Enter the date first."))
+        return redirect("accounting:dispute_detail", pk=pk)
+    try:
+        services.dispute_record_dates(dispute=dispute, by=request.user, **dates)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Date recorded; the vouchers that waited for it are generated."))
+    return redirect("accounting:dispute_detail", pk=pk)
 
 
 def _figure(name: str, value) -> str:
@@ -194,7 +284,10 @@ def dispute_bulk(request, pk: int, action: str):
     done = 0
     try:
         with transaction.atomic():
-            for voucher in dispute.vouchers.filter(state=wanted).order_by("generation", "position", "id"):
+            todo = dispute.vouchers.filter(state=wanted).order_by("generation", "position", "id")
+            if action == "review":  # one's own drafts are left for a colleague (制单 ≠ 审核)
+                todo = todo.exclude(created_by=request.user)
+            for voucher in todo:
                 BULK[action](voucher=voucher, by=request.user)
                 done += 1
     except ValidationError as exc:
@@ -209,8 +302,10 @@ def dispute_bulk(request, pk: int, action: str):
 
 @action_required("accounting.view")
 def voucher_list(request):
-    state = request.GET.get("state", "")
-    period = Period.objects.filter(pk=request.GET.get("period") or None).first()
+    state = clean_text(request.GET.get("state"), 16)
+    state = state if state in Voucher.State.values else ""
+    pk = int_or_none(request.GET.get("period"))
+    period = Period.objects.filter(pk=pk).first() if pk else None
     vouchers = selectors.voucher_list(state=state, period=period)[:500]
     return render(
         request,
@@ -290,6 +385,21 @@ def period_list(request):
     )
 
 
+@action_required("accounting.view")
+def period_balances(request, pk: int):
+    """Month-end: the 科目发生额及余额表 of the accounts the disputes touched, and the check that
+    the period's exported lines add up to it exactly."""
+    period = get_object_or_404(Period, pk=pk)
+    rows = selectors.period_balances(period)
+    differences = selectors.export_check(period, rows)
+    totals = {
+        "debit": sum((r.debit for r in rows), Decimal(0)),
+        "credit": sum((r.credit for r in rows), Decimal(0)),
+    }
+    context = {"period": period, "rows": rows, "differences": differences, "totals": totals}
+    return render(request, "accounting/period_balances.html", context)
+
+
 @action_required("accounting.period_close")
 @require_POST
 def period_action(request, pk: int, action: str):
@@ -339,3 +449,75 @@ def export_download(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk, status=ExportJob.Status.DONE)
     # Streamed from disk in blocks: any size, flat memory.
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+# ---------------------------------------------------------------- evidence
+
+
+@action_required("accounting.dispute_edit")
+@require_POST
+def evidence_upload(request, pk: int):
+    dispute = get_object_or_404(QualityDispute, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("accounting:dispute_detail", pk=pk)
+    try:
+        services.evidence_add(
+            dispute=dispute, by=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Evidence file attached."))
+    return redirect("accounting:dispute_detail", pk=pk)
+
+
+@action_required("accounting.dispute_edit")
+@require_POST
+def evidence_remove(request, pk: int, evidence_pk: int):
+    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, dispute_id=pk)
+    try:
+        services.evidence_remove(evidence=evidence, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Evidence file removed."))
+    return redirect("accounting:dispute_detail", pk=pk)
+
+
+@action_required("accounting.view")
+def evidence_download(request, pk: int, evidence_pk: int):
+    """Evidence is served only to roles that may view accounting, as an attachment."""
+    from documents.services import download_response
+
+    evidence = get_object_or_404(
+        EvidenceFile.objects.select_related("document"), pk=evidence_pk, dispute_id=pk
+    )
+    return download_response(evidence.document)
+
+
+# ---------------------------------------------------------------- supplier claims
+
+
+@action_required("accounting.view")
+def claim_list(request):
+    """Purchasing's supplier claims (seed §3-3.2); finance opens the recourse dispute from one."""
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST":
+        from core.permissions import can
+
+        if not can(request.user, "accounting.claim_edit"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                claim = services.claim_create(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("Supplier claim %(number)s recorded.") % {"number": claim.number})
+                return redirect("accounting:claim_list")
+    claims = SupplierClaim.objects.select_related("supplier", "ticket").prefetch_related("disputes")[:200]
+    return render(request, "accounting/claim_list.html", {"form": form, "claims": claims})

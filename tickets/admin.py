@@ -4,6 +4,20 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import models as m
 
 
+class ViewOnly:
+    """Tickets and their workflow records change only through the services the pages call
+    (states, sign-offs, notifications, audit trail); the admin shows them (issue 11.4)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EventInline(admin.TabularInline):
     model = m.Event
     extra = 0
@@ -21,7 +35,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(m.Ticket)
-class TicketAdmin(SimpleHistoryAdmin):
+class TicketAdmin(ViewOnly, SimpleHistoryAdmin):
     list_display = ("number", "state", "customer", "severity", "safety", "service_lead", "created_at")
     list_filter = ("state", "severity", "safety", "remedy", "channel")
     search_fields = ("number", "customer__name", "description", "customer_words")
@@ -33,7 +47,7 @@ class TicketAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.PurchaseRequest)
-class PurchaseRequestAdmin(admin.ModelAdmin):
+class PurchaseRequestAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("ticket", "item", "quantity", "status", "created_at")
     list_filter = ("status",)
     raw_id_fields = ("ticket", "created_by")
@@ -49,7 +63,7 @@ for model in (
     m.ArchiveRecord,
     m.FollowUp,
 ):
-    admin.site.register(model, raw_id_fields=("ticket", "created_by"))
+    admin.site.register(model, type(f"{model.__name__}Admin", (ViewOnly, admin.ModelAdmin), {}))
 
 
 @admin.register(m.SlaTarget)
@@ -74,7 +88,7 @@ class SlaEscalationAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.CapaCheck)
-class CapaCheckAdmin(admin.ModelAdmin):
+class CapaCheckAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("ticket", "due_on", "status", "verified_by", "verified_at", "notified_at")
     list_filter = ("status",)
     raw_id_fields = ("ticket", "disposition", "created_by", "verified_by")
@@ -87,7 +101,7 @@ class InstallationIssueInline(admin.TabularInline):
 
 
 @admin.register(m.Installation)
-class InstallationAdmin(admin.ModelAdmin):
+class InstallationAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("title", "customer", "status", "created_at")
     list_filter = ("status",)
     raw_id_fields = (

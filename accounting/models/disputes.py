@@ -56,6 +56,21 @@ class StoppageType(models.TextChoices):
     LONG_UNPLANNED = "long_unplanned", _("Long or unplanned (administrative expenses)")
 
 
+class WriteOffCondition(models.TextChoices):
+    """Seed §2.6: the supplier's circumstances that make a loss deductible (one must hold)."""
+
+    DEATH = "1", _("(1) Legal representative dead or missing, estate insufficient")
+    FORCE_MAJEURE = "2", _("(2) Unrecoverable through natural disaster, war or other force majeure")
+    THREE_YEARS = "3", _("(3) Unpaid for over three years, with firm proof the debtor cannot pay")
+    CLOSED = "4", _("(4) Closed, dissolved, bankrupt or deregistered; assets insufficient")
+    RESTRUCTURING = "5", _("(5) Debt restructuring or reorganisation agreed, still unrecoverable")
+    OTHER = "6", _("(6) Other conditions set by the Ministry of Finance or the State Taxation Administration")
+
+
+def _date(label, help_text=""):
+    return models.DateField(label, null=True, blank=True, help_text=help_text)
+
+
 def _money(label):
     return models.DecimalField(
         label,
@@ -76,6 +91,58 @@ def _qty(label):
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
+
+
+class SupplierClaim(models.Model):
+    """Purchasing's record of a quality claim on a supplier (seed §3-3.2: 采购负责供应商质量索赔):
+    what the supplier agreed to bear and when it signed. A dispute opened from it takes the
+    supplier, the amount (recourse or the stoppage share) and the agreement date."""
+
+    class Kind(models.TextChoices):
+        INDIRECT_LOSS = "indirect_loss", _("Share of the compensation paid to the customer")
+        STOPPAGE = "stoppage", _("Share of the stoppage loss")
+
+    supplier = models.ForeignKey(Supplier, models.PROTECT, related_name="+", verbose_name=_("supplier"))
+    kind = models.CharField(_("claim for"), max_length=16, choices=Kind.choices)
+    material_batch = models.ForeignKey(
+        MaterialBatch,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("material batch"),
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplier_claims",
+        verbose_name=_("complaint ticket"),
+    )
+    reference = models.CharField(_("agreement number"), max_length=64, blank=True)
+    agreed_amount = models.DecimalField(
+        _("amount the supplier agreed to bear"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    agreement_date = models.DateField(_("supplier agreement date"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supplier claim")
+        verbose_name_plural = _("supplier claims")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"SC-{self.pk:05d} {self.supplier.name} {self.agreed_amount}"
+
+    @property
+    def number(self) -> str:
+        return f"SC-{self.pk:05d}"
 
 
 class QualityDispute(models.Model):
@@ -124,8 +191,43 @@ class QualityDispute(models.Model):
         verbose_name=_("complaint ticket"),
     )
     source_reference = models.CharField(_("source document"), max_length=64, blank=True)
+    supplier_claim = models.ForeignKey(
+        SupplierClaim,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disputes",
+        verbose_name=_("supplier claim"),
+    )
+    # The lawsuit (a litigation dispute) whose won judgment produced this return, exchange or
+    # allowance: booked at its real node, linked back to the suit.
+    lawsuit = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        limit_choices_to={"node": "litigation"},
+        verbose_name=_("lawsuit"),
+    )
     description = models.TextField(_("description"), blank=True)
     booking_date = models.DateField(_("booking date"))
+    # Business dates of the later vouchers, entered by finance when the event happens; a voucher
+    # whose date is still empty is generated once it is entered (rules.DATE_BASES).
+    invoice_date = _date(
+        _("invoice arrival date"), _("The supplier's invoice for goods booked on an estimate.")
+    )
+    red_form_date = _date(
+        _("red-letter form date"), _("When the red-letter information form (信息表/确认单) was raised.")
+    )
+    replacement_date = _date(_("replacement arrival date"))
+    agreement_date = _date(_("supplier agreement date"), _("When the supplier signed what it bears."))
+    payment_date = _date(_("payment date"), _("When the compensation was paid to the customer."))
+    judgment_date = _date(_("judgment date"), _("Date of the judgment, mediation or award."))
+    write_off_date = _date(_("write-off date"))
+    write_off_condition = models.CharField(
+        _("write-off condition"), max_length=1, choices=WriteOffCondition.choices, blank=True
+    )
     quantity = _qty(_("quantity"))
     affected_quantity = _qty(_("affected quantity"))
     bonus_quantity = _qty(_("bonus quantity"))
@@ -201,4 +303,43 @@ class QualityDispute(models.Model):
             value = getattr(self, name)
             if value is not None:
                 data[name] = str(value)
+        for name in rules.DATE_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = value.isoformat()
         return data
+
+    def dates(self) -> dict:
+        return {name: getattr(self, name) for name in rules.DATE_FIELDS if getattr(self, name)}
+
+
+class EvidenceKind(models.TextChoices):
+    """Seed §2.6: the evidence a loss (and a write-off) rests on."""
+
+    JUDGMENT = "judgment", _("Court judgment or mediation")
+    ARBITRATION = "arbitration", _("Arbitration award")
+    CONTRACT = "contract", _("Purchase or sales contract")
+    AGREEMENT = "agreement", _("Compensation agreement")
+    INVOICE = "invoice", _("Invoices or receipts")
+
+
+class EvidenceFile(models.Model):
+    """A file on the dispute's evidence list; counted as 附件数 on its vouchers."""
+
+    dispute = models.ForeignKey(
+        QualityDispute, models.PROTECT, related_name="evidence_files", verbose_name=_("dispute")
+    )
+    kind = models.CharField(_("kind of evidence"), max_length=16, choices=EvidenceKind.choices)
+    document = models.OneToOneField(
+        "documents.Document", models.PROTECT, related_name="dispute_evidence", verbose_name=_("file")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.document}"

@@ -28,7 +28,8 @@ class ExportJob(models.Model):
     period = models.ForeignKey(Period, models.SET_NULL, null=True, blank=True, verbose_name=_("period"))
     date_from = models.DateField(_("from"), null=True, blank=True)
     date_to = models.DateField(_("to"), null=True, blank=True)
-    state = models.CharField(_("voucher state"), max_length=8, blank=True)
+    # Posted vouchers only, unless finance asks for the reviewed ones too (marked as not posted).
+    include_reviewed = models.BooleanField(_("include reviewed vouchers not yet posted"), default=False)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     total_rows = models.PositiveIntegerField(default=0)
     done_rows = models.PositiveIntegerField(default=0)
@@ -51,18 +52,17 @@ class ExportJob(models.Model):
             "period": self.period,
             "date_from": self.date_from,
             "date_to": self.date_to,
-            "state": self.state,
+            "include_reviewed": self.include_reviewed,
         }
 
     def filename(self) -> str:
         scope = str(self.period) if self.period else f"{self.date_from or ''}_{self.date_to or ''}".strip("_")
-        return f"vouchers_{self.layout}_{scope or 'all'}_{self.pk}.{self.file_format}"
+        marked = "_with-reviewed" if self.include_reviewed else ""
+        return f"vouchers_{self.layout}_{scope or 'all'}{marked}_{self.pk}.{self.file_format}"
 
     @property
     def state_label(self) -> str:
-        from .vouchers import Voucher
-
-        return str(dict(Voucher.State.choices).get(self.state, _("all states")))
+        return str(_("posted and reviewed (not posted)") if self.include_reviewed else _("posted"))
 
     @property
     def progress(self) -> int:

@@ -96,6 +96,9 @@ class Voucher(models.Model):
         "self", models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name=_("reverses")
     )
     attachments = models.PositiveSmallIntegerField(_("attachments"), default=0)
+    # What must be on file before it may be reviewed or posted: "evidence" (a file) or
+    # "write_off" (a file and a qualifying condition), from the rule that made it.
+    evidence_required = models.CharField(_("evidence required"), max_length=10, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("preparer")
     )

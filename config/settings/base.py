@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tickets",
     "objections",
     "accounting",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -234,11 +235,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketStateEnum": "tickets.models.ticket.State",
         "VoucherStateEnum": "accounting.models.vouchers.Voucher.State",
+        "DisputeOutcomeEnum": "accounting.models.disputes.Outcome",
     },
 }
 
 # Complaint photos: images only, at most this many bytes each.
 TICKET_PHOTO_MAX_BYTES = env.int("TICKET_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+# Attached documents (documents.validate_document): PDF, JPEG/PNG, Word/Excel/PowerPoint.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+DOCUMENT_MAX_UNPACKED_BYTES = env.int("DOCUMENT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 CAPA_CHECK_AFTER_DAYS = env.int("CAPA_CHECK_AFTER_DAYS", default=30)  # archive → effectiveness check
 
 # The objection playbook rates a response only from this many closed cases on.

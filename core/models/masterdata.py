@@ -121,6 +121,16 @@ class Shipment(models.Model):
         validators=[MinValueValidator(Decimal("0.001"))],
     )
     ship_date = models.DateField(_("ship date"))
+    # The purchased material the shipped goods were made from: a complaint about the shipment
+    # traces to the batch's own price and supplier (seed §2.2, §2.5 recourse).
+    material_batch = models.ForeignKey(
+        "MaterialBatch",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shipments",
+        verbose_name=_("material batch"),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -28,7 +28,8 @@ KINGDEE_HEADERS = (  # noqa: SIM905
 ).split()
 U8_HEADERS = (  # noqa: SIM905
     "会计期间 凭证类别字 凭证类别排序号 凭证编号 行号 制单日期 附单据数 制单人 审核人 记账人 记账标志 出纳人 "
-    "凭证标志 凭证头自定义项1 凭证头自定义项2 摘要 科目编码 币种 借方金额 贷方金额 外币借方金额 外币贷方金额"
+    "凭证标志 凭证头自定义项1 凭证头自定义项2 摘要 科目编码 币种 借方金额 贷方金额 外币借方金额 外币贷方金额 "
+    "汇率 数量借方 数量贷方 结算方式编码 票号 票号发生日期 部门编码 职员编码 客户编码 供应商编码 项目编码"
 ).split()
 
 
@@ -80,7 +81,7 @@ def _csv_rows(job):
 
 def test_generic_csv_reads_back_column_by_column(export, books):
     period = Period.objects.get(year=2026, month=11)
-    job = export(books["preparer"], "generic", "csv", period=period, state="posted")
+    job = export(books["preparer"], "generic", "csv", period=period)
     rows = _csv_rows(job)
     assert rows[0] == [
         "日期",
@@ -99,12 +100,16 @@ def test_generic_csv_reads_back_column_by_column(export, books):
         "制单人",
         "审核人",
         "过账人",
+        "附件数",
+        "状态",
     ]
     number = f"QD-{books['dispute'].pk:05d} / KS-0042"
     first = rows[1]
     assert first[:4] == ["2026-11-20", "2026-11", "记-0001", "1"]
     assert first[5:9] == ["1122", "应收账款", "-45200.00", ""]
-    assert first[11:] == ["大庆油田工程有限公司", number, "吴芳", "郑洁", "郑洁"]
+    assert first[11:] == ["大庆油田工程有限公司", number, "吴芳", "郑洁", "郑洁", "0", "已过账"]
+    # the counterparty follows the account: the customer on 1122 only, nobody on revenue or stock
+    assert [r[11] for r in rows[1:]] == ["大庆油田工程有限公司", "", "", "", ""]
     assert [r[5] for r in rows[1:]] == ["1122", "6001", "222102", "6401", "1405"]
     assert [r[8] for r in rows[1:]] == ["", "-40000.00", "-5200.00", "", "-27500.00"]
     assert rows[5][2] == "记-0002" and rows[5][9:11] == ["-5.000", "5500.0000"]
@@ -112,7 +117,7 @@ def test_generic_csv_reads_back_column_by_column(export, books):
 
 
 def test_generic_xlsx_reads_back(export, books):
-    job = export(books["preparer"], "generic", "xlsx", state="posted")
+    job = export(books["preparer"], "generic", "xlsx")
     ws = load_workbook(job.file.open("rb"), read_only=True).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:3] == ("日期", "会计期间", "凭证字号")
@@ -121,7 +126,7 @@ def test_generic_xlsx_reads_back(export, books):
 
 
 def test_kingdee_layout_has_its_37_columns(export, books):
-    job = export(books["preparer"], "kingdee", "xlsx", state="posted")
+    job = export(books["preparer"], "kingdee", "xlsx")
     rows = list(load_workbook(job.file.open("rb"), read_only=True).active.iter_rows(values_only=True))
     assert [c.header for c in KINGDEE] == KINGDEE_HEADERS and len(KINGDEE_HEADERS) == 37
     assert list(rows[0]) == KINGDEE_HEADERS
@@ -132,20 +137,43 @@ def test_kingdee_layout_has_its_37_columns(export, books):
     assert row["制单"] == "吴芳" and row["审核"] == "郑洁" and row["过账"] == 1 and row["分录序号"] == 2
 
 
-def test_u8_layout_has_its_first_22_columns_and_negative_red_lines(export, books):
-    job = export(books["preparer"], "u8", "csv", state="posted")
+def test_u8_layout_has_its_first_33_columns_and_negative_red_lines(export, books):
+    job = export(books["preparer"], "u8", "csv")
     rows = _csv_rows(job)
     assert [c.header for c in U8] == U8_HEADERS and rows[0] == U8_HEADERS
     row = dict(zip(U8_HEADERS, rows[1], strict=True))
     assert (row["会计期间"], row["凭证类别字"], row["凭证编号"], row["行号"]) == ("11", "记", "1", "1")
     assert row["科目编码"] == "1122" and row["借方金额"] == "-45200.00" and row["贷方金额"] == "0"
     assert row["记账人"] == "郑洁" and row["记账标志"] == "1"
+    assert row["客户编码"] == books["dispute"].customer.code and row["供应商编码"] == ""
+    cost = dict(zip(U8_HEADERS, rows[5], strict=True))  # 1405 credit, -5 units back in stock
+    assert (cost["数量借方"], cost["数量贷方"], cost["客户编码"]) == ("", "-5.000", "")
 
 
-def test_date_range_and_state_filter(export, books):
+def test_drafts_are_never_exported_and_the_date_range_filters(export, books):
     job = export(books["preparer"], "generic", "csv", date_from=datetime.date(2026, 11, 21))
+    assert len(_csv_rows(job)) == 1  # only the draft lies in that range: the header alone
+    job = export(books["preparer"], "generic", "csv", include_reviewed=True)
     rows = _csv_rows(job)
-    assert len(rows) == 3 and rows[1][2] == ""  # the draft only, unnumbered
+    assert len(rows) == 6 and all(r[2] for r in rows[1:])  # the five posted lines, all numbered
+
+
+def test_reviewed_vouchers_only_when_asked_and_marked_in_every_layout(export, books):
+    draft = books["dispute"].__class__.objects.exclude(pk=books["dispute"].pk).get()
+    voucher = draft.vouchers.get()
+    services.voucher_review(voucher=voucher, by=books["reviewer"])
+    assert len(_csv_rows(export(books["preparer"], "generic", "csv"))) == 6  # not asked: posted only
+    rows = _csv_rows(export(books["preparer"], "generic", "csv", include_reviewed=True))
+    assert len(rows) == 8
+    reviewed = [r for r in rows[1:] if r[17] == "已审核未过账"]
+    assert len(reviewed) == 2 and {r[2] for r in reviewed} == {""} and {r[15] for r in reviewed} == {""}
+    assert {r[17] for r in rows[1:6]} == {"已过账"}
+    kingdee = _csv_rows(export(books["preparer"], "kingdee", "csv", include_reviewed=True))
+    assert [r[KINGDEE_HEADERS.index("过账")] for r in kingdee[1:]] == ["1"] * 5 + ["0"] * 2
+    u8 = _csv_rows(export(books["preparer"], "u8", "csv", include_reviewed=True))
+    assert [r[U8_HEADERS.index("记账标志")] for r in u8[1:]] == ["1"] * 5 + ["0"] * 2
+    job = export(books["preparer"], "u8", "xlsx", include_reviewed=True)
+    assert "with-reviewed" in job.file.name and job.state_label == "已过账及已审核(未过账)"
 
 
 def test_only_finance_exports(export, books, make_user):
@@ -175,11 +203,11 @@ def test_copy_path_gives_the_same_bytes_as_the_python_path(export, books, layout
     dispute = make_dispute(
         odd, source_reference='合同 "A-7", 第2版\n补充', supplier=SupplierFactory(name="供方, 有限")
     )
-    services.dispute_generate_vouchers(dispute=dispute, by=odd)
+    posted_vouchers(dispute, odd, books["reviewer"])
     fast, slow = io.BytesIO(), io.BytesIO()
     write_csv(fast, layout, {}, use_copy=True)
     write_csv(slow, layout, {}, use_copy=False)
     assert fast.getvalue() == slow.getvalue()
     rows = list(csv.reader(io.StringIO(fast.getvalue().decode("utf-8-sig"))))
-    assert len(rows) == 1 + VoucherLine.objects.count()  # the header and every line
+    assert len(rows) == 1 + VoucherLine.objects.filter(voucher__state="posted").count()  # header + posted
     assert any('合同 "A-7", 第2版\n补充' in cell for row in rows for cell in row)

@@ -31,6 +31,7 @@ def test_finance_saves_a_dispute_and_gets_its_draft_vouchers(client):
             "affected_quantity": "2",
             "unit_price": "9999",
             "vat_rate": "0.13",
+            "red_form_date": "2026-11-25",
         },
     )
     dispute = QualityDispute.objects.get()
@@ -67,12 +68,42 @@ def test_live_preview_renders_balanced_vouchers_or_the_reason(client):
     preparer, _ = finance_pair()
     client.force_login(preparer)
     url = reverse("accounting:dispute_preview")
-    body = client.post(
-        url, {"node": "litigation", "outcome": "litigation_costs", "costs": "15800"}
-    ).content.decode()
-    assert "660202" in body and "15,800.00" in body and "借贷平衡" in body
-    body = client.post(url, {"node": "litigation", "outcome": "litigation_costs"}).content.decode()
-    assert "costs" in body and "需要填写字段" in body
+    data = {
+        "node": "litigation",
+        "outcome": "litigation_costs",
+        "costs": "15800",
+        "booking_date": "2026-11-20",
+    }
+    body = client.post(url, data).content.decode()
+    assert "660202" in body and "15,800.00" in body and "借贷平衡" in body and "2026-11-20" in body
+    # the booking date counts in the check: no "balanced" while the form could not be saved
+    body = client.post(url, {**data, "booking_date": ""}).content.decode()
+    assert "借贷平衡" not in body and "记账日期" in body
+    # reasons name the field by its label, never the raw key
+    body = client.post(url, {**data, "costs": ""}).content.decode()
+    assert "诉讼费用" in body and "需要填写字段" in body and "costs" not in body.replace("id_costs", "")
+
+
+def test_the_form_prefills_the_booking_date_and_shows_a_replaced_unit_price(client):
+    preparer, _ = finance_pair()
+    client.force_login(preparer)
+    body = client.get(reverse("accounting:dispute_create")).content.decode()
+    assert f'name="booking_date" value="{datetime.date.today().isoformat()}"' in body
+    batch = MaterialBatchFactory(unit_price=Decimal("6100"), batch_number="BG-7")
+    data = {
+        "node": "after_issue",
+        "outcome": "exchange",
+        "affected_quantity": "2",
+        "unit_price": "1850",
+        "material_batch": batch.pk,
+        "booking_date": "2026-11-20",
+    }
+    body = client.post(reverse("accounting:dispute_preview"), data).content.decode()
+    assert 'id="preview-price-replaced"' in body and "1,850.00" in body and "6,100.00" in body
+    assert "BG-7" in body and "12,200.00" in body
+    for hostile in ("abc", "²", "1\x00", "9" * 40):
+        body = client.post(reverse("accounting:dispute_preview"), {**data, "material_batch": hostile})
+        assert body.status_code == 200 and "物料批次不存在" in body.content.decode()
 
 
 def test_form_prefills_from_a_shipment(client):
@@ -220,3 +251,46 @@ def test_admin_maps_standard_codes_to_the_company_chart(admin_client):
     assert response.status_code == 302
     account.refresh_from_db()
     assert (account.booking_code, account.code) == ("6602.11", "660202")
+
+
+def test_dispute_page_shows_the_voucher_waiting_for_its_invoice_and_enters_the_date(client):
+    preparer, _ = finance_pair()
+    dispute = make_dispute(
+        preparer,
+        node="before_issue",
+        outcome="return",
+        invoice_status="not_invoiced",
+        quantity=Decimal("10"),
+        affected_quantity=Decimal("2"),
+        unit_price=Decimal("10"),
+        costs=None,
+    )
+    services.dispute_generate_vouchers(dispute=dispute, by=preparer)
+    client.force_login(preparer)
+    url = reverse("accounting:dispute_detail", args=[dispute.pk])
+    body = client.get(url).content.decode()
+    assert 'id="pending-3"' in body and "发票到达日期" in body and "2026-12-01" in body
+    post = reverse("accounting:dispute_dates", args=[dispute.pk])
+    body = client.post(post, {"invoice_date": "2026-11-21"}, follow=True).content.decode()
+    assert "暂估冲回日" in body and dispute.vouchers.count() == 2
+    assert client.post(post, {"invoice_date": "abc"}, follow=True).status_code == 200
+    client.post(post, {"invoice_date": "2026-12-09"})
+    assert dispute.vouchers.get(position=3).date == datetime.date(2026, 12, 9)
+    assert 'id="pending-3"' not in client.get(url).content.decode()
+
+
+def test_the_preparer_is_told_why_instead_of_offered_review_and_posting_all_asks_first(client):
+    preparer, reviewer = finance_pair()
+    dispute = make_dispute(preparer)
+    voucher = services.dispute_generate_vouchers(dispute=dispute, by=preparer)[0]
+    client.force_login(preparer)
+    body = client.get(reverse("accounting:voucher_detail", args=[voucher.pk])).content.decode()
+    assert 'id="btn-review"' not in body and 'id="review-not-yours"' in body
+    body = client.get(reverse("accounting:dispute_detail", args=[dispute.pk])).content.decode()
+    assert 'id="review-all"' not in body and "另一位财务" in body
+    client.force_login(reviewer)
+    body = client.get(reverse("accounting:dispute_detail", args=[dispute.pk])).content.decode()
+    assert 'id="review-all"' in body and 'id="post-all"' not in body
+    client.post(reverse("accounting:dispute_bulk", args=[dispute.pk, "review"]))
+    body = client.get(reverse("accounting:dispute_detail", args=[dispute.pk])).content.decode()
+    assert 'data-confirm="' in body and "不可撤销" in body and 'id="post-all"' in body

@@ -147,3 +147,33 @@ def test_api_preview_needs_a_role_that_may_preview(client, make_user):
     client.force_login(make_user(Role.SALES))
     response = client.post(reverse("accounting-api:dispute-preview"), json.dumps(RETURN), "application/json")
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_api_preview_refuses_deep_or_huge_json_and_huge_amounts_with_a_reason(client, make_user):
+    client.force_login(make_user(Role.FINANCE))
+    url = reverse("accounting-api:dispute-preview")
+    deep = "[" * 5000 + "]" * 5000
+    assert client.post(url, deep, "application/json").status_code == 400
+    assert client.post(url, '{"x": "' + "y" * 70000 + '"}', "application/json").status_code == 400
+    body = {
+        "node": "after_issue",
+        "outcome": "exchange",
+        "affected_quantity": "9999999999",
+        "unit_price": "999999999",
+    }
+    response = client.post(url, json.dumps(body), "application/json")
+    assert response.status_code == 400 and "上限" in response.json()["error"]
+    body = {**RETURN, "material_batch": "abc"}
+    response = client.post(url, json.dumps(body), "application/json")
+    assert response.status_code == 400 and response.json()["field"] == "material_batch"
+
+
+@pytest.mark.django_db
+def test_hostile_query_values_on_the_accounting_pages_never_answer_500(client, make_user):
+    client.force_login(make_user(Role.FINANCE))
+    for value in ("abc", "²", "\x00", "9" * 10000, "-1"):
+        for url in ("accounting:voucher_list", "accounting:dispute_create", "accounting:dispute_list"):
+            for key in ("period", "shipment", "ticket", "state"):
+                response = client.get(reverse(url), {key: value})
+                assert response.status_code in (200, 404), (url, key, value)

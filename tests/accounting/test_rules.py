@@ -422,7 +422,7 @@ def test_vat_rate_of_the_original_invoice_is_used():
         ({"node": "litigation", "outcome": "litigation_costs", "costs": True}, "costs"),
         ({"node": "litigation", "outcome": "litigation_costs"}, "costs"),
         ({"node": "after_sale", "outcome": "stoppage_loss"}, "outcome"),
-        ({"node": "after_sale", "outcome": "return", "invoice_status": "not_invoiced"}, "invoice_status"),
+        ({"node": "after_sale", "outcome": "allowance", "invoice_status": "not_invoiced"}, "invoice_status"),
         ({"node": "after_sale", "outcome": "return"}, "invoice_status"),
         (
             {"node": "after_sale", "outcome": "return", "invoice_status": "invoiced", "unit_price": 1},
@@ -466,3 +466,75 @@ def test_company_chart_mapping_is_used_for_codes_and_names():
     )
     assert vouchers[0].lines[0].account_code == "6602.09"
     assert vouchers[0].lines[0].standard_code == "660202"
+
+
+# --- cases once refused, decided in issue 12.3 (reasoning next to each rule in rules.py) ---------
+
+
+def test_before_issue_exchange_not_invoiced_estimates_the_replacement_then_books_the_invoice():
+    # 120 × 4,850.50 = 582,060.00; VAT 13% = 75,667.80; with VAT 657,727.80. No VAT on the estimate.
+    data = {
+        "node": "before_issue",
+        "outcome": "exchange",
+        "invoice_status": "not_invoiced",
+        "quantity": 120,
+        "unit_price": "4850.50",
+    }
+    assert booked(data) == [
+        [("1403", D, "582060.00"), ("220201", C, "582060.00")],
+        [("1403", D, "-582060.00"), ("220201", C, "-582060.00")],
+        [("1403", D, "582060.00"), ("222101", D, "75667.80"), ("2202", C, "657727.80")],
+    ]
+    assert [v.date_basis for v in generate(data)] == ["booking", "next_period", "invoice_date"]
+    assert booked({**data, "settlement": "prepaid"})[2][2] == ("1123", C, "657727.80")
+
+
+def test_after_issue_allowance_not_yet_deducted_reduces_the_pending_input_vat():
+    # A = 1,234.50; T_A = 160.485 -> 160.49; A + T_A = 1,394.99; no transfer-out (never deducted)
+    data = {
+        "node": "after_issue",
+        "outcome": "allowance",
+        "invoice_status": "invoiced_not_deducted",
+        "allowance_amount": "1234.50",
+        "cost_location": "wip",
+    }
+    assert booked(data) == [[("5001", D, "-1234.50"), ("222104", D, "-160.49"), ("2202", C, "-1394.99")]]
+    assert generate(data)[0].date_basis == "red_form_date"
+
+
+def test_after_issue_allowance_before_any_invoice_reduces_the_estimate_without_vat():
+    # 10 × 500 × 5% = 250.00; no invoice, so no VAT and no red invoice
+    data = {
+        "node": "after_issue",
+        "outcome": "allowance",
+        "invoice_status": "not_invoiced",
+        "affected_quantity": 10,
+        "unit_price": 500,
+        "allowance_rate": "0.05",
+        "cost_location": "sold",
+    }
+    assert booked(data) == [[("6401", D, "-250.00"), ("220201", C, "-250.00")]]
+
+
+def test_sales_return_before_the_invoice_reverses_the_pending_output_vat():
+    # 5 × 8,000 = 40,000; T = 5,200 in 待转销项税额; cost 5 × 5,500 = 27,500
+    data = {
+        "node": "after_sale",
+        "outcome": "return",
+        "invoice_status": "not_invoiced",
+        "affected_quantity": 5,
+        "unit_price": 8000,
+        "unit_cost": 5500,
+    }
+    assert booked(data) == [
+        [("1122", D, "-45200.00"), ("6001", C, "-40000.00"), ("222105", C, "-5200.00")],
+        [("6401", D, "-27500.00"), ("1405", C, "-27500.00")],
+    ]
+
+
+def test_only_the_final_write_off_needs_a_qualifying_condition():
+    lost = generate({"node": "litigation", "outcome": "litigation_lost_prepayment", "prepaid_balance": 1})
+    assert [v.evidence for v in lost] == ["evidence", "evidence", "write_off"]
+    assert [v.date_basis for v in lost] == ["judgment_date", "judgment_date", "write_off_date"]
+    stock = {"node": "litigation", "outcome": "litigation_lost_inventory", "affected_quantity": 1}
+    assert generate({**stock, "unit_cost": 10, "net_realizable_value": 1})[0].evidence == "evidence"

@@ -22,8 +22,8 @@ def test_chart_has_the_default_codes_and_four_distinct_vat_accounts():
     for code in ("1002", "1403", "2202", "2221", "5001", "6701", "6702"):
         assert code in names
     vat = Account.objects.filter(parent__code="2221").values_list("code", flat=True)
-    assert sorted(vat) == ["222101", "222102", "222103", "222104"]
-    assert len({names[c] for c in vat}) == 4
+    assert sorted(vat) == ["222101", "222102", "222103", "222104", "222105"]
+    assert len({names[c] for c in vat}) == 5
 
 
 def test_company_mapping_is_booked_on_the_lines():
@@ -93,6 +93,8 @@ def test_generating_twice_never_books_twice():
         outcome="litigation_lost_prepayment",
         prepaid_balance=Decimal("1000"),
         costs=None,
+        judgment_date=datetime.date(2026, 11, 20),
+        write_off_date=datetime.date(2026, 11, 20),
     )
     first = services.dispute_generate_vouchers(dispute=dispute, by=preparer)
     second = services.dispute_generate_vouchers(dispute=dispute, by=preparer)
@@ -110,7 +112,15 @@ def test_generating_twice_never_books_twice():
         )
 
 
-def test_estimate_reversal_is_dated_the_first_day_of_next_period():
+def _month_totals(code: str, year: int, month: int) -> Decimal:
+    lines = VoucherLine.objects.filter(
+        account__code=code, voucher__period__year=year, voucher__period__month=month
+    )
+    return sum((ln.amount for ln in lines), Decimal(0))
+
+
+def test_the_invoice_of_an_estimate_waits_for_its_own_date_never_before_the_reversal():
+    # 10 delivered, 2 returned at 10: estimate 80.00 (no VAT); invoice 80.00 + VAT 10.40 = 90.40.
     preparer, _ = finance_pair()
     dispute = make_dispute(
         preparer,
@@ -120,26 +130,112 @@ def test_estimate_reversal_is_dated_the_first_day_of_next_period():
         quantity=Decimal("10"),
         affected_quantity=Decimal("2"),
         unit_price=Decimal("10"),
+        settlement="prepaid",
         costs=None,
     )
-    dates = [v.date for v in services.dispute_generate_vouchers(dispute=dispute, by=preparer)]
-    assert dates == [datetime.date(2026, 11, 20), datetime.date(2026, 12, 1), datetime.date(2026, 11, 20)]
+    vouchers = services.dispute_generate_vouchers(dispute=dispute, by=preparer)
+    # V1 on the receipt, V2 the red reversal on the 1st of next month; V3 waits for the invoice.
+    assert [v.date for v in vouchers] == [datetime.date(2026, 11, 20), datetime.date(2026, 12, 1)]
+    assert [(p, f) for p, _v, f in services.dispute_pending(dispute)] == [(3, "invoice_date")]
+    # The receipt month carries the estimate only: stock and the estimate payable once, not twice.
+    assert _month_totals("1403", 2026, 11) == Decimal("80.00")
+    assert _month_totals("2202", 2026, 11) == Decimal("0") and _month_totals("220201", 2026, 11) == Decimal(
+        "80.00"
+    )
+    with pytest.raises(ValidationError) as info:  # an invoice before the reversal is refused
+        services.dispute_record_dates(dispute=dispute, by=preparer, invoice_date=datetime.date(2026, 11, 28))
+    assert "invoice_date" in info.value.message_dict
+    assert Voucher.objects.filter(dispute=dispute).count() == 2
+    vouchers = services.dispute_record_dates(
+        dispute=dispute, by=preparer, invoice_date=datetime.date(2026, 12, 9)
+    )
+    v3 = vouchers[2]
+    assert v3.date == datetime.date(2026, 12, 9) and v3.position == 3
+    # settlement applies to V3: prepaid goods credit 1123, not 2202
+    assert list(v3.lines.values_list("account_code", "side", "amount")) == [
+        ("1403", "debit", Decimal("80.00")),
+        ("222101", "debit", Decimal("10.40")),
+        ("1123", "credit", Decimal("90.40")),
+    ]
+    # December: the reversal (-80) and the invoice (+80) in 1403: net nil, as the stock was already in.
+    assert _month_totals("1403", 2026, 12) == Decimal("0.00")
+    assert services.dispute_pending(dispute) == []
+    with pytest.raises(ValidationError):  # once booked, the date changes only by a correction
+        services.dispute_record_dates(dispute=dispute, by=preparer, invoice_date=datetime.date(2026, 12, 10))
+
+
+def test_every_voucher_carries_its_own_business_date_checked_for_order():
+    preparer, _ = finance_pair()
+    dispute = make_dispute(
+        preparer,
+        node="after_sale",
+        outcome="indirect_loss_compensation",
+        compensation_to_customer=Decimal("80000"),
+        supplier_recourse=Decimal("30000"),
+        costs=None,
+    )
+    assert len(services.dispute_generate_vouchers(dispute=dispute, by=preparer)) == 1  # V1 only
+    with pytest.raises(ValidationError) as info:
+        services.dispute_record_dates(dispute=dispute, by=preparer, agreement_date=datetime.date(2026, 11, 2))
+    assert "agreement_date" in info.value.message_dict
+    services.dispute_record_dates(dispute=dispute, by=preparer, agreement_date=datetime.date(2026, 12, 3))
+    vouchers = services.dispute_record_dates(
+        dispute=dispute, by=preparer, payment_date=datetime.date(2026, 12, 15)
+    )
+    assert [(v.position, v.date) for v in vouchers] == [
+        (1, datetime.date(2026, 11, 20)),
+        (2, datetime.date(2026, 12, 3)),
+        (3, datetime.date(2026, 12, 3)),
+        (4, datetime.date(2026, 12, 15)),
+    ]
+    # a lost suit: on the judgment's date; the write-off never before it
+    lost = make_dispute(
+        preparer,
+        node="litigation",
+        outcome="litigation_lost_prepayment",
+        prepaid_balance=Decimal("1000"),
+        costs=None,
+        judgment_date=datetime.date(2026, 11, 12),
+    )
+    assert [v.date for v in services.dispute_generate_vouchers(dispute=lost, by=preparer)] == [
+        datetime.date(2026, 11, 12)
+    ] * 2
+    with pytest.raises(ValidationError):
+        services.dispute_record_dates(dispute=lost, by=preparer, write_off_date=datetime.date(2026, 11, 1))
+    # the VAT transfer-out goes to the month the red-letter form was raised
+    ret = make_dispute(
+        preparer,
+        node="after_issue",
+        outcome="return",
+        invoice_status="invoiced_deducted",
+        affected_quantity=Decimal("3"),
+        unit_price=Decimal("1000.05"),
+        costs=None,
+        red_form_date=datetime.date(2026, 12, 2),
+    )
+    dates = [(v.date, v.period.month) for v in services.dispute_generate_vouchers(dispute=ret, by=preparer)]
+    assert dates == [(datetime.date(2026, 11, 20), 11), (datetime.date(2026, 12, 2), 12)]
 
 
 def test_draft_reviewed_posted_with_numbers_per_period_and_word():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     preparer, reviewer = finance_pair()
-    vouchers = posted_vouchers(
-        make_dispute(
-            preparer,
-            node="litigation",
-            outcome="litigation_lost_prepayment",
-            prepaid_balance=Decimal("500"),
-            costs=None,
-        ),
+    lost = make_dispute(
         preparer,
-        reviewer,
+        node="litigation",
+        outcome="litigation_lost_prepayment",
+        prepaid_balance=Decimal("500"),
+        costs=None,
+        judgment_date=datetime.date(2026, 11, 20),
+        write_off_date=datetime.date(2026, 11, 20),
+        write_off_condition="3",
     )
+    judgment = SimpleUploadedFile("判决书.pdf", b"%PDF-1.4\n%%EOF\n")
+    services.evidence_add(dispute=lost, by=preparer, kind="judgment", upload=judgment)
+    vouchers = posted_vouchers(lost, preparer, reviewer)
     assert [v.display_number for v in vouchers] == ["记-0001", "记-0002", "记-0003"]
+    assert {v.attachments for v in vouchers} == {1}
     other_month = posted_vouchers(
         make_dispute(preparer, booking_date=datetime.date(2026, 12, 3)), preparer, reviewer
     )

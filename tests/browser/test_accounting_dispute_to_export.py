@@ -45,21 +45,26 @@ def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login
     page.select_option("#id_outcome", "return")
     page.select_option("#id_invoice_status", "invoiced_deducted")
     page.fill("#id_booking_date", "2026-11-20")
+    page.fill("#id_red_form_date", "2026-11-24")
     page.select_option("#id_material_batch", str(batch.pk))
     page.fill("#id_source_reference", "KS-2026-0042")
+    page.fill("#id_unit_price", "1850")
     page.fill("#id_affected_quantity", "3")
     page.locator("#id_affected_quantity").blur()
     page.wait_for_selector("#preview-ok")
+    # the typed price is shown replaced by the batch's, with the reason
+    assert "1,850.00" in page.locator("#preview-price-replaced").inner_text()
     preview = page.locator("#preview").inner_text()
     # 3 × 4,850.50 = 14,551.50 ; VAT 13% = 1,891.70 (1,891.695 half-up) ; N+T = 16,443.20
     assert "-14,551.50" in preview and "1,891.70" in preview and "-16,443.20" in preview
-    assert "BG-2608-A17" in page.locator("#preview-batch").inner_text()
+    assert "BG-2608-A17" in page.locator("#preview-price-replaced").inner_text()
     screenshot(page, "accounting-dispute-form-preview")
 
     page.fill("#id_affected_quantity", "")
     page.locator("#id_affected_quantity").blur()
     page.wait_for_selector("#preview-error")
-    assert "affected_quantity" in page.locator("#preview-error").inner_text()
+    error = page.locator("#preview-error").inner_text()
+    assert "异议数量" in error and "affected_quantity" not in error  # the label, not the key
     screenshot(page, "accounting-dispute-form-refused")
     page.fill("#id_affected_quantity", "3")
     page.click("#save-dispute")
@@ -72,6 +77,7 @@ def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login
     page.click("text=QD-")
     page.click("#review-all")
     page.wait_for_selector("text=已处理 2 张凭证")
+    page.once("dialog", lambda dialog: dialog.accept())  # posting asks first
     page.click("#post-all")
     page.wait_for_selector("text=已处理 2 张凭证")
     assert sorted(Voucher.objects.values_list("number", flat=True)) == [1, 2]
@@ -106,10 +112,49 @@ def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw[3:].decode())))
     assert [r[5] for r in rows[1:]] == ["5001", "1403", "1403", "222103", "2202"]
-    assert rows[4][8] == "1891.70" and rows[1][13:] == ["吴芳", "郑洁", "郑洁"]
+    assert rows[4][8] == "1891.70" and rows[1][13:16] == ["吴芳", "郑洁", "郑洁"]
+    assert rows[5][11] == batch.supplier.name and rows[1][11] == ""  # the supplier on 2202 only
 
     page.goto(f"{page.base_url}/accounting/periods/")
     screenshot(page, "accounting-periods")
+    page.click("text=科目余额表")
+    page.wait_for_selector("#balance-table")
+    assert "完全一致" in page.locator("#export-check").inner_text()
+    screenshot(page, "accounting-month-end-balances")
+
+
+def test_a_lost_suit_waits_for_evidence_and_shows_it(page, login, screenshot, books, tmp_path):
+    import datetime
+
+    from accounting import services
+    from tests.accounting.factories import make_dispute
+
+    ensure_reference_data()
+    preparer = UserFactory(roles=["finance"], full_name="吴芳")
+    dispute = make_dispute(
+        preparer,
+        node="litigation",
+        outcome="litigation_lost_prepayment",
+        prepaid_balance=Decimal("200000"),
+        costs=None,
+        judgment_date=datetime.date(2026, 11, 18),
+        source_reference="(2026)黑06民初123号",
+    )
+    services.dispute_generate_vouchers(dispute=dispute, by=preparer)
+    login(page, preparer)
+    page.goto(f"{page.base_url}/accounting/disputes/{dispute.pk}/")
+    assert page.locator("#pending-3").is_visible()
+    judgment = tmp_path / "判决书.pdf"
+    judgment.write_bytes(b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n")
+    page.select_option("#id_kind", "judgment")
+    page.set_input_files("#id_file", str(judgment))
+    page.click("#evidence-form button")
+    page.wait_for_selector("text=证据材料已上传")
+    assert "判决书.pdf" in page.locator("#evidence").inner_text()
+    screenshot(page, "accounting-dispute-evidence")
+    page.goto(f"{page.base_url}/accounting/vouchers/{dispute.vouchers.first().pk}/")
+    assert page.locator("#review-not-yours").is_visible()
+    screenshot(page, "accounting-voucher-preparer")
 
 
 def test_choosing_the_customer_offers_its_shipments(page, login, books):

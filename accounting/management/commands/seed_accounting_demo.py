@@ -39,10 +39,11 @@ class Command(BaseCommand):
         day = datetime.date.today()
         demos = [
             {"node": "after_issue", "outcome": "return", "invoice_status": "invoiced_deducted",
-             "material_batch": batch, "affected_quantity": Decimal("3"), "source_reference": "KS-DEMO-001"},
+             "material_batch": batch, "affected_quantity": Decimal("3"), "source_reference": "KS-DEMO-001",
+             "red_form_date": day},
             {"node": "after_sale", "outcome": "indirect_loss_compensation", "customer": customer,
              "supplier": batch.supplier if batch else None, "compensation_to_customer": Decimal("80000"),
-             "supplier_recourse": Decimal("30000")},
+             "supplier_recourse": Decimal("30000"), "agreement_date": day, "payment_date": day},
             {"node": "litigation", "outcome": "litigation_costs", "costs": Decimal("15800"),
              "evidence": "(2026)黑06民初123号判决书；律师代理合同"},
         ]  # fmt: skip
