@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "tickets",
     "objections",
     "accounting",
+    "workhours",
+    "insight",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +229,11 @@ SPECTACULAR_SETTINGS = {
 
 # Complaint photos: images only, at most this many bytes each.
 TICKET_PHOTO_MAX_BYTES = env.int("TICKET_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+# SLA clocks, promise reminders and time-in-step figures: "wall" (every hour counts) or
+# "working" (the plant calendar's working hours only: workhours/, docs/insight.md).
+SLA_CLOCK = env.str("SLA_CLOCK", default="wall")
+if SLA_CLOCK not in ("wall", "working"):
+    raise ImproperlyConfigured("SLA_CLOCK must be 'wall' or 'working'.")
 CAPA_CHECK_AFTER_DAYS = env.int("CAPA_CHECK_AFTER_DAYS", default=30)  # archive → effectiveness check
 
 # The objection playbook rates a response only from this many closed cases on.
