@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APPS := core tickets objections accounting
+APPS := core tickets objections accounting workhours insight demo
 
 .PHONY: run test setup lint messages check-deploy
 

@@ -16,6 +16,17 @@ from .forms import DashboardFilterForm, MonthForm
 from .pdf import html_to_pdf
 
 
+def _filter_form(request) -> tuple[DashboardFilterForm, selectors.Filters]:
+    """The filters entered (or the defaults), with the form showing the dates in force."""
+    form = DashboardFilterForm(request.GET or None)
+    f = form.filters()
+    if not form.is_bound:
+        form = DashboardFilterForm(
+            initial={"date_from": f.date_from, "date_to": f.date_to, "repeat_months": 6}
+        )
+    return form, f
+
+
 def _dashboard_context(request, f: selectors.Filters, *, with_cost: bool) -> dict:
     count, repeat_rows = selectors.repeats(f)
     context = {
@@ -54,8 +65,7 @@ def _dashboard_context(request, f: selectors.Filters, *, with_cost: bool) -> dic
 
 @action_required("insight.view")
 def dashboard(request):
-    form = DashboardFilterForm(request.GET or None)
-    f = form.filters()
+    form, f = _filter_form(request)
     context = _dashboard_context(request, f, with_cost=can(request.user, "insight.cost"))
     context["form"] = form
     return render(request, "insight/dashboard.html", context)
@@ -63,8 +73,7 @@ def dashboard(request):
 
 @action_required("insight.view")
 def service_levels(request):
-    form = DashboardFilterForm(request.GET or None)
-    f = form.filters()
+    form, f = _filter_form(request)
     context = {
         "form": form,
         "f": f,

@@ -81,7 +81,7 @@ def xlsx_file(queryset):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Tickets"))
+    sheet = workbook.create_sheet(_("All tickets"))
     sheet.append(header())
     for row in rows(queryset):
         sheet.append(row)

@@ -37,11 +37,11 @@ class Department(models.TextChoices):
     purchasing claims against suppliers, technical owns standards and design, the project
     department delivers and installs, sales looks after how the customer uses the goods)."""
 
-    PRODUCTION = "production", _("Production")
-    PURCHASING = "purchasing", _("Purchasing")
-    TECHNICAL = "technical", _("Technical")
-    PROJECT = "project", _("Project")
-    SALES = "sales", _("Sales")
+    PRODUCTION = "production", _("Production department")
+    PURCHASING = "purchasing", _("Purchasing department")
+    TECHNICAL = "technical", _("Technical department")
+    PROJECT = "project", _("Project department")
+    SALES = "sales", _("Sales department")
 
 
 DEPARTMENT_OF_ROOT_CAUSE = {
