@@ -33,7 +33,7 @@ def at(month, day, hour=9, minute=0):
 
 
 @pytest.fixture
-def world(people, shipment):
+def world(people, shipment):  # noqa: F811 - the fixtures imported above
     thread, leak = DefectType.objects.get(code="THREAD"), DefectType.objects.get(code="LEAK")
     supplier = SupplierFactory(name="宝钢测试")
 
