@@ -16,6 +16,7 @@ setup: $(VENV)/.installed
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_data
 
 ## Create the virtualenv, migrate SQLite, load demo data, serve http://127.0.0.1:8000
 run: setup
