@@ -74,10 +74,10 @@ class Command(BaseCommand):
     help = "A year of demo complaint tickets, dispositions, CAPA checks, disputes and promises (DEBUG only)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--tickets", type=int, default=120, help="how many tickets (default 120)")
+        parser.add_argument("--tickets", type=int, default=80, help="how many tickets (default 80)")
         parser.add_argument("--force", action="store_true", help="run with DEBUG off (never in production)")
 
-    def handle(self, *args, tickets: int = 120, force: bool = False, **options):
+    def handle(self, *args, tickets: int = 80, force: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo_data writes demo records for accounts with a published password; DEBUG is off."
