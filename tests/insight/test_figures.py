@@ -102,6 +102,28 @@ def test_service_level_compliance_by_severity(world):
     assert high.response_rate == 50.0 and rows["low"].response_rate is None
 
 
+def test_service_level_compliance_is_the_same_per_ticket_in_working_hours_mode(world, settings):
+    """The wall-clock SQL aggregate and the per-ticket clocks agree (a calendar with every
+    hour of every day working is the wall clock)."""
+    import datetime as dt
+
+    from workhours import calendar
+    from workhours.models import WorkingPeriod
+
+    sql = [vars(r) for r in selectors.sla_compliance(PERIOD, now=NOW)]
+    WorkingPeriod.objects.all().delete()
+    WorkingPeriod.objects.bulk_create(
+        [WorkingPeriod(weekday=w, start=dt.time(0, 0), end=dt.time(23, 59, 59, 999999)) for w in range(7)]
+    )
+    settings.SLA_CLOCK = "working"
+    calendar.forget()
+    try:
+        per_ticket = [vars(r) for r in selectors.sla_compliance(PERIOD, now=NOW)]
+    finally:
+        calendar.forget()
+    assert per_ticket == sql
+
+
 def test_time_in_step_on_working_hours(world, settings):
     """With the plant calendar, A's disposition step (Tue 6 Oct 15:00 → Wed 7 Oct) falls in
     the National Day holiday (1–7 Oct): no working hour passes in it."""
