@@ -68,7 +68,7 @@ def classify() -> None:
             "WHERE root_cause_category = 'material'",
             [suppliers, len(suppliers)],
         )
-        cursor.execute("UPDATE tickets_disposition SET parts_cost = (ticket_id %% 50) * 100")
+        cursor.execute("UPDATE tickets_disposition SET parts_cost = (ticket_id %% 50) * 100", [])
         cursor.execute("ANALYZE")
 
 
