@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APPS := core tickets objections accounting
+APPS := core tickets objections accounting documents workhours insight demo
 # One way to write both locks, so anyone can redo them after a rebase: `make lock`.
 UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
 	--custom-compile-command "make lock"
@@ -27,6 +27,7 @@ setup: $(VENV)/.runtime
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_data
 
 ## Create the virtualenv, migrate SQLite, load demo data, serve http://127.0.0.1:8000
 run: setup

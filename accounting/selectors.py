@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Max, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DecimalField, F, Max, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr
 
 from .models import Account, Period, QualityDispute, VatRate, Voucher, VoucherLine
 
@@ -185,3 +185,49 @@ def export_check(period: Period, rows: list[BalanceRow] | None = None) -> list[s
         if want != got:
             differences.append(f"{code}: {want[0]}/{want[1]} ≠ {got[0]}/{got[1]}")
     return differences
+# -- the cost of poor quality (read by insight/, docs/insight.md) ---------------------------
+# A posted line's effect on profit, by the standard account it is booked under: losses and
+# expenses (stoppage, cost of sales, after-sales compensation, admin and litigation costs,
+# impairments) and revenue given up. A credit to a loss account is what a supplier bears
+# (seed §2.5: Dr 1221 质量索赔 / Cr the loss). On the purchase side a negative (red) debit to
+# a loss account is the supplier's allowance on material already used: also recovered.
+LOSS_ACCOUNTS = ("5101", "6401", "6601", "6602", "6701", "6702")
+REVENUE_ACCOUNTS = ("6001",)
+PURCHASE_NODES = ("before_issue", "after_issue")
+
+
+def ticket_quality_costs(ticket_ids) -> dict[int, tuple[Decimal, Decimal]]:
+    """{ticket id: (cost, recovered from suppliers)} from the posted vouchers of the quality
+    disputes opened from those tickets (red-letter reversals are posted too, so they net)."""
+    money = DecimalField(max_digits=16, decimal_places=2)
+    zero = Value(Decimal("0"), output_field=money)
+    lines = VoucherLine.objects.filter(
+        voucher__state=Voucher.State.POSTED, voucher__dispute__ticket_id__in=ticket_ids
+    ).annotate(code=Substr("account__code", 1, 4))
+    loss, revenue = Q(code__in=LOSS_ACCOUNTS), Q(code__in=REVENUE_ACCOUNTS)
+    debit, credit = Q(side=VoucherLine.Side.DEBIT), Q(side=VoucherLine.Side.CREDIT)
+    purchase = Q(voucher__dispute__node__in=PURCHASE_NODES)
+    rows = (
+        lines.values("voucher__dispute__ticket_id")
+        .annotate(
+            cost=Sum(
+                Case(
+                    When(loss & debit & ~(purchase & Q(amount__lt=0)), then=F("amount")),
+                    When(revenue & credit, then=-F("amount")),
+                    When(revenue & debit, then=F("amount")),
+                    default=zero,
+                    output_field=money,
+                )
+            ),
+            recovered=Sum(
+                Case(
+                    When(loss & credit, then=F("amount")),
+                    When(loss & debit & purchase & Q(amount__lt=0), then=-F("amount")),
+                    default=zero,
+                    output_field=money,
+                )
+            ),
+        )
+        .order_by()
+    )
+    return {r["voucher__dispute__ticket_id"]: (r["cost"], r["recovered"]) for r in rows}

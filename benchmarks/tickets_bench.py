@@ -182,6 +182,7 @@ def load(n: int) -> None:
                 "onsite_needed": "t",
                 "severity": rnd.choice(["low", "medium", "high", "critical"]),
                 "safety": "f",
+                "root_cause_category": "",  # classified by insight_bench.py when it needs them
                 "service_lead_id": lead.pk if lead else None,
                 "pm_signed": "t" if state == S.ARCHIVED else "f",
                 "production_signed": "t" if state == S.ARCHIVED else "f",

@@ -39,6 +39,7 @@ urlpatterns = [
     path("api/", include("core.api.urls")),
     path("tickets/", include("tickets.urls")),
     path("objections/", include("objections.urls")),
+    path("insight/", include("insight.urls")),
 ]
 
 if settings.DEBUG:

@@ -17,3 +17,10 @@ class Role(models.TextChoices):
     PURCHASING = "purchasing", _("Purchasing")
     TECHNICAL = "technical", _("Technical support")
     FINANCE = "finance", _("Finance")
+    GENERAL_MANAGER = "general_manager", _("General manager")
+
+
+# Roles that read but never act (the general manager): actions registered "for every role"
+# name WORKING_ROLES instead of Role when they write anything.
+READ_ONLY_ROLES = frozenset({Role.GENERAL_MANAGER})
+WORKING_ROLES = [r for r in Role if r not in READ_ONLY_ROLES]

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from workhours import clock
+
 from .models import Commitment, Customer, Notification, User
 from .selectors import users_with_roles
 
@@ -200,7 +202,8 @@ def commitment_send_reminders(*, now: datetime.datetime | None = None) -> int:
         status=Commitment.Status.OPEN,
         reminded_at__isnull=True,
         due_at__gt=now,
-        due_at__lte=now + settings.COMMITMENT_REMIND_BEFORE,
+        # on the SLA clock: with working hours, "an hour before" Monday 09:00 is Friday 17:00
+        due_at__lte=clock.add(now, settings.COMMITMENT_REMIND_BEFORE, latest=True),
     )
     sent = 0
     for commitment in due.select_related("owner", "customer"):

@@ -10,12 +10,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Customer, Shipment, User
+from core.models import Customer, Shipment, Supplier, User
 from core.permissions import has_role
 from core.roles import Role
 from core.widgets import FilterableSelect
 
-from .models import Disposition, ServicePlan, SignOff, Ticket
+from .models import DefectType, Disposition, RootCause, ServicePlan, SignOff, Ticket
 from .photos import validate_photo
 
 
@@ -76,7 +76,30 @@ class AssignForm(ActionForm):
         return [line[:200] for line in lines if line]
 
 
-class QCReviewForm(ActionForm):
+class ClassificationMixin(forms.Form):
+    """The root cause's category and, for purchased material, the supplier: what the
+    quality dashboard counts (docs/insight.md). Optional, filled from the ticket."""
+
+    root_cause_category = forms.ChoiceField(
+        label=_("Root cause category"), choices=[("", "—"), *RootCause.choices], required=False
+    )
+    supplier = forms.ModelChoiceField(
+        label=_("Responsible supplier"),
+        queryset=Supplier.objects.only("code", "name"),
+        required=False,
+        help_text=_("When the root cause lies in purchased material."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["root_cause_category"].initial = self.ticket.root_cause_category
+        self.fields["supplier"].initial = self.ticket.supplier_id
+
+
+CLASSIFICATION_FIELDS = ("root_cause_category", "supplier", "defect_type")
+
+
+class QCReviewForm(ClassificationMixin, ActionForm):
     participants = forms.CharField(label=_("Participants"), max_length=300)
     root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2}))
     solution = forms.CharField(label=_("Solution"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -86,7 +109,7 @@ class ProgressForm(ActionForm):
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DispositionForm(ActionForm):
+class DispositionForm(ClassificationMixin, ActionForm):
     work_done = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 2}))
     root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2}))
     corrective_action = forms.CharField(
@@ -103,6 +126,13 @@ class DispositionForm(ActionForm):
         label=_("Customer satisfaction"), choices=Disposition.Satisfaction.choices
     )
     customer_signatory = forms.CharField(label=_("Signed for the customer by"), max_length=64)
+    defect_type = forms.ModelChoiceField(
+        label=_("Defect type"), queryset=DefectType.objects.filter(active=True), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["defect_type"].initial = self.ticket.defect_type_id
 
 
 def capacities_for(user: User, ticket: Ticket) -> list[tuple[str, str]]:
@@ -216,6 +246,7 @@ INTAKE_FIELDS = (
     "onsite_needed",
     "severity",
     "safety",
+    "defect_type",
 )
 
 
@@ -247,6 +278,7 @@ class IntakeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = Customer.objects.order_by("code")
+        self.fields["defect_type"].queryset = DefectType.objects.filter(active=True)
         # Options are the chosen customer's shipments (loaded by the page); any shipment validates.
         self.fields["shipment"].queryset = Shipment.objects.all()
         self.fields["customer_confirmed"].help_text = _('Ask: "Did I understand you correctly?"')

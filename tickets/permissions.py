@@ -1,7 +1,7 @@
 """The tickets app's actions and who may take them (workflow rows register themselves)."""
 
 from core.permissions import register
-from core.roles import Role
+from core.roles import WORKING_ROLES, Role
 
 from .workflow import TRANSITIONS
 
@@ -9,9 +9,14 @@ R = Role
 
 register("tickets.view", Role)
 register("tickets.create", [R.SALES, R.SALES_MANAGER, R.PROJECT_MANAGER])
-register("tickets.note", Role)
+register("tickets.note", WORKING_ROLES)  # the general manager reads only
 register("tickets.purchase_request", [R.SERVICE_LEAD, R.PRODUCTION_MANAGER])
 register("tickets.purchasing", [R.PURCHASING])
+# The list's CSV/XLSX export: the people who analyse complaints (the dashboards' roles).
+register(
+    "tickets.export",
+    [R.SALES_MANAGER, R.PROJECT_MANAGER, R.PRODUCTION_MANAGER, R.QC, R.FINANCE, R.GENERAL_MANAGER],
+)
 for transition in TRANSITIONS.values():
     register(transition.action, transition.roles)
 

@@ -18,6 +18,7 @@ from core.services import commitment_create, notify
 
 from . import models as m
 from .errors import ConcurrentChange, MissingData, NotAllowed, WrongState
+from .forms import CLASSIFICATION_FIELDS
 from .models import State, Ticket
 from .photos import stored_file, validate_photo
 from .workflow import INTAKE_CC, INTAKE_NOTIFY, TRANSITIONS, Transition
@@ -350,7 +351,19 @@ def _record_assign(ticket: Ticket, by: User, d: dict) -> str:
     }
 
 
+def _classify(ticket: Ticket, d: dict) -> dict:
+    """Take the quality classification off the form's data onto the ticket (what the
+    dashboards count); a field left empty keeps what the ticket had."""
+    d = dict(d)
+    for name in CLASSIFICATION_FIELDS:
+        value = d.pop(name, None)
+        if value:
+            setattr(ticket, name, value)
+    return d
+
+
 def _record_review(ticket: Ticket, by: User, d: dict) -> str:
+    d = _classify(ticket, d)
     m.QCReview.objects.create(ticket=ticket, created_by=by, **d)
     return f"{d['root_cause']} → {d['solution']}"
 
@@ -361,6 +374,7 @@ def _record_progress(ticket: Ticket, by: User, d: dict) -> str:
 
 
 def _record_disposition(ticket: Ticket, by: User, d: dict) -> str:
+    d = _classify(ticket, d)
     m.Disposition.objects.create(ticket=ticket, created_by=by, **d)
     ticket.pm_signed = ticket.production_signed = False  # a new form needs both signatures again
     return d["work_done"]

@@ -1,8 +1,9 @@
 """SLA clocks of complaint tickets (issue 4 §3; docs/notify.md "SLA").
 
-Two clocks per ticket, both started at intake (`created_at`) and measured in WALL-CLOCK
-hours (nights, weekends and holidays count: a customer whose well is stopped waits through
-them too):
+Two clocks per ticket, both started at intake (`created_at`), measured on the clock that
+`settings.SLA_CLOCK` chooses (workhours/clock.py): wall-clock hours by default (nights,
+weekends and holidays count: a customer whose well is stopped waits through them too), or
+the plant calendar's working hours:
 
 - first response: stops when the project manager plans the service or the ticket is
   rejected (`Ticket.responded_at`, set once);
@@ -21,6 +22,8 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from workhours import clock as workclock
 
 from .models import SlaEscalation, SlaTarget, State, Ticket
 
@@ -99,11 +102,11 @@ def _targets_of(ticket: Ticket) -> tuple | None:
 
 def _clock(kind, start, hours, warn_percent, stopped_at, now) -> Clock:
     target = datetime.timedelta(hours=float(hours))
-    due = start + target
+    due = workclock.add(start, target)
     end = stopped_at or now
-    left = due - end
+    left = target - workclock.elapsed(start, end)  # on the SLA clock: working hours if so set
     if stopped_at is not None:
-        status = MET if stopped_at <= due else MISSED
+        status = MET if left >= datetime.timedelta(0) else MISSED
     elif left < datetime.timedelta(0):
         status = BREACHED
     elif left <= target * (warn_percent / 100):
@@ -164,7 +167,7 @@ def time_in_states(ticket: Ticket, events, now: datetime.datetime | None = None)
             continue
         until = now if last else changes[i + 1][0]
         entry = totals.setdefault(state, [datetime.timedelta(0), 0])
-        entry[0] += max(until - at, datetime.timedelta(0))
+        entry[0] += max(workclock.elapsed(at, until), datetime.timedelta(0))
         entry[1] += 1
     current = changes[-1][1] if changes else ""
     order = {s: i for i, s in enumerate(State.values)}
@@ -196,7 +199,7 @@ def breached_tickets(kind: str, now: datetime.datetime) -> QuerySet[Ticket]:
     for severity, hours in SlaTarget.objects.values_list("severity", hours_field):
         qs |= Ticket.objects.filter(
             severity=severity,
-            created_at__lte=now - datetime.timedelta(hours=float(hours)),
+            created_at__lte=workclock.subtract(now, hours),
             **{f"{stopped}__isnull": True},
         )
     return with_targets(
@@ -263,8 +266,9 @@ def status_q(status: str, now: datetime.datetime | None = None) -> Q:
         for hours, stopped in ((response_h, "responded_at"), (resolution_h, "resolved_at")):
             target = datetime.timedelta(hours=float(hours))
             running = Q(severity=severity, **{f"{stopped}__isnull": True})
-            breached |= running & Q(created_at__lt=now - target)
-            soon |= running & Q(created_at__lte=now - target * (1 - warn / 100))
+            breached |= running & Q(created_at__lt=workclock.subtract(now, target))
+            warned = workclock.subtract(now, target * (1 - warn / 100), latest=True)
+            soon |= running & Q(created_at__lte=warned)
     open_ = ~Q(state__in=CLOSED)
     if status == BREACHED:
         return open_ & breached

@@ -7,6 +7,7 @@ app_name = "tickets"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="tickets:my_work"), name="index"),
     path("all/", views.ticket_list, name="list"),
+    path("all/export.<str:fmt>", views.ticket_export, name="export"),
     path("mine/", views.my_work, name="my_work"),
     path("new/", views.intake, name="intake"),
     path("purchases/", views.purchases, name="purchases"),

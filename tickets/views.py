@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,6 +91,32 @@ def ticket_list(request):
     return render(
         request, "tickets/list.html", {"filter": filterset, "page": page, "query": query.urlencode()}
     )
+
+
+@login_required
+def ticket_export(request, fmt: str):
+    """The list with its current filters, as CSV (streamed) or XLSX."""
+    from django.http import FileResponse, StreamingHttpResponse
+
+    from . import exports
+
+    _require(request, "tickets.export")
+    filterset = TicketFilter(request.GET or None, queryset=Ticket.objects.all())
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_stream(filterset.qs), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.csv"'
+        return response
+    if fmt == "xlsx":
+        return FileResponse(
+            exports.xlsx_file(filterset.qs),
+            as_attachment=True,
+            filename=f"tickets-{stamp}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    raise Http404
 
 
 def _action_forms(ticket: Ticket, user, bound: dict | None = None) -> list[dict]:

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "objections",
     "accounting",
     "documents",
+    "workhours",
+    "insight",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +247,11 @@ TICKET_PHOTO_MAX_BYTES = env.int("TICKET_PHOTO_MAX_BYTES", default=10 * 1024 * 1
 # Attached documents (documents.validate_document): PDF, JPEG/PNG, Word/Excel/PowerPoint.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DOCUMENT_MAX_UNPACKED_BYTES = env.int("DOCUMENT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+# SLA clocks, promise reminders and time-in-step figures: "wall" (every hour counts) or
+# "working" (the plant calendar's working hours only: workhours/, docs/insight.md).
+SLA_CLOCK = env.str("SLA_CLOCK", default="wall")
+if SLA_CLOCK not in ("wall", "working"):
+    raise ImproperlyConfigured("SLA_CLOCK must be 'wall' or 'working'.")
 CAPA_CHECK_AFTER_DAYS = env.int("CAPA_CHECK_AFTER_DAYS", default=30)  # archive → effectiveness check
 
 # The objection playbook rates a response only from this many closed cases on.
@@ -254,4 +262,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every PDF step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

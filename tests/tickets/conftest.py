@@ -25,6 +25,7 @@ def people(make_user):
         purchasing = make_user(Role.PURCHASING, username="buyer")
         technical = make_user(Role.TECHNICAL, username="tech")
         finance = make_user(Role.FINANCE, username="finance")
+        gm = make_user(Role.GENERAL_MANAGER, username="gm")
 
     return People
 

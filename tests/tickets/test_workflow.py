@@ -22,6 +22,7 @@ ROLE_PERSON = {
     Role.PURCHASING: "purchasing",
     Role.TECHNICAL: "technical",
     Role.FINANCE: "finance",
+    Role.GENERAL_MANAGER: "gm",  # reads only: every action is refused
 }
 CAPACITY = {Role.PROJECT_MANAGER: "project_manager", Role.PRODUCTION_MANAGER: "production_manager"}
 

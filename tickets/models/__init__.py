@@ -1,4 +1,5 @@
 from .capa import CapaCheck
+from .classification import DEPARTMENT_OF_ROOT_CAUSE, DefectType, Department, RootCause, root_causes_of
 from .commissioning import Installation, InstallationIssue
 from .kept_photo import KeptPhoto
 from .sla import SlaEscalation, SlaTarget
@@ -18,10 +19,13 @@ from .steps import (
 from .ticket import Channel, Emotion, Remedy, Severity, State, Ticket, TicketCounter
 
 __all__ = [
+    "DEPARTMENT_OF_ROOT_CAUSE",
     "ArchiveRecord",
     "Assignment",
     "CapaCheck",
     "Channel",
+    "DefectType",
+    "Department",
     "Disposition",
     "Emotion",
     "Event",
@@ -34,6 +38,7 @@ __all__ = [
     "PurchaseRequest",
     "QCReview",
     "Remedy",
+    "RootCause",
     "ServicePlan",
     "Severity",
     "SignOff",
@@ -42,4 +47,5 @@ __all__ = [
     "State",
     "Ticket",
     "TicketCounter",
+    "root_causes_of",
 ]

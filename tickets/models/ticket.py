@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .classification import RootCause
+
 
 class State(models.TextChoices):
     RECEIVED = "received", _("Received")
@@ -106,6 +108,28 @@ class Ticket(models.Model):
     onsite_needed = models.BooleanField(_("on-site service needed"), default=False)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
     safety = models.BooleanField(_("safety issue"), default=False)
+    # Quality classification (docs/insight.md): the defect, from intake on, confirmed on the
+    # disposition form; the root cause's category and, for purchased material, the supplier,
+    # from the QC review or the disposition form.
+    defect_type = models.ForeignKey(
+        "tickets.DefectType",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("defect type"),
+    )
+    root_cause_category = models.CharField(
+        _("root cause category"), max_length=16, blank=True, choices=RootCause.choices
+    )
+    supplier = models.ForeignKey(
+        "core.Supplier",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("responsible supplier"),
+    )
 
     service_lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -146,6 +170,7 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "created_at"], name="ticket_customer_created"),
             models.Index(fields=["service_lead", "state"], name="ticket_lead_state"),
             models.Index(fields=["created_by", "state"], name="ticket_creator_state"),
+            models.Index(fields=["product", "defect_type", "created_at"], name="ticket_product_defect"),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ DEMO_USERS = [
     ("purchasing", "孙丽", [Role.PURCHASING]),
     ("technical", "周杰", [Role.TECHNICAL]),
     ("finance", "吴芳", [Role.FINANCE]),
+    ("gm", "黄志远", [Role.GENERAL_MANAGER]),
 ]
 
 CUSTOMERS = [

@@ -1,0 +1,126 @@
+"""Benchmark of the quality dashboards and exports on PostgreSQL (a script, not a test).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kst_bench_insight \\
+        .venv/bin/python benchmarks/insight_bench.py [--n 100000] [--repeat 20]
+
+Reuses tickets_bench.py's loader (N tickets, ~10 timeline entries each, two years), then
+classifies the tickets (defect type, root-cause category, supplier for material causes,
+parts cost on the disposition forms) with a few UPDATEs, and requests each dashboard view
+and export start through Django's test Client, printing p50/p95 server time and queries.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import tickets_bench
+
+# isort: split
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from core.models import Product, Supplier, User
+from core.roles import Role
+from tickets.models import DefectType, Ticket
+
+
+def classify() -> None:
+    """Defect types, root causes and suppliers spread like a real Pareto (a head and a tail)."""
+    defects = list(DefectType.objects.order_by("id").values_list("id", flat=True))
+    for i in range(len(defects), 11):
+        defects.append(DefectType.objects.create(code=f"B{i}", name=f"缺陷{i}").pk)
+    suppliers = list(Supplier.objects.values_list("id", flat=True)[:20])
+    for i in range(len(suppliers), 20):
+        suppliers.append(Supplier.objects.create(code=f"BS{i:03d}", name=f"供应商{i}").pk)
+    causes = [
+        "material",
+        "method",
+        "man",
+        "measurement",
+        "machine",
+        "transport",
+        "design",
+        "customer_use",
+        "environment",
+    ]
+    with connection.cursor() as cursor:
+        # (id * 7919) % 100 spreads evenly; squaring it gives the small indices more tickets.
+        cursor.execute(
+            "UPDATE tickets_ticket SET defect_type_id = "
+            "(%s::bigint[])[1 + floor((((id * 7919) %% 100) ^ 2) * %s / 10000)::int]",
+            [defects, len(defects)],
+        )
+        cursor.execute(
+            "UPDATE tickets_ticket SET root_cause_category = "
+            "(%s::text[])[1 + floor((((id * 104729) %% 100) ^ 2) * %s / 10000)::int] "
+            "WHERE state IN ('in_service', 'confirming', 'archived', 'reopened')",
+            [causes, len(causes)],
+        )
+        cursor.execute(
+            "UPDATE tickets_ticket SET supplier_id = (%s::bigint[])[1 + (id %% %s)] "
+            "WHERE root_cause_category = 'material'",
+            [suppliers, len(suppliers)],
+        )
+        cursor.execute("UPDATE tickets_disposition SET parts_cost = (ticket_id %% 50) * 100", [])
+        cursor.execute("ANALYZE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (the loader uses COPY).")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    call_command("migrate", verbosity=0)
+    if Ticket.objects.count() != args.n:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE tickets_ticket, tickets_event, tickets_serviceplan, tickets_disposition, "
+                "tickets_historicalticket RESTART IDENTITY CASCADE"
+            )
+        connection.set_autocommit(True)
+        print(f"Loading {args.n} tickets …", flush=True)
+        tickets_bench.load(args.n)
+    if not Ticket.objects.exclude(defect_type=None).exists():
+        classify()
+    gm, _ = User.objects.get_or_create(username="bench-gm", defaults={"full_name": "总经理"})
+    gm.groups.add(*Group.objects.filter(name=Role.GENERAL_MANAGER))
+    product = Product.objects.filter(tickets__isnull=False).first()
+    number = Ticket.objects.filter(state="archived").values_list("number", flat=True).first()
+    dash = reverse("insight:dashboard")
+    pages = [
+        ("dashboard, last 12 months", [dash]),
+        ("dashboard, one product, 24 months", [f"{dash}?product={product.pk}&date_from=2024-12-01"]),
+        ("service levels, last 12 months", [reverse("insight:service_levels")]),
+        ("monthly report (page)", [reverse("insight:monthly_report")]),
+        ("monthly report (PDF)", [reverse("insight:monthly_report_pdf")]),
+        ("8D page", [reverse("insight:report_8d", args=[number])]),
+        ("8D PDF", [reverse("insight:report_8d_pdf", args=[number])]),
+        ("ticket list CSV export (start)", [reverse("tickets:export", args=["csv"]) + "?open=1"]),
+        ("ticket list XLSX export, open tickets", [reverse("tickets:export", args=["xlsx"]) + "?open=1"]),
+    ]
+    client = Client()
+    client.force_login(gm)
+    load_before = f"{os.getloadavg()[0]:.2f}"
+    results = [tickets_bench.measure(client, label, urls, args.repeat) for label, urls in pages]
+    print(f"\nload average before/after: {load_before} / {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(f"{'view':<42} {'min ms':>8} {'p50 ms':>8} {'p95 ms':>8}  queries/request")
+    for r in results:
+        queries = ", ".join(map(str, r["queries"]))
+        print(f"{r['page']:<42} {r['min']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f}  {queries}")
+
+
+if __name__ == "__main__":
+    main()

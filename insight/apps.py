@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsightConfig(AppConfig):
+    """Dashboards, the cost of poor quality, 8D and monthly reports: reads only."""
+
+    name = "insight"
+    verbose_name = _("Quality insight")
+
+    def ready(self) -> None:
+        from core.context_processors import add_nav_item
+        from core.panels import register_panel
+
+        from . import permissions  # noqa: F401  registers the insight actions
+        from .panels import ticket_quality_panel
+
+        add_nav_item(_("Quality dashboard"), "insight:dashboard", "insight.view")
+        add_nav_item(_("Service levels"), "insight:service_levels", "insight.view")
+        add_nav_item(_("Monthly report"), "insight:monthly_report", "insight.view")
+        register_panel("tickets.ticket", ticket_quality_panel)

@@ -1,0 +1,146 @@
+"""The quality dashboards, the monthly report and the 8D report (read only)."""
+
+import datetime
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import action_required, can
+from tickets.models import Ticket
+
+from . import eight_d, selectors
+from .forms import DashboardFilterForm, MonthForm
+from .pdf import html_to_pdf
+
+
+def _filter_form(request) -> tuple[DashboardFilterForm, selectors.Filters]:
+    """The filters entered (or the defaults), with the form showing the dates in force."""
+    form = DashboardFilterForm(request.GET or None)
+    f = form.filters()
+    if not form.is_bound:
+        form = DashboardFilterForm(
+            initial={"date_from": f.date_from, "date_to": f.date_to, "repeat_months": 6}
+        )
+    return form, f
+
+
+def _dashboard_context(request, f: selectors.Filters, *, with_cost: bool) -> dict:
+    count, repeat_rows = selectors.repeats(f)
+    context = {
+        "f": f,
+        "summary": selectors.summary(f),
+        "per_month": selectors.per_month(f),
+        "paretos": [
+            (dim, label, selectors.pareto(f, dim))
+            for dim, label in (
+                ("defect", _("Defect type")),
+                ("root_cause", _("Root cause")),
+                ("product", _("Product")),
+                ("customer", _("Customer")),
+                ("supplier", _("Supplier")),
+            )
+        ],
+        "by_department": selectors.by_department(f),
+        "repeat_count": count,
+        "repeats": repeat_rows,
+        "capa": selectors.capa_effectiveness(f),
+        "open_by_age": selectors.open_by_age(f),
+        "open_by_state": selectors.open_by_state(f),
+        "cost": selectors.cost_of_poor_quality(f) if with_cost else None,
+        "generated_at": timezone.now(),
+        "cost_tables": [
+            ("month", _("By month of intake")),
+            ("customer", _("By customer")),
+            ("product", _("By product")),
+            ("supplier", _("By supplier")),
+            ("tickets", _("Costliest tickets")),
+        ],
+        "working_hours": selectors.clock.working_hours(),
+    }
+    return context
+
+
+@action_required("insight.view")
+def dashboard(request):
+    form, f = _filter_form(request)
+    context = _dashboard_context(request, f, with_cost=can(request.user, "insight.cost"))
+    context["form"] = form
+    return render(request, "insight/dashboard.html", context)
+
+
+@action_required("insight.view")
+def service_levels(request):
+    form, f = _filter_form(request)
+    context = {
+        "form": form,
+        "f": f,
+        "times": selectors.time_in_steps(f),
+        "compliance": selectors.sla_compliance(f),
+        "working_hours": selectors.clock.working_hours(),
+    }
+    return render(request, "insight/service_levels.html", context)
+
+
+def _month_filters(request) -> tuple[MonthForm, selectors.Filters]:
+    form = MonthForm(request.GET or None)
+    first = form.first_day(timezone.localdate())
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return form, selectors.Filters(date_from=first, date_to=last)
+
+
+def _report_context(request) -> dict:
+    form, f = _month_filters(request)
+    context = _dashboard_context(request, f, with_cost=can(request.user, "insight.cost"))
+    context.update(
+        month_form=form,
+        month=f.date_from,
+        compliance=selectors.sla_compliance(f),
+        times=selectors.time_in_steps(f),
+        user=request.user,
+    )
+    return context
+
+
+@action_required("insight.view")
+def monthly_report(request):
+    return render(request, "insight/monthly_report.html", {**_report_context(request), "printable": True})
+
+
+@action_required("insight.view")
+def monthly_report_pdf(request):
+    context = {**_report_context(request), "pdf": True}
+    html = render_to_string("insight/monthly_report_pdf.html", context, request=request)
+    response = HttpResponse(
+        html_to_pdf(html, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="quality-report-{context["month"]:%Y-%m}.pdf"'
+    return response
+
+
+def _ticket(number: str) -> Ticket:
+    try:
+        return eight_d.ticket_for_report(number)
+    except (Ticket.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+@action_required("insight.report_8d")
+def report_8d(request, number: str):
+    ticket = _ticket(number)
+    return render(request, "insight/8d.html", {"report": eight_d.build(ticket)})
+
+
+@action_required("insight.report_8d")
+def report_8d_pdf(request, number: str):
+    ticket = _ticket(number)
+    html = render_to_string(
+        "insight/8d_pdf.html", {"report": eight_d.build(ticket), "pdf": True}, request=request
+    )
+    response = HttpResponse(
+        html_to_pdf(html, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="8D-{ticket.number}.pdf"'
+    return response
