@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.models import MaterialBatch, Shipment
 from core.permissions import action_required
+from security.params import int_param, parse_int
 
 from . import rules, selectors, services
 from .forms import DisputeForm, ExportForm
@@ -51,7 +52,7 @@ def _prefill(request, ticket) -> dict:
     """Initial values from the ticket, else from ?shipment=<id>."""
     if ticket is not None:
         return services.dispute_initial(source=ticket)
-    shipment = Shipment.objects.filter(pk=request.GET.get("shipment") or None).first()
+    shipment = Shipment.objects.filter(pk=int_param(request.GET, "shipment")).first()
     return services.dispute_initial(source=shipment) if shipment is not None else {}
 
 
@@ -130,7 +131,7 @@ def _preview(post) -> dict:
     data = {k: v for k, v in post.items() if k not in ("csrfmiddlewaretoken",)}
     batch = None
     if data.get("material_batch") and data.get("node") in services.PURCHASE_NODES:
-        batch = MaterialBatch.objects.filter(pk=data["material_batch"]).first()
+        batch = MaterialBatch.objects.filter(pk=parse_int(data["material_batch"])).first()
         if batch is not None:
             data["unit_price"] = str(batch.unit_price)
     try:
@@ -210,7 +211,7 @@ def dispute_bulk(request, pk: int, action: str):
 @action_required("accounting.view")
 def voucher_list(request):
     state = request.GET.get("state", "")
-    period = Period.objects.filter(pk=request.GET.get("period") or None).first()
+    period = Period.objects.filter(pk=int_param(request.GET, "period")).first()
     vouchers = selectors.voucher_list(state=state, period=period)[:500]
     return render(
         request,

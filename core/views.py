@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from security.params import next_path
 
 from .dashboard import dashboard_cards
 from .forms import CommitmentCloseForm
@@ -167,9 +169,7 @@ def notification_menu(request):
     swapping the login page into the header)."""
     if not request.user.is_authenticated:
         return HttpResponse(status=286)
-    target = request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("notifications")
+    target = next_path(request.GET, reverse("notifications"), request)
     return render(request, "core/_notification_menu.html", {"next_path": target})
 
 
@@ -191,7 +191,4 @@ def notification_read(request, pk: int | None = None):
     if pk is not None:
         get_object_or_404(notifications_for(request.user), pk=pk)
     notification_mark_read(user=request.user, ids=None if pk is None else [pk])
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("notifications")
-    return redirect(target)
+    return HttpResponseRedirect(next_path(request.POST, reverse("notifications"), request))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.permissions import can
 from core.selectors import shipments_of
+from security.params import int_param
 
 from . import kept_photos, selectors, services
 from .errors import MissingData, TicketError
@@ -142,7 +143,7 @@ def act(request, number: str, name: str):
             to=name,
             by=request.user,
             data=data,
-            expected_version=request.POST.get("version") or None,
+            expected_version=int_param(request.POST, "version", minimum=0),
         )
     except MissingData as exc:
         fresh = selectors.ticket_for_page(number)
@@ -225,7 +226,7 @@ def disposition_print(request, number: str):
 def purchases(request):
     _require(request, "tickets.purchasing")
     if request.method == "POST":
-        request_obj = get_object_or_404(PurchaseRequest, pk=request.POST.get("request"))
+        request_obj = get_object_or_404(PurchaseRequest, pk=int_param(request.POST, "request", default=0))
         try:
             services.purchase_request_update(
                 request=request_obj, by=request.user, status=request.POST.get("status", "")

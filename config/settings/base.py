@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "security",
     "core",
     "tickets",
     "objections",
@@ -56,9 +58,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "security.middleware.NulByteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +97,11 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out username+address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -196,7 +206,7 @@ COMMITMENT_ESCALATION_ROLES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "security.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -204,15 +214,55 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "security.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Scoped throttles only (no global one): POST /api/auth/token/ per client address.
+    "DEFAULT_THROTTLE_RATES": {"auth-token": env("API_TOKEN_THROTTLE", default="10/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# API tokens (security.tokens) are refused this long after they were issued.
+API_TOKEN_TTL = datetime.timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24))
+
+# Guessing passwords (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked for AXES_COOLOFF_MINUTES (site, admin and API token
+# sign-in alike). Unlock sooner in the admin (Axes → access attempts) or with
+# `manage.py axes_reset_username <username>`. Attempts live in the database: shared by
+# every process. The address is REMOTE_ADDR: behind a reverse proxy that is the proxy's, so
+# the lockout is then per username only (still per username+address for direct clients).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+AXES_VERBOSE = False
+
+# The cache holds the API throttles' counters, so production needs one shared by every
+# process: CACHE_URL (e.g. redis://127.0.0.1:6379/1), else the broker's Redis when DEBUG is
+# off. A per-process memory cache only in development and tests.
+_cache_url = env("CACHE_URL", default="") or ("" if DEBUG else CELERY_BROKER_URL)
+CACHES = {
+    "default": (
+        env.cache_url_config(_cache_url)
+        if _cache_url.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# The API's JSON bodies (security.parsers.LimitedJSONParser): no request needs more.
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
+API_JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "客诉通 API",
     "DESCRIPTION": _("Complaint tickets, sales objections and quality-dispute vouchers."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema lists every action and field: for signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI assets are served from our own static files: no CDN needed.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
