@@ -238,7 +238,7 @@ class InstallationViewSet(
         request=FixSerializer,
         responses={200: InstallationSerializer, **REFUSED},
     )
-    @action(detail=True, methods=["post"], url_path=r"issues/(?P<issue>\d+)/fix")
+    @action(detail=True, methods=["post"], url_path=r"issues/(?P<issue>[0-9]+)/fix")
     def fix(self, request, pk=None, issue=None):
         row = get_object_or_404(InstallationIssue, pk=issue, installation_id=pk)
         return self._reply(

@@ -111,12 +111,14 @@ class TicketViewSet(
         request=NoteSerializer,
         responses={201: EventSerializer, **REFUSED},
     )
-    @action(detail=True, methods=["get", "post"])
+    # Paginated like every list here (the schema says so); the ticket filters do not apply.
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def notes(self, request, number=None):
         ticket = get_object_or_404(Ticket, number=number)
         if request.method == "GET":
             events = ticket.events.filter(kind="note").select_related("actor").order_by("seq")
-            return Response(EventSerializer(events, many=True).data)
+            page = self.paginate_queryset(events)
+            return self.get_paginated_response(EventSerializer(page, many=True).data)
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
