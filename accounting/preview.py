@@ -8,7 +8,9 @@ import json
 from decimal import Decimal
 
 from django.db import DatabaseError
-from django.utils.translation import gettext as _
+
+from security.parsers import JSONBodyError
+from security.parsers import loads as json_loads
 
 from . import rules
 
@@ -25,9 +27,9 @@ def _chart() -> dict[str, tuple[str, str]] | None:
 def preview_text(text: str | bytes) -> tuple[dict, bool]:
     """(response object, ok). Floats are parsed as Decimal, so 0.1 stays 0.1."""
     try:
-        data = json.loads(text, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
-        return {"error": _("The input is not valid JSON."), "field": None}, False
+        data = json_loads(text, parse_float=Decimal)
+    except JSONBodyError as exc:  # not JSON, nested too deep, a NUL byte: one rule for the API
+        return {"error": str(exc.message), "field": None}, False
     return preview_data(data)
 
 

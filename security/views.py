@@ -31,3 +31,10 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None):
         return JsonResponse({"detail": message}, status=429)
     body = loader.get_template("registration/locked_out.html").render({"message": message}, request)
     return HttpResponse(body, status=429)
+
+
+def axes_username(request: HttpRequest, credentials=None) -> str:
+    """The username django-axes records: cut to the longest a username can be, so a
+    10,000-character guess is counted like any other instead of overflowing its column."""
+    value = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return str(value)[:150]

@@ -239,6 +239,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+AXES_USERNAME_CALLABLE = "security.views.axes_username"
 AXES_VERBOSE = False
 
 # The cache holds the API throttles' counters, so production needs one shared by every

@@ -48,6 +48,8 @@ KNOWN_PARAMS = [
     "next",
 ]
 ROLES = [None, "sales", "qc", "finance"]
+# Values that pass str.isdigit(), int() or nothing at all but not the database.
+SLIPPERY_VALUES = ["²", "abc", "99999999999999999999"]
 
 
 class RecordingQueryDict(QueryDict):
@@ -206,21 +208,22 @@ class Crawl:
         for url in urls[1:]:
             self.call(client, role, "get", url, {})
         base = urls[0]
-        # GET: each key the page read gets each value alone, the site's usual ids all at once.
+        # GET: every key the page read and the site's usual ids at once with each value, then
+        # each key the page read alone with the values a careless check lets through (an
+        # early 400 on one key would otherwise hide the next key's 500).
         keys = self.discover(client, role, "get", base)
-        for key, value in itertools.product(sorted(keys), HOSTILE_VALUES):
-            self.call(client, role, "get", base, {key: value})
         for value in HOSTILE_VALUES:
-            self.call(client, role, "get", base, dict.fromkeys(KNOWN_PARAMS, value))
-        # POST: every field of the form at once with each value, then each field alone with
-        # the values that pass a careless check (isdigit, int) but not the database.
+            self.call(client, role, "get", base, dict.fromkeys(keys | set(KNOWN_PARAMS), value))
+        for key, value in itertools.product(sorted(keys), SLIPPERY_VALUES):
+            self.call(client, role, "get", base, {key: value})
+        # POST: every field of the form at once with each value, then each field alone.
         # Signing out is what POST /logout/ is for; it would end the crawl's session.
         if route == "logout/":
             return
         keys = self.discover(client, role, "post", base)
         for value in HOSTILE_VALUES:
             self.call(client, role, "post", base, dict.fromkeys(keys, value))
-        for key, value in itertools.product(sorted(keys), ["²", "99999999999999999999"]):
+        for key, value in itertools.product(sorted(keys), SLIPPERY_VALUES):
             self.call(client, role, "post", base, {key: value})
 
 

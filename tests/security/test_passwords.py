@@ -44,6 +44,11 @@ def test_wrong_passwords_lock_the_username_out_with_a_chinese_message(client, ma
     assert right.status_code == 429 and "_auth_user_id" not in client.session
 
 
+def test_a_huge_username_is_just_a_wrong_one(client):
+    response = client.post("/login/", {"username": "u" * 10_000, "password": "p" * 10_000})
+    assert response.status_code == 200
+
+
 def test_the_lockout_is_per_username_and_address(client, make_user):
     victim, colleague = make_user(Role.SALES), make_user(Role.SALES)
     guess(client, "/login/", victim.username, settings.AXES_FAILURE_LIMIT)

@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.permissions import ActionPermission, can
+from security.parsers import LimitedJSONParser
 
 from .. import selectors, services
 from ..errors import NotAllowed, TicketError
@@ -55,7 +56,7 @@ class TicketViewSet(
     ordering_fields = ["created_at", "number", "severity"]
     lookup_field = "number"
     lookup_value_regex = r"[A-Za-z0-9-]+"
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [LimitedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database
