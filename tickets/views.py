@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -71,7 +72,7 @@ def kept_photo(request, uid):
 
     _require(request, "tickets.create")
     item = get_object_or_404(KeptPhoto, uid=uid, created_by=request.user)
-    return FileResponse(item.image.open("rb"))
+    return _private(FileResponse(item.image.open("rb")))
 
 
 @login_required
@@ -247,4 +248,10 @@ def photo(request, uid):
 
     _require(request, "tickets.view")
     item = get_object_or_404(Photo, uid=uid)
-    return FileResponse(item.image.open("rb"))
+    return _private(FileResponse(item.image.open("rb")))
+
+
+def _private(response):
+    """Customer photos may be kept by the browser, never by a shared proxy or cache."""
+    patch_cache_control(response, private=True, max_age=3600)
+    return response

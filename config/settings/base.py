@@ -277,6 +277,9 @@ SPECTACULAR_SETTINGS = {
 
 # Complaint photos: images only, at most this many bytes each.
 TICKET_PHOTO_MAX_BYTES = env.int("TICKET_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+# A small file can still decode into gigabytes (a 12,000 × 12,000 PNG is 140 KB): images with
+# more pixels than this are refused before they are decoded (Pillow's bomb limit follows it).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 CAPA_CHECK_AFTER_DAYS = env.int("CAPA_CHECK_AFTER_DAYS", default=30)  # archive → effectiveness check
 
 # The objection playbook rates a response only from this many closed cases on.
