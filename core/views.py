@@ -18,10 +18,10 @@ from security.params import next_path
 from .dashboard import dashboard_cards
 from .forms import CommitmentCloseForm
 from .models import Commitment
-from .permissions import can, has_role, roles_of
+from .permissions import can, roles_of
 from .roles import Role
 from .selectors import commitment_kept_rates, notifications_for, shipment_label, shipments_of, unread_count
-from .services import commitment_close, notification_mark_read
+from .services import commitment_close, commitment_may_close, notification_mark_read
 
 
 @login_required
@@ -92,9 +92,7 @@ def commitment_list(request):
 @login_required
 def commitment_close_view(request, pk: int):
     commitment = get_object_or_404(Commitment, pk=pk)
-    if commitment.owner_id != request.user.pk and not (
-        has_role(request.user, Role.SALES_MANAGER, Role.PRODUCTION_MANAGER) or request.user.is_staff
-    ):
+    if not commitment_may_close(commitment, request.user):
         raise PermissionDenied
     if request.method != "POST":
         return redirect("commitments")
