@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import DatabaseError
-from django.utils.translation import gettext as _
+
+from security.parsers import JSONBodyError
+from security.parsers import loads as json_loads
 
 from . import rules
-from .params import int_or_none
+from security.params import parse_int
 
 PURCHASE_NODES = ("before_issue", "after_issue", "litigation")
 MAX_BODY_BYTES = 64 * 1024  # one dispute is a few hundred bytes; anything larger is refused
@@ -60,7 +62,7 @@ def resolve(data: Mapping) -> tuple[dict, object, Decimal | None]:
     raw = data.get("material_batch")
     if raw in (None, ""):
         return data, None, None
-    pk = int_or_none(raw)
+    pk = parse_int(raw)
     batch = None
     if pk is not None:
         from core.models import MaterialBatch
@@ -96,9 +98,9 @@ def preview_text(text: str | bytes) -> tuple[dict, bool]:
     if len(text) > MAX_BODY_BYTES:
         return {"error": _("The input is too large."), "field": None}, False
     try:
-        data = json.loads(text, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return {"error": _("The input is not valid JSON."), "field": None}, False
+        data = json_loads(text, parse_float=Decimal)
+    except JSONBodyError as exc:  # not JSON, nested too deep, a NUL byte: one rule for the API
+        return {"error": str(exc.message), "field": None}, False
     return preview_data(data)
 
 

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 
 from core.models import Shipment
 from core.permissions import action_required
+from security.params import int_param, parse_int
 
 from . import preview, rules, selectors, services
 from .forms import ClaimForm, DisputeForm, EvidenceForm, ExportForm
 from .models import EvidenceFile, ExportJob, Period, QualityDispute, SupplierClaim, Voucher
-from .params import clean_text, int_or_none
+from .params import clean_text
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -52,12 +53,12 @@ def _source_ticket(request):
 
 def _other_source(request):
     """?claim=<id> (purchasing's supplier claim) or ?lawsuit=<id> (the won suit), if named."""
-    claim = int_or_none(request.GET.get("claim"))
+    claim = parse_int(request.GET.get("claim"))
     if claim:
         return get_object_or_404(
             SupplierClaim.objects.select_related("supplier", "ticket__customer"), pk=claim
         )
-    suit = int_or_none(request.GET.get("lawsuit"))
+    suit = parse_int(request.GET.get("lawsuit"))
     if suit:
         return get_object_or_404(QualityDispute, pk=suit, node="litigation")
     return None
@@ -70,8 +71,7 @@ def _prefill(request, ticket) -> dict:
     other = _other_source(request)
     if other is not None:
         return services.dispute_initial(source=other)
-    pk = int_or_none(request.GET.get("shipment"))
-    shipment = Shipment.objects.filter(pk=pk).first() if pk else None
+    shipment = Shipment.objects.filter(pk=int_param(request.GET, "shipment")).first()
     return services.dispute_initial(source=shipment) if shipment is not None else {}
 
 
@@ -304,8 +304,7 @@ def dispute_bulk(request, pk: int, action: str):
 def voucher_list(request):
     state = clean_text(request.GET.get("state"), 16)
     state = state if state in Voucher.State.values else ""
-    pk = int_or_none(request.GET.get("period"))
-    period = Period.objects.filter(pk=pk).first() if pk else None
+    period = Period.objects.filter(pk=int_param(request.GET, "period")).first()
     vouchers = selectors.voucher_list(state=state, period=period)[:500]
     return render(
         request,

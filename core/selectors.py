@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from security.params import parse_int
+
 from .models import Commitment, Notification, Shipment, User
 
 
@@ -73,7 +75,8 @@ def users_with_roles(*roles: str) -> QuerySet[User]:
 def shipments_of(customer_id) -> list[Shipment]:
     """A customer's shipments, newest first: what a complaint or a dispute is most likely
     about. Capped, so a long-standing customer's list stays a list."""
-    if not str(customer_id or "").isdigit():
+    customer_id = parse_int(customer_id)
+    if customer_id is None:
         return []
     return list(
         Shipment.objects.filter(customer_id=customer_id)

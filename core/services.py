@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -157,8 +157,11 @@ def commitment_create(
 
 @transaction.atomic
 def commitment_close(*, commitment: Commitment, by: User, kept: bool, outcome_note: str = "") -> Commitment:
-    """Mark a promise kept (with what was said) or broken. Only its owner or a manager may."""
+    """Mark a promise kept (with what was said) or broken. Only its owner or their own
+    manager may (commitment_may_close); who closed it is recorded."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if not commitment_may_close(commitment, by):
+        raise PermissionDenied(_("Only the promise's owner or their manager may close it."))
     if commitment.status != Commitment.Status.OPEN:
         raise ValidationError(_("This promise is already closed."))
     if kept and not (outcome_note or "").strip():
@@ -166,8 +169,19 @@ def commitment_close(*, commitment: Commitment, by: User, kept: bool, outcome_no
     commitment.status = Commitment.Status.KEPT if kept else Commitment.Status.BROKEN
     commitment.outcome_note = (outcome_note or "").strip()
     commitment.closed_at = timezone.now()
-    commitment.save(update_fields=["status", "outcome_note", "closed_at"])
+    commitment.closed_by = by
+    commitment.save(update_fields=["status", "outcome_note", "closed_at", "closed_by"])
     return commitment
+
+
+def commitment_may_close(commitment: Commitment, user: User) -> bool:
+    """The owner, or one of the people the owner's overdue promises escalate to (their own
+    managers, commitment_managers): not any manager of any team."""
+    if not user.is_active:
+        return False
+    if user.pk == commitment.owner_id:
+        return True
+    return any(m.pk == user.pk for m in commitment_managers(commitment.owner))
 
 
 def _commitment_link(commitment: Commitment, fallback: str) -> str:

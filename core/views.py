@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from security.params import next_path
+
 from .dashboard import dashboard_cards
 from .forms import CommitmentCloseForm
 from .models import Commitment
-from .permissions import can, has_role, roles_of
+from .permissions import can, roles_of
 from .roles import Role
 from .selectors import commitment_kept_rates, notifications_for, shipment_label, shipments_of, unread_count
-from .services import commitment_close, notification_mark_read
+from .services import commitment_close, commitment_may_close, notification_mark_read
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +132,7 @@ def commitment_list(request):
 @login_required
 def commitment_close_view(request, pk: int):
     commitment = get_object_or_404(Commitment, pk=pk)
-    if commitment.owner_id != request.user.pk and not (
-        has_role(request.user, Role.SALES_MANAGER, Role.PRODUCTION_MANAGER) or request.user.is_staff
-    ):
+    if not commitment_may_close(commitment, request.user):
         raise PermissionDenied
     if request.method != "POST":
         return redirect("commitments")
@@ -207,9 +207,7 @@ def notification_menu(request):
     swapping the login page into the header)."""
     if not request.user.is_authenticated:
         return HttpResponse(status=286)
-    target = request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("notifications")
+    target = next_path(request.GET, reverse("notifications"), request)
     return render(request, "core/_notification_menu.html", {"next_path": target})
 
 
@@ -231,7 +229,4 @@ def notification_read(request, pk: int | None = None):
     if pk is not None:
         get_object_or_404(notifications_for(request.user), pk=pk)
     notification_mark_read(user=request.user, ids=None if pk is None else [pk])
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("notifications")
-    return redirect(target)
+    return HttpResponseRedirect(next_path(request.POST, reverse("notifications"), request))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from core.models import Commitment, Customer
 from core.permissions import action_required, can
 from core.timeline import customer_timeline
+from security.params import int_param
 
 from . import selectors
 from .filters import ObjectionFilter
@@ -21,8 +22,9 @@ from .services import objection_log, objection_update, prospect_link_customer
 @action_required("objections.log")
 def objection_log_view(request):
     initial = {}
-    if request.method != "POST" and request.GET.get("customer", "").isdigit():
-        initial["customer"] = Customer.objects.filter(pk=request.GET["customer"]).first()
+    customer_id = int_param(request.GET, "customer")
+    if request.method != "POST" and customer_id is not None:
+        initial["customer"] = Customer.objects.filter(pk=customer_id).first()
     form = ObjectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

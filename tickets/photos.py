@@ -31,9 +31,17 @@ def validate_photo(upload):
     try:
         upload.seek(0)
         with Image.open(upload) as img:
-            fmt = img.format
+            fmt, (width, height) = img.format, img.size  # read from the header: nothing decoded yet
+            if width * height > settings.IMAGE_MAX_PIXELS:
+                raise Image.DecompressionBombError(f"{width}x{height}")
             img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(
+            _("The photo has too many pixels: at most %(mp)s megapixels.")
+            % {"mp": settings.IMAGE_MAX_PIXELS // 1_000_000},
+            code="too_many_pixels",
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(_("This file is not an image."), code="not_image") from exc
     if fmt not in FORMATS:
         raise ValidationError(_("This image type is not accepted."), code="bad_type")

@@ -419,7 +419,21 @@ def _record_archive(ticket: Ticket, by: User, d: dict) -> str:
     return " ".join(x for x in (d["archive_ref"], d["note"]) if x)
 
 
+# A follow-up identical to the same person's last one within this window is the same one
+# posted twice (a double click, a client retrying without a version): it is not recorded again.
+FOLLOW_UP_REPEAT_WINDOW = datetime.timedelta(minutes=10)
+
+
 def _record_follow_up(ticket: Ticket, by: User, d: dict) -> str:
+    # The ticket row is locked (ticket_transition), so two posts at once are serialised here.
+    last = ticket.followups.filter(created_by=by).order_by("-created_at", "-id").first()
+    if (
+        last is not None
+        and last.note == d["note"]
+        and last.satisfaction == d["satisfaction"]
+        and timezone.now() - last.created_at < FOLLOW_UP_REPEAT_WINDOW
+    ):
+        raise ConcurrentChange(_("This follow-up has already been recorded."), ticket=ticket)
     m.FollowUp.objects.create(ticket=ticket, created_by=by, **d)
     ticket.followed_up = True
     return d["note"]

@@ -6,11 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import can
 from core.selectors import shipments_of
+from security.params import int_param
 
 from . import kept_photos, selectors, services
 from .errors import MissingData, TicketError
@@ -71,7 +73,7 @@ def kept_photo(request, uid):
 
     _require(request, "tickets.create")
     item = get_object_or_404(KeptPhoto, uid=uid, created_by=request.user)
-    return FileResponse(item.image.open("rb"))
+    return _private(FileResponse(item.image.open("rb")))
 
 
 @login_required
@@ -169,7 +171,7 @@ def act(request, number: str, name: str):
             to=name,
             by=request.user,
             data=data,
-            expected_version=request.POST.get("version") or None,
+            expected_version=int_param(request.POST, "version", minimum=0),
         )
     except MissingData as exc:
         fresh = selectors.ticket_for_page(number)
@@ -252,7 +254,7 @@ def disposition_print(request, number: str):
 def purchases(request):
     _require(request, "tickets.purchasing")
     if request.method == "POST":
-        request_obj = get_object_or_404(PurchaseRequest, pk=request.POST.get("request"))
+        request_obj = get_object_or_404(PurchaseRequest, pk=int_param(request.POST, "request", default=0))
         try:
             services.purchase_request_update(
                 request=request_obj, by=request.user, status=request.POST.get("status", "")
@@ -273,4 +275,10 @@ def photo(request, uid):
 
     _require(request, "tickets.view")
     item = get_object_or_404(Photo, uid=uid)
-    return FileResponse(item.image.open("rb"))
+    return _private(FileResponse(item.image.open("rb")))
+
+
+def _private(response):
+    """Customer photos may be kept by the browser, never by a shared proxy or cache."""
+    patch_cache_control(response, private=True, max_age=3600)
+    return response

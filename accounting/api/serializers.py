@@ -27,7 +27,7 @@ class VoucherOut(serializers.ModelSerializer):
     dispute = serializers.CharField(source="dispute.number", default=None, allow_null=True)
     # The linked complaint ticket's number, else the source document as typed.
     source_document = serializers.CharField(source="dispute.source_number", default="")
-    reverses = serializers.PrimaryKeyRelatedField(read_only=True)
+    reverses = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     lines = VoucherLineOut(many=True, read_only=True)
 
     class Meta:

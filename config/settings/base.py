@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "dbbackup",
+    "axes",
+    "csp",
+    "security",
     "core",
     "tickets",
     "objections",
@@ -55,15 +59,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "security.middleware.NulByteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +105,11 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out username+address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -213,7 +226,7 @@ COMMITMENT_ESCALATION_ROLES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "security.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -221,15 +234,75 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "security.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Scoped throttles only (no global one): POST /api/auth/token/ per client address.
+    "DEFAULT_THROTTLE_RATES": {"auth-token": env("API_TOKEN_THROTTLE", default="10/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# Content-Security-Policy (django-csp): scripts only from our own static files (no inline
+# script or on…= handler anywhere), nothing framed, forms post only here. Styles allow
+# 'unsafe-inline' for the style="" attributes a few templates still set (progress bar widths);
+# Bootstrap's icons are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# API tokens (security.tokens) are refused this long after they were issued.
+API_TOKEN_TTL = datetime.timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24))
+
+# Guessing passwords (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked for AXES_COOLOFF_MINUTES (site, admin and API token
+# sign-in alike). Unlock sooner in the admin (Axes → access attempts) or with
+# `manage.py axes_reset_username <username>`. Attempts live in the database: shared by
+# every process. The address is REMOTE_ADDR: behind a reverse proxy that is the proxy's, so
+# the lockout is then per username only (still per username+address for direct clients).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+AXES_USERNAME_CALLABLE = "security.views.axes_username"
+AXES_VERBOSE = False
+
+# The cache holds the API throttles' counters, so production needs one shared by every
+# process: CACHE_URL (e.g. redis://127.0.0.1:6379/1), else the broker's Redis when DEBUG is
+# off. A per-process memory cache only in development and tests.
+_cache_url = env("CACHE_URL", default="") or ("" if DEBUG else CELERY_BROKER_URL)
+CACHES = {
+    "default": (
+        env.cache_url_config(_cache_url)
+        if _cache_url.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# The API's JSON bodies (security.parsers.LimitedJSONParser): no request needs more.
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
+API_JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "客诉通 API",
     "DESCRIPTION": _("Complaint tickets, sales objections and quality-dispute vouchers."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema lists every action and field: for signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI assets are served from our own static files: no CDN needed.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -252,6 +325,9 @@ DOCUMENT_MAX_UNPACKED_BYTES = env.int("DOCUMENT_MAX_UNPACKED_BYTES", default=200
 SLA_CLOCK = env.str("SLA_CLOCK", default="wall")
 if SLA_CLOCK not in ("wall", "working"):
     raise ImproperlyConfigured("SLA_CLOCK must be 'wall' or 'working'.")
+# A small file can still decode into gigabytes (a 12,000 × 12,000 PNG is 140 KB): images with
+# more pixels than this are refused before they are decoded (Pillow's bomb limit follows it).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 CAPA_CHECK_AFTER_DAYS = env.int("CAPA_CHECK_AFTER_DAYS", default=30)  # archive → effectiveness check
 
 # The objection playbook rates a response only from this many closed cases on.

@@ -8,3 +8,5 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Tasks run in-process in tests, even when CI configures a real broker; the tests that
 # exercise the broker and a worker switch this off themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# One process: the memory cache is enough for the throttles, and starts empty per run.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,10 +1,12 @@
 """The API root. Each app includes its own routes here."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from security.api import ObtainExpiringToken, RevokeToken
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainExpiringToken.as_view(), name="api-token"),
+    path("auth/logout/", RevokeToken.as_view(), name="api-token-revoke"),
     path("tickets/", include("tickets.api.urls")),
     path("objections/", include("objections.api.urls")),
     path("accounting/", include("accounting.api.urls")),

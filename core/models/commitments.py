@@ -35,6 +35,14 @@ class Commitment(models.Model):
     )
     outcome_note = models.TextField(_("what was said"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     # The record the promise was made on (a ticket, an objection, ...).

@@ -31,7 +31,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
     customer = serializers.PrimaryKeyRelatedField(
         queryset=Customer.objects.all(), allow_null=True, required=False
     )
-    prospect = ProspectSerializer(read_only=True)
+    prospect = ProspectSerializer(read_only=True, allow_null=True)
     prospect_name = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=128)
     prospect_phone = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=32)
     type = serializers.SlugRelatedField(

@@ -1,9 +1,10 @@
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
+
+from security.routers import IdRouter
 
 from . import views
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("types", views.ObjectionTypeViewSet, basename="objection-type")
 router.register("", views.ObjectionViewSet, basename="objection")
 

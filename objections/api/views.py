@@ -44,7 +44,7 @@ class ObjectionViewSet(viewsets.ModelViewSet):
     filterset_class = ObjectionFilter
     search_fields = ["words", "response", "customer__name", "prospect__name"]
     ordering_fields = ["created_at", "outcome_date", "id"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]+"  # ASCII only: \d also matches "²"
 
     def get_queryset(self):
         return selectors.objections_visible_to(self.request.user)

@@ -1,3 +1,12 @@
+// No inline handlers (the Content-Security-Policy allows scripts from files only):
+// a select marked data-autosubmit submits its form when changed (the language switch),
+// a button marked data-print prints the page.
+document.addEventListener("change", function (event) {
+  if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+});
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});
 // Forms marked data-once disable their submit buttons on the first submit, so a
 // double click on "save" while the customer is talking never saves twice.
 document.addEventListener("submit", function (event) {

@@ -53,6 +53,12 @@ def test_navigation_shows_only_what_the_roles_allow(client, make_user, finance_o
     assert "账簿测试" in client.get(reverse("home")).content.decode()
 
 
+def test_api_schema_and_docs_need_a_signed_in_user(client):
+    assert client.get("/api/schema/").status_code in (401, 403)
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and docs.url.startswith("/login/")
+
+
 def test_api_schema_and_docs_are_served(client, make_user):
     client.force_login(make_user(Role.SALES))
     assert client.get("/api/schema/").status_code == 200

@@ -2,11 +2,11 @@
 (/api/tickets/installations/): the same services and role rules as the pages."""
 
 import django_filters
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from core.models import Customer, Shipment
@@ -22,7 +22,9 @@ from .views import REFUSED, refused
 
 class CapaCheckSerializer(serializers.ModelSerializer):
     ticket = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    verified_by = serializers.CharField(source="verified_by.display_name", read_only=True, default=None)
+    verified_by = serializers.CharField(
+        source="verified_by.display_name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = CapaCheck
@@ -236,7 +238,7 @@ class InstallationViewSet(
         request=FixSerializer,
         responses={200: InstallationSerializer, **REFUSED},
     )
-    @action(detail=True, methods=["post"], url_path=r"issues/(?P<issue>\d+)/fix")
+    @action(detail=True, methods=["post"], url_path=r"issues/(?P<issue>[0-9]+)/fix")
     def fix(self, request, pk=None, issue=None):
         row = get_object_or_404(InstallationIssue, pk=issue, installation_id=pk)
         return self._reply(

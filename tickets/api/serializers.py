@@ -53,7 +53,9 @@ class TicketSerializer(serializers.ModelSerializer):
         queryset=Shipment.objects.all(), required=False, allow_null=True
     )
     state_display = serializers.CharField(source="get_state_display", read_only=True)
-    service_lead = serializers.CharField(source="service_lead.display_name", read_only=True, default=None)
+    service_lead = serializers.CharField(
+        source="service_lead.display_name", read_only=True, default=None, allow_null=True
+    )
     created_by = serializers.CharField(source="created_by.display_name", read_only=True)
     intake_token = serializers.UUIDField(required=False)
     callback_due_at = serializers.DateTimeField(required=False, write_only=True)

@@ -1,9 +1,9 @@
-from rest_framework.routers import SimpleRouter
+from security.routers import IdRouter
 
 from .capa import CapaCheckViewSet, InstallationViewSet
 from .views import TicketViewSet
 
-router = SimpleRouter()
+router = IdRouter()
 # Before the tickets: "<number>/" would take these prefixes.
 router.register("capa-checks", CapaCheckViewSet, basename="api-capa")
 router.register("installations", InstallationViewSet, basename="api-installations")

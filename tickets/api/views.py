@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.permissions import ActionPermission, can
+from security.parsers import LimitedJSONParser
 
 from .. import selectors, services
 from ..errors import NotAllowed, TicketError
@@ -55,7 +56,7 @@ class TicketViewSet(
     ordering_fields = ["created_at", "number", "severity"]
     lookup_field = "number"
     lookup_value_regex = r"[A-Za-z0-9-]+"
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [LimitedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database
@@ -111,12 +112,14 @@ class TicketViewSet(
         request=NoteSerializer,
         responses={201: EventSerializer, **REFUSED},
     )
-    @action(detail=True, methods=["get", "post"])
+    # Paginated like every list here (the schema says so); the ticket filters do not apply.
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def notes(self, request, number=None):
         ticket = get_object_or_404(Ticket, number=number)
         if request.method == "GET":
             events = ticket.events.filter(kind="note").select_related("actor").order_by("seq")
-            return Response(EventSerializer(events, many=True).data)
+            page = self.paginate_queryset(events)
+            return self.get_paginated_response(EventSerializer(page, many=True).data)
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
