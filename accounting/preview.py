@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
+from security.params import parse_int
 from security.parsers import JSONBodyError
 from security.parsers import loads as json_loads
 
 from . import rules
-from security.params import parse_int
 
 PURCHASE_NODES = ("before_issue", "after_issue", "litigation")
 MAX_BODY_BYTES = 64 * 1024  # one dispute is a few hundred bytes; anything larger is refused

@@ -185,6 +185,8 @@ def export_check(period: Period, rows: list[BalanceRow] | None = None) -> list[s
         if want != got:
             differences.append(f"{code}: {want[0]}/{want[1]} ≠ {got[0]}/{got[1]}")
     return differences
+
+
 # -- the cost of poor quality (read by insight/, docs/insight.md) ---------------------------
 # A posted line's effect on profit, by the standard account it is booked under: losses and
 # expenses (stoppage, cost of sales, after-sales compensation, admin and litigation costs,

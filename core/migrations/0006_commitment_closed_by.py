@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_outbox_claim_and_uncertain'),
+        ('core', '0005_general_manager_role'),
     ]
 
     operations = [

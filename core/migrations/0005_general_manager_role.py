@@ -12,5 +12,5 @@ def remove_group(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_outbox_claim_and_uncertain")]
+    dependencies = [("core", "0004_shipment_material_batch")]
     operations = [migrations.RunPython(create_group, remove_group)]
