@@ -114,7 +114,11 @@ def main() -> None:
     client = Client()
     client.force_login(gm)
     load_before = f"{os.getloadavg()[0]:.2f}"
-    results = [tickets_bench.measure(client, label, urls, args.repeat) for label, urls in pages]
+    results = []
+    for label, urls in pages:  # printed as measured: the slow ones take a while
+        results.append(tickets_bench.measure(client, label, urls, args.repeat))
+        r = results[-1]
+        print(f"  {label}: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, queries {r['queries']}", flush=True)
     print(f"\nload average before/after: {load_before} / {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"{'view':<42} {'min ms':>8} {'p50 ms':>8} {'p95 ms':>8}  queries/request")
     for r in results:

@@ -20,7 +20,7 @@ def test_seed_demo_twice_creates_nothing_new(settings):
     first = _counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert _counts() == first
-    assert first[0] == 10  # one per role and an admin
+    assert first[0] == 11  # one per role and an admin
 
 
 def test_demo_users_sign_in_and_hold_their_role(client, settings):

@@ -32,6 +32,15 @@ def at(month, day, hour=9, minute=0):
     return datetime.datetime(2026, month, day, hour, minute, tzinfo=SH)
 
 
+@pytest.fixture(autouse=True)
+def chinese():
+    """The figures carry their labels in the active language: Chinese, whatever ran before."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
 @pytest.fixture
 def world(people, shipment):  # noqa: F811 - the fixtures imported above
     thread, leak = DefectType.objects.get(code="THREAD"), DefectType.objects.get(code="LEAK")
