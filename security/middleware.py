@@ -30,5 +30,5 @@ class NulByteMiddleware:
 
     def __call__(self, request: HttpRequest):
         if has_nul(request):
-            return bad_request(request, BadParameter("NUL", gettext_lazy("The request contains a NUL byte.")))
+            return bad_request(request, BadParameter(None, gettext_lazy("The request contains a NUL byte.")))
         return self.get_response(request)

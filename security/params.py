@@ -25,12 +25,14 @@ class BadParameter(BadRequest):
     """A request parameter that is not what the page needs. Django answers 400 with the
     message (security.views.bad_request); the message is safe to show: it never echoes input."""
 
-    def __init__(self, name: str, message=None):
+    def __init__(self, name: str | None, message=None):
         self.name = name
         self.message = message or gettext_lazy("This is not a valid number.")
         super().__init__(str(self.message))
 
     def __str__(self) -> str:
+        if not self.name:
+            return str(self.message)
         return _("Parameter “%(name)s”: %(message)s") % {"name": self.name, "message": self.message}
 
 
