@@ -98,15 +98,25 @@ class Migration(migrations.Migration):
     ]
 
 
-def _reinstall_guards(apps, schema_editor):
-    """SQLite rebuilt accounting_voucher for the new column, which drops its triggers: put the
-    immutability and closed-period guards back (PostgreSQL keeps them; re-creating is harmless)."""
+_GUARDS = ("0003_immutable_posted_vouchers", "0004_closed_period_guard")
+
+
+def _drop_guards(apps, schema_editor):
+    """SQLite adds the voucher's new column by rebuilding accounting_voucher, and refuses to
+    rename the rebuilt table while the voucher-line triggers still name the old one: take the
+    immutability and closed-period guards off first (PostgreSQL would not mind)."""
     import importlib
 
-    for name in ("0003_immutable_posted_vouchers", "0004_closed_period_guard"):
-        migration = importlib.import_module(f"accounting.migrations.{name}")
-        migration.remove(apps, schema_editor)
-        migration.install(apps, schema_editor)
+    for name in _GUARDS:
+        importlib.import_module(f"accounting.migrations.{name}").remove(apps, schema_editor)
+
+
+def _reinstall_guards(apps, schema_editor):
+    """…and put them back on the rebuilt tables, in the same migration."""
+    import importlib
+
+    for name in _GUARDS:
+        importlib.import_module(f"accounting.migrations.{name}").install(apps, schema_editor)
 
 
 def _pending_output_vat(apps, schema_editor):
@@ -117,7 +127,9 @@ def _pending_output_vat(apps, schema_editor):
         Account.objects.get_or_create(code="222105", defaults={"name": "应交税费-待转销项税额", "parent": parent})
 
 
-Migration.operations += [
-    migrations.RunPython(_reinstall_guards, migrations.RunPython.noop),
+Migration.operations = [
+    migrations.RunPython(_drop_guards, _reinstall_guards),
+    *Migration.operations,
+    migrations.RunPython(_reinstall_guards, _drop_guards),
     migrations.RunPython(_pending_output_vat, migrations.RunPython.noop),
 ]
