@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -186,30 +186,42 @@ class Repeat:
 
 def repeats(f: Filters, limit: int = 20) -> tuple[int, list[Repeat]]:
     """Tickets of the period whose product and defect already came up within
-    `repeat_months` × 30 days before: how many, and the latest ones with the earlier ticket
-    and the corrective action recorded there (the failure that was to be prevented)."""
+    `repeat_months` × 30 days before (any customer): how many, and the latest ones with the
+    earlier ticket and the corrective action recorded there (the failure that was to be
+    prevented). One pass over the keys of the tickets that can take part, in time order,
+    rather than a subquery per ticket."""
     window = datetime.timedelta(days=30 * f.repeat_months)
-    earlier = Ticket.objects.filter(
-        product=OuterRef("product"),
-        defect_type=OuterRef("defect_type"),
-        created_at__lt=OuterRef("created_at"),
-        created_at__gte=OuterRef("created_at") - window,
-    ).order_by("-created_at", "-id")
-    qs = (
-        tickets(f)
-        .filter(product__isnull=False, defect_type__isnull=False)
-        .annotate(
-            earlier=Subquery(earlier.values("number")[:1]), earlier_id=Subquery(earlier.values("pk")[:1])
+    start, end = _start(f.date_from), _start(f.date_to + datetime.timedelta(days=1))
+    candidates = (
+        Ticket.objects.filter(
+            product__isnull=False,
+            defect_type__isnull=False,
+            created_at__gte=start - window,
+            created_at__lt=end,
         )
-        .filter(earlier__isnull=False)
+        .order_by("product_id", "defect_type_id", "created_at", "id")
+        .values_list("pk", "number", "product_id", "defect_type_id", "created_at")
     )
-    count = qs.count()
-    rows = list(
-        qs.select_related("product", "defect_type", "customer")
-        .only("number", "created_at", "product__name", "defect_type__name", "customer__name", "state")
-        .order_by("-created_at")[:limit]
+    in_scope = set(
+        tickets(f).filter(product__isnull=False, defect_type__isnull=False).values_list("pk", flat=True)
     )
-    ids = [r.earlier_id for r in rows]
+    found, previous = [], None  # (later id, later created, earlier id, earlier number)
+    for pk, number, product, defect, created in candidates:
+        if (
+            previous
+            and previous[2:4] == (product, defect)
+            and created - previous[4] <= window
+            and pk in in_scope
+        ):
+            found.append((pk, created, previous[0], previous[1]))
+        previous = (pk, number, product, defect, created)
+    found.sort(key=lambda r: r[1], reverse=True)
+    shown = found[:limit]
+    later = Ticket.objects.select_related("product", "defect_type", "customer").only(
+        "number", "created_at", "state", "product__name", "defect_type__name", "customer__name"
+    )
+    later = {t.pk: t for t in later.filter(pk__in=[r[0] for r in shown])}
+    ids = [r[2] for r in shown]
     actions = {}
     for d in Disposition.objects.filter(ticket_id__in=ids).order_by("created_at", "id"):
         actions[d.ticket_id] = d.corrective_action  # the last form wins
@@ -217,15 +229,17 @@ def repeats(f: Filters, limit: int = 20) -> tuple[int, list[Repeat]]:
     capa = {}
     for c in CapaCheck.objects.filter(ticket_id__in=ids).order_by("created_at", "id"):
         capa[c.ticket_id] = capa_labels.get(c.status, c.status)
-    return count, [
+    return len(found), [
         Repeat(
-            later=r,
-            earlier_number=r.earlier,
-            earlier_action=actions.get(r.earlier_id, ""),
-            capa_status=capa.get(r.earlier_id, ""),
-            drill=reverse("tickets:list") + "?" + urlencode({"numbers": f"{r.earlier},{r.number}"}),
+            later=later[pk],
+            earlier_number=earlier_number,
+            earlier_action=actions.get(earlier_id, ""),
+            capa_status=capa.get(earlier_id, ""),
+            drill=reverse("tickets:list")
+            + "?"
+            + urlencode({"numbers": f"{earlier_number},{later[pk].number}"}),
         )
-        for r in rows
+        for pk, _created, earlier_id, earlier_number in shown
     ]
 
 
@@ -288,14 +302,13 @@ class Cost:
 
 
 def ticket_costs(ticket_ids) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
-    """{ticket id: (parts on its current disposition form, booked cost, recovered)}."""
-    latest = Disposition.objects.filter(ticket=OuterRef("pk")).order_by("-created_at", "-id")
-    parts = dict(
-        Ticket.objects.filter(pk__in=ticket_ids)
-        .annotate(parts=Subquery(latest.values("parts_cost")[:1]))
-        .filter(parts__gt=0)
-        .values_list("pk", "parts")
-    )
+    """{ticket id: (parts on its current disposition form, booked cost, recovered)}.
+    `ticket_ids`: a list or a values("pk") queryset (then one query each, no id list)."""
+    parts = {}
+    forms = Disposition.objects.filter(ticket_id__in=ticket_ids).order_by("ticket_id", "created_at", "id")
+    for ticket_id, cost in forms.values_list("ticket_id", "parts_cost"):
+        parts[ticket_id] = cost  # the last (current) form wins
+    parts = {pk: cost for pk, cost in parts.items() if cost}
     booked = ticket_quality_costs(ticket_ids)
     result = {}
     for pk in set(parts) | set(booked):
@@ -309,7 +322,7 @@ def cost_of_poor_quality(f: Filters) -> dict:
     summed in total and per month (of intake), customer, product, supplier and ticket."""
     ids = tickets(f).values("pk")
     costs = ticket_costs(ids)
-    facts = Ticket.objects.filter(pk__in=list(costs)).values_list(
+    facts = tickets(f).values_list(
         "pk",
         "number",
         "created_at",
@@ -323,7 +336,11 @@ def cost_of_poor_quality(f: Filters) -> dict:
     total = Cost(label=_("Total"))
     groups: dict[str, dict] = {"month": {}, "customer": {}, "product": {}, "supplier": {}}
     per_ticket = []
-    for pk, number, created, cust, cust_name, prod, prod_name, sup, sup_name in facts:
+    for pk, number, created, cust, cust_name, prod, prod_name, sup, sup_name in facts.iterator(
+        chunk_size=5000
+    ):
+        if pk not in costs:
+            continue
         parts, booked, recovered = costs[pk]
         month = f"{timezone.localtime(created):%Y-%m}"
         keys = {
