@@ -246,13 +246,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 # Content-Security-Policy (django-csp): scripts only from our own static files (no inline
-# script or on…= handler anywhere), nothing framed, forms post only here. Styles allow
-# 'unsafe-inline' for the style="" attributes a few templates still set (progress bar widths);
-# Bootstrap's icons are data: images.
+# script or on…= handler anywhere; htmx's trigger filters still need eval), nothing framed,
+# forms post only here. Styles allow 'unsafe-inline' for the style="" attributes a few
+# templates still set (progress bar widths); Bootstrap's icons are data: images.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # 'unsafe-eval' only for htmx's trigger filters (hx-trigger="every 60s [cond]", the
+        # dispute preview's change[...]): htmx evaluates them with Function(). Inline
+        # scripts and scripts from elsewhere stay refused.
+        "script-src": [SELF, "'unsafe-eval'"],
         "style-src": [SELF, "'unsafe-inline'"],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],

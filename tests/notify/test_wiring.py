@@ -21,8 +21,11 @@ def test_every_beat_entry_names_a_registered_task():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "allowed"), [(Role.PRODUCTION_MANAGER, True), (Role.SALES, False)])
-def test_only_a_manager_may_close_someone_elses_promise(client, make_user, role, allowed):
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [(Role.SALES_MANAGER, True), (Role.PRODUCTION_MANAGER, False), (Role.SALES, False)],
+)
+def test_only_their_own_manager_may_close_someone_elses_promise(client, make_user, role, allowed):
     owner = make_user(Role.SALES)
     promise = commitment_create(
         owner=owner, by=owner, description="回电", due_at=timezone.now() + datetime.timedelta(hours=1)
