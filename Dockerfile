@@ -14,9 +14,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     WEB_BIND=0.0.0.0:8000 MEDIA_ROOT=/app/media BACKUP_DIR=/app/backups \
     BEAT_SCHEDULE=/tmp/celerybeat/schedule
-# curl for the healthcheck; the PostgreSQL client (15, as the database) for bin/backup.
+# curl for the healthcheck; the PostgreSQL client (15, as the database) for bin/backup;
+# pango, harfbuzz and the Noto CJK fonts for WeasyPrint's Chinese PDF reports (insight/).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl postgresql-client \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /opt/venv /opt/venv
 WORKDIR /app

@@ -785,14 +785,15 @@ def _fmt(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-# The voucher line columns: amount numeric(16,2), quantity (14,3), unit price (14,4).
-_LINE_LIMITS = (Decimal("1e14"), Decimal("1e11"), Decimal("1e10"))
+# The voucher line columns beside the amount (bounded by MAX_AMOUNT): quantity numeric(14,3)
+# and unit price numeric(14,4).
+_LINE_LIMITS = (Decimal("1e11"), Decimal("1e10"))
 
 
-def _refuse_oversized(amount: Decimal, qty: Decimal | None, price: Decimal | None) -> None:
-    """Each input is bounded, but a product of two (quantity × price) can still exceed what a
+def _refuse_oversized(qty: Decimal | None, price: Decimal | None) -> None:
+    """Each input is bounded, but a derived quantity or unit price can still exceed what a
     voucher line can hold: say so instead of failing when the vouchers are saved."""
-    for value, limit in zip((amount, qty, price), _LINE_LIMITS, strict=True):
+    for value, limit in zip((qty, price), _LINE_LIMITS, strict=True):
         if value is not None and abs(value) >= limit:
             message = _("The amounts are too large for one voucher line; check quantity and price.")
             raise DisputeInputError(message)
@@ -835,7 +836,7 @@ def generate(data, *, chart: Mapping[str, tuple[str, str]] | None = None) -> lis
             own_code, own_name = (chart or {}).get(code) or (code, DEFAULT_CHART[code])
             qty = _value(lt.qty, amounts) if lt.qty else None
             price = round_half_up(abs(amount) / abs(qty), Decimal("0.0001")) if qty else None
-            _refuse_oversized(amount, qty, price)
+            _refuse_oversized(qty, price)
             lines.append(Line(own_code, own_name, lt.side, amount, summary, code, qty, price))
         if not lines:
             continue

@@ -28,6 +28,8 @@ urlpatterns = [
         auth_views.PasswordResetConfirmView.as_view(
             template_name="registration/password_set.html",
             post_reset_login=True,
+            # AxesBackend sits before ModelBackend: name the one that signs the person in.
+            post_reset_login_backend="django.contrib.auth.backends.ModelBackend",
             success_url=reverse_lazy("home"),
         ),
         name="password-set",

@@ -72,6 +72,15 @@ class DisputeSummaryOut(serializers.ModelSerializer):
         fields = ["id", "number", *DISPUTE_FIELDS, "source_document", "generation", "vouchers"]
         read_only_fields = fields
 
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        # DRF drops allow_blank from read-only fields, so the schema would deny the "" that a
+        # blank choice (no settlement, no stoppage type) shows: keep it for choice fields.
+        blank = kwargs.get("allow_blank") and "choices" in kwargs
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank:
+            kwargs["allow_blank"] = True
+        return kwargs
+
 
 class DisputeOut(DisputeSummaryOut):
     """One dispute, with the date fields still to enter before its remaining vouchers exist."""

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 
 from core.models import User
 
@@ -41,7 +42,7 @@ def test_createuser_with_roles_and_a_password_from_stdin_can_sign_in(client):
     user = User.objects.get(username="zhaomin")
     assert user.full_name == "赵敏" and user.email == "zm@example.com" and not user.is_staff
     assert roles_of("zhaomin") == ["qc", "sales_manager"]
-    assert client.login(username="zhaomin", password="kst-Strong-pass-2026")
+    assert client.login(request=HttpRequest(), username="zhaomin", password="kst-Strong-pass-2026")
 
 
 def test_createuser_superuser_with_a_generated_password_printed_once(client):
@@ -49,7 +50,7 @@ def test_createuser_superuser_with_a_generated_password_printed_once(client):
     password = re.search(r"密码（只显示这一次）：(\S+)", out).group(1)
     user = User.objects.get(username="admin")
     assert user.is_superuser and user.is_staff
-    assert client.login(username="admin", password=password)
+    assert client.login(request=HttpRequest(), username="admin", password=password)
 
 
 @pytest.mark.parametrize(

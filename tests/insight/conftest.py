@@ -89,6 +89,9 @@ def world(people, shipment):  # noqa: F811 - the fixtures imported above
             supplier=supplier,
             compensation_to_customer=Decimal("10000"),
             supplier_recourse=Decimal("6000"),
+            # the supplier signed, and the customer was paid, the same day (each voucher's date)
+            agreement_date=datetime.date(2026, 10, 9),
+            payment_date=datetime.date(2026, 10, 9),
         )
         posted_vouchers(dispute, preparer, reviewer)
     tickets = {name: Ticket.objects.get(pk=t.pk) for name, t in zip("EABCD", (e, a, b, c, d), strict=True)}

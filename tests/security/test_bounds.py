@@ -21,7 +21,7 @@ HUGE = {
 def test_quantity_times_price_beyond_a_voucher_line_is_refused():
     with translation.override("zh-hans"), pytest.raises(DisputeInputError) as info:
         generate(HUGE)
-    assert "金额过大" in info.value.message
+    assert "超出凭证分录金额上限" in info.value.message
 
 
 @pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_the_dispute_page_says_so_and_saves_nothing(client, make_user):
     data = {**HUGE, "booking_date": "2026-11-02", "description": "数量单价都很大"}
     response = client.post(reverse("accounting:dispute_create"), data)
     assert response.status_code == 200
-    assert "金额过大" in response.content.decode()
+    assert "超出凭证分录金额上限" in response.content.decode()
     assert not QualityDispute.objects.exists()
 
 
@@ -39,4 +39,4 @@ def test_the_preview_api_says_so(client, make_user):
     client.force_login(make_user(Role.FINANCE))
     response = client.post(reverse("accounting-api:dispute-preview"), HUGE, content_type="application/json")
     assert response.status_code == 400
-    assert "金额过大" in response.content.decode()
+    assert "超出凭证分录金额上限" in response.content.decode()
