@@ -160,7 +160,8 @@ class Command(BaseCommand):
                 caller_phone="13800000000",
                 customer_words=words,
                 description=description,
-                quantity=Decimal(rng.randint(1, 40)),
+                # never more than was shipped: a dispute from this ticket books at most that
+                quantity=Decimal(rng.randint(1, max(1, min(40, int(shipment.quantity or 1))))),
                 site=f"{shipment.customer.name} 作业区 {rng.randint(1, 30)} 号井",
                 remedy=rng.choice(["repair", "exchange", "return", "none"]),
                 paraphrase=f"您是说{description}，对吗？",
