@@ -477,7 +477,10 @@ def evidence_upload(request, pk: int):
 @action_required("accounting.dispute_edit")
 @require_POST
 def evidence_remove(request, pk: int, evidence_pk: int):
-    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, dispute_id=pk)
+    # The dispute by its own pk first: Django bounds a pk lookup, not a foreign-key one, and
+    # SQLite cannot compare 20 digits with an INTEGER.
+    dispute = get_object_or_404(QualityDispute, pk=pk)
+    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, dispute=dispute)
     try:
         services.evidence_remove(evidence=evidence, by=request.user)
     except ValidationError as exc:
@@ -492,8 +495,9 @@ def evidence_download(request, pk: int, evidence_pk: int):
     """Evidence is served only to roles that may view accounting, as an attachment."""
     from documents.services import download_response
 
+    dispute = get_object_or_404(QualityDispute, pk=pk)  # see evidence_remove: pk first
     evidence = get_object_or_404(
-        EvidenceFile.objects.select_related("document"), pk=evidence_pk, dispute_id=pk
+        EvidenceFile.objects.select_related("document"), pk=evidence_pk, dispute=dispute
     )
     return download_response(evidence.document)
 
