@@ -1,7 +1,7 @@
 """The preview contract shared by `manage.py dispute_vouchers` and POST /api/accounting/disputes/preview/.
 
 Input: one JSON object (numbers as JSON numbers or strings). Output: {"vouchers": [{"lines": [...]}]}
-or, for bad input, {"error": ..., "field": ...}. Nothing is saved.
+or, for bad input, the API's error body {"code", "detail", "errors"}. Nothing is saved.
 """
 
 import json
@@ -97,11 +97,11 @@ def plan(data) -> Plan:
 def preview_text(text: str | bytes) -> tuple[dict, bool]:
     """(response object, ok). Floats are parsed as Decimal, so 0.1 stays 0.1."""
     if len(text) > MAX_BODY_BYTES:
-        return {"error": _("The input is too large."), "field": None}, False
+        return rules.DisputeInputError(_("The input is too large.")).as_dict(), False
     try:
         data = json_loads(text, parse_float=Decimal)
     except JSONBodyError as exc:  # not JSON, nested too deep, a NUL byte: one rule for the API
-        return {"error": str(exc.message), "field": None}, False
+        return rules.DisputeInputError(str(exc.message)).as_dict(), False
     return preview_data(data)
 
 

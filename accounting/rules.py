@@ -90,7 +90,9 @@ class DisputeInputError(ValueError):
         self.field = field
 
     def as_dict(self) -> dict:
-        return {"error": self.message, "field": self.field}
+        """The API's one error shape (docs/api.md#errors), also printed by the CLI."""
+        field = self.field or "__all__"
+        return {"code": "invalid", "detail": self.message, "errors": {field: [self.message]}}
 
 
 # ---------------------------------------------------------------- the rules, as data

@@ -3,18 +3,22 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from errors.api import error_body
+
 from .params import BadParameter
+
+CHINESE = {"ensure_ascii": False}  # the message readable in the raw body too
 
 
 def bad_request(request: HttpRequest, exception=None):
     """handler400: our own BadParameter says what was wrong; anything else stays generic.
-    API clients get JSON in DRF's shape."""
+    API clients get JSON in the API's one error shape."""
     if isinstance(exception, BadParameter):
         message = str(exception)
     else:
         message = _("The request could not be understood.")
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=400)
+        return JsonResponse(error_body("bad_request", message), status=400, json_dumps_params=CHINESE)
     body = loader.get_template("400.html").render({"message": message}, request)
     return HttpResponseBadRequest(body)
 
@@ -28,7 +32,7 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None):
         "An administrator can unlock it sooner."
     ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
+        return JsonResponse(error_body("locked_out", message), status=429, json_dumps_params=CHINESE)
     body = loader.get_template("registration/locked_out.html").render({"message": message}, request)
     return HttpResponse(body, status=429)
 

@@ -1,19 +1,21 @@
-"""Domain errors of the workflow. Each says why in Chinese and carries its HTTP status."""
+"""Domain errors of the workflow: the application's error type (errors.AppError) with the
+ticket as it is now, so a client that was refused can show the ticket's new state."""
 
 from django.utils.translation import gettext_lazy as _
 
+from errors.exceptions import AppError
 
-class TicketError(Exception):
+
+class TicketError(AppError):
     status = 400
     code = "invalid"
-
-    def __init__(self, message=None, *, errors: dict | None = None, ticket=None):
-        self.message = str(message or self.default)
-        self.errors = errors or {}
-        self.ticket = ticket  # the ticket as it is now (for "see its new state")
-        super().__init__(self.message)
-
     default = _("The action was refused.")
+
+    def __init__(self, message=None, *, errors: dict | None = None, ticket=None, **context):
+        self.ticket = ticket
+        if ticket is not None:
+            context.update(state=ticket.state, version=ticket.version)
+        super().__init__(message, errors=errors, **context)
 
 
 class WrongState(TicketError):

@@ -160,9 +160,3 @@ class ExportOut(serializers.ModelSerializer):
         if obj.status != ExportJob.Status.DONE:
             return None
         return reverse("accounting-api:export-download", args=[obj.pk])
-
-
-class ErrorOut(serializers.Serializer):
-    error = serializers.CharField()
-    field = serializers.CharField(allow_null=True)
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))

@@ -1,16 +1,18 @@
 """The accounting API: the whole cycle through the same services as the pages, with the same
-role rules (the services check them; a refusal is 403). Errors: {"error", "field", "errors"}."""
+role rules (the services check them; a refusal is 403). Errors answer in the one shape of errors.api."""
 
-from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.permissions import ActionPermission
+from errors.exceptions import NotFound
 
 from .. import selectors, services
 from ..models import ExportJob, Period, QualityDispute, Voucher
@@ -21,7 +23,6 @@ from .serializers import (
     DisputeIn,
     DisputeOut,
     DisputeSummaryOut,
-    ErrorOut,
     ExportIn,
     ExportOut,
     PeriodOut,
@@ -29,24 +30,6 @@ from .serializers import (
 )
 
 VIEW = [IsAuthenticated, ActionPermission.for_action("accounting.view")]
-ERRORS = {400: ErrorOut, 403: OpenApiResponse(description="Your role does not allow this."), 404: None}
-
-
-def error_response(exc: ValidationError) -> Response:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    field = next((f for f in errors if f != "__all__"), None)
-    message = " ".join(m for msgs in errors.values() for m in msgs)
-    return Response({"error": message, "field": field, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
-
-
-def serializer_error(errors: dict) -> Response:
-    flat = {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in errors.items()}
-    field = next(iter(flat), None)
-    message = " ".join(m for msgs in flat.values() for m in msgs)
-    return Response(
-        {"error": message, "field": None if field == "non_field_errors" else field, "errors": flat},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
 
 
 class DisputePreviewView(APIView):
@@ -79,22 +62,16 @@ class DisputeList(generics.ListAPIView):
     def get_queryset(self):
         return selectors.dispute_list().prefetch_related("vouchers").order_by("id")
 
-    @extend_schema(request=DisputeIn, responses={201: DisputeOut, **ERRORS})
+    @extend_schema(request=DisputeIn, responses={201: DisputeOut})
     def post(self, request):
         """Open a dispute and generate its draft vouchers (as the page's save does)."""
         data = DisputeIn(data=request.data)
-        if not data.is_valid():
-            return serializer_error(data.errors)
+        data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         booking_date = fields.pop("booking_date")
-        try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                dispute = services.dispute_create(by=request.user, booking_date=booking_date, **fields)
-                services.dispute_generate_vouchers(dispute=dispute, by=request.user)
-        except ValidationError as exc:
-            return error_response(exc)
+        with transaction.atomic():
+            dispute = services.dispute_create(by=request.user, booking_date=booking_date, **fields)
+            services.dispute_generate_vouchers(dispute=dispute, by=request.user)
         return Response(DisputeOut(dispute).data, status=status.HTTP_201_CREATED)
 
 
@@ -115,28 +92,23 @@ class DisputeAction(APIView):
     @extend_schema(
         operation_id="accounting_disputes_action",
         request=DisputeIn,
-        responses={200: DisputeOut, **ERRORS},
+        responses={200: DisputeOut},
         description="action: correct (body: changed fields), generate (no body) or dates (body: DatesIn).",
     )
     def post(self, request, pk: int, action: str):
         dispute = get_object_or_404(QualityDispute, pk=pk)
-        try:
-            if action == "generate":
-                services.dispute_generate_vouchers(dispute=dispute, by=request.user)
-            elif action == "correct":
-                data = DisputeIn(dispute, data=request.data, partial=True)
-                if not data.is_valid():
-                    return serializer_error(data.errors)
-                services.dispute_correct(dispute=dispute, by=request.user, **data.validated_data)
-            elif action == "dates":
-                data = DatesIn(data=request.data)
-                if not data.is_valid():
-                    return serializer_error(data.errors)
-                services.dispute_record_dates(dispute=dispute, by=request.user, **data.validated_data)
-            else:
-                return Response({"error": "unknown action", "field": None, "errors": {}}, status=404)
-        except ValidationError as exc:
-            return error_response(exc)
+        if action == "generate":
+            services.dispute_generate_vouchers(dispute=dispute, by=request.user)
+        elif action == "correct":
+            data = DisputeIn(dispute, data=request.data, partial=True)
+            data.is_valid(raise_exception=True)
+            services.dispute_correct(dispute=dispute, by=request.user, **data.validated_data)
+        elif action == "dates":
+            data = DatesIn(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.dispute_record_dates(dispute=dispute, by=request.user, **data.validated_data)
+        else:
+            raise NotFound(_("There is no such action."))
         return Response(DisputeOut(QualityDispute.objects.get(pk=pk)).data)
 
 
@@ -168,15 +140,12 @@ class VoucherAction(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: VoucherOut, **ERRORS})
+    @extend_schema(request=None, responses={200: VoucherOut})
     def post(self, request, pk: int, action: str):
         if action not in ACTIONS:
-            return Response({"error": "unknown action", "field": None, "errors": {}}, status=404)
+            raise NotFound(_("There is no such action."))
         voucher = get_object_or_404(Voucher, pk=pk)
-        try:
-            result = ACTIONS[action](voucher=voucher, by=request.user)
-        except ValidationError as exc:
-            return error_response(exc)
+        result = ACTIONS[action](voucher=voucher, by=request.user)
         return Response(VoucherOut(Voucher.objects.get(pk=result.pk)).data)
 
 
@@ -191,16 +160,13 @@ class PeriodAction(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: PeriodOut, **ERRORS})
+    @extend_schema(request=None, responses={200: PeriodOut})
     def post(self, request, pk: int, action: str):
         service = {"close": services.period_close, "reopen": services.period_reopen}.get(action)
         if service is None:
-            return Response({"error": "unknown action", "field": None, "errors": {}}, status=404)
+            raise NotFound(_("There is no such action."))
         period = get_object_or_404(Period, pk=pk)
-        try:
-            period = service(period=period, by=request.user)
-        except ValidationError as exc:
-            return error_response(exc)
+        period = service(period=period, by=request.user)
         return Response(PeriodOut(period).data)
 
 
@@ -236,16 +202,12 @@ class PeriodBalances(APIView):
 class ExportStart(APIView):
     permission_classes = [IsAuthenticated, ActionPermission.for_action("accounting.export")]
 
-    @extend_schema(request=ExportIn, responses={202: ExportOut, **ERRORS})
+    @extend_schema(request=ExportIn, responses={202: ExportOut})
     def post(self, request):
         """Queue an export (posted vouchers; reviewed ones when include_reviewed; never drafts)."""
         data = ExportIn(data=request.data)
-        if not data.is_valid():
-            return serializer_error(data.errors)
-        try:
-            job = services.export_request(by=request.user, **data.validated_data)
-        except ValidationError as exc:
-            return error_response(exc)
+        data.is_valid(raise_exception=True)
+        job = services.export_request(by=request.user, **data.validated_data)
         return Response(ExportOut(job).data, status=status.HTTP_202_ACCEPTED)
 
 

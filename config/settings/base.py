@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "security",
+    "errors",
     "core",
     "tickets",
     "objections",
@@ -244,6 +245,8 @@ REST_FRAMEWORK = {
     # Scoped throttles only (no global one): POST /api/auth/token/ per client address.
     "DEFAULT_THROTTLE_RATES": {"auth-token": env("API_TOKEN_THROTTLE", default="10/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every refusal, whoever raised it, answers in one shape: errors/api.py.
+    "EXCEPTION_HANDLER": "errors.api.exception_handler",
 }
 # Content-Security-Policy (django-csp): scripts only from our own static files (no inline
 # script or on…= handler anywhere; htmx's trigger filters still need eval), nothing framed,
@@ -311,6 +314,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Tickets and vouchers both have a "state"; name their enums apart in the schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "errors.api.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "TicketStateEnum": "tickets.models.ticket.State",
         "VoucherStateEnum": "accounting.models.vouchers.Voucher.State",

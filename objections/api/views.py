@@ -1,7 +1,5 @@
 """Thin API views: the querysets come from selectors, every write goes through services."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -17,12 +15,6 @@ from ..filters import ObjectionFilter
 from ..models import ObjectionType
 from ..services import FindOut, objection_delete, objection_log, objection_update
 from .serializers import ObjectionSerializer, ObjectionTypeSerializer, PlaybookSerializer, TrendsSerializer
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(
-        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    )
 
 
 def _find_out(data: dict) -> FindOut | None:
@@ -60,12 +52,8 @@ class ObjectionViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         find_out = _find_out(data)
-        try:
-            objection, created = objection_log(by=request.user, find_out=find_out, **data)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied from exc
+        # Refusals (Django's ValidationError, PermissionDenied) answer through errors.api.
+        objection, created = objection_log(by=request.user, find_out=find_out, **data)
         return Response(
             self.get_serializer(objection).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -79,10 +67,7 @@ class ObjectionViewSet(viewsets.ModelViewSet):
         find_out = _find_out(data)
         for ignored in ("prospect_name", "prospect_phone", "submit_token"):
             data.pop(ignored, None)
-        try:
-            objection = objection_update(objection=objection, by=request.user, find_out=find_out, **data)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        objection = objection_update(objection=objection, by=request.user, find_out=find_out, **data)
         return Response(self.get_serializer(objection).data)
 
     def destroy(self, request, *args, **kwargs):

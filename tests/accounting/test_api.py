@@ -30,7 +30,7 @@ def test_wrong_state_is_400_with_the_reason(client):
     voucher = services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)[0]
     client.force_login(reviewer)
     response = client.post(reverse("accounting-api:voucher-action", args=[voucher.pk, "post"]))
-    assert response.status_code == 400 and "已审核" in response.json()["error"]
+    assert response.status_code == 400 and "已审核" in response.json()["detail"]
 
 
 def test_purchasing_cannot_post_over_the_api(client, make_user):
@@ -67,7 +67,7 @@ def test_the_whole_cycle_over_the_api_with_the_pages_role_rules(
     assert len(dispute["vouchers"]) == 2 and dispute["pending"] == ["invoice_date"]
     dates = reverse("accounting-api:dispute-action", args=[dispute["id"], "dates"])
     refused = client.post(dates, {"invoice_date": "2026-11-25"}, "application/json")
-    assert refused.status_code == 400 and refused.json()["field"] == "invoice_date"
+    assert refused.status_code == 400 and "invoice_date" in refused.json()["errors"]
     done = client.post(dates, {"invoice_date": "2026-12-04"}, "application/json").json()
     assert len(done["vouchers"]) == 3 and done["pending"] == []
     # the preparer may not review; the reviewer reviews, unreviews, reviews and posts
@@ -125,7 +125,7 @@ def test_api_bad_input_is_a_400_with_a_reason_and_saves_nothing(client):
         {"node": "litigation", "outcome": "litigation_costs", "costs": "1", "booking_date": "²"},
     ):
         response = client.post(url, body, "application/json")
-        assert response.status_code == 400 and response.json()["error"], body
+        assert response.status_code == 400 and response.json()["detail"], body
     assert not QualityDispute.objects.exists()
     assert client.post(reverse("accounting-api:dispute-action", args=[999, "generate"])).status_code == 404
 

@@ -98,8 +98,8 @@ def test_cli_bad_input_exits_2_with_error_and_field(stdin, field):
     proc = _run_cli(stdin)
     assert proc.returncode == 2
     result = json.loads(proc.stdout)
-    assert set(result) == {"error", "field"} and result["field"] == field
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in result["error"])  # the reason is in Chinese
+    assert set(result) == {"code", "detail", "errors"} and list(result["errors"]) == [field or "__all__"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in result["detail"])  # the reason is in Chinese
 
 
 @pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_api_preview_bad_input_is_400_with_error_and_field(client, make_user):
     }
     response = client.post(reverse("accounting-api:dispute-preview"), json.dumps(body), "application/json")
     assert response.status_code == 400
-    assert response.json()["field"] == "unit_price" and "1元" in response.json()["error"]
+    assert "unit_price" in response.json()["errors"] and "1元" in response.json()["detail"]
 
 
 @pytest.mark.django_db
@@ -163,10 +163,10 @@ def test_api_preview_refuses_deep_or_huge_json_and_huge_amounts_with_a_reason(cl
         "unit_price": "999999999",
     }
     response = client.post(url, json.dumps(body), "application/json")
-    assert response.status_code == 400 and "上限" in response.json()["error"]
+    assert response.status_code == 400 and "上限" in response.json()["detail"]
     body = {**RETURN, "material_batch": "abc"}
     response = client.post(url, json.dumps(body), "application/json")
-    assert response.status_code == 400 and response.json()["field"] == "material_batch"
+    assert response.status_code == 400 and "material_batch" in response.json()["errors"]
 
 
 @pytest.mark.django_db

@@ -62,7 +62,7 @@ def test_bad_input_is_refused_in_chinese(make_user):
     ]
     for payload, field, message in cases:
         response = client.post(URL, payload, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
-        assert response.status_code == 400 and response.data[field] == [message], response.data
+        assert response.status_code == 400 and response.data["errors"][field] == [message], response.data
     assert not Objection.objects.exists() and not Commitment.objects.exists()
 
 
@@ -117,7 +117,7 @@ def test_owner_records_the_outcome_and_deletes(make_user):
     response = client.patch(f"{URL}{objection.pk}/", {"outcome": "won", "outcome_date": today}, format="json")
     assert response.status_code == 200 and response.data["outcome"] == "won"
     response = client.patch(f"{URL}{objection.pk}/", {"outcome_date": None}, format="json")
-    assert response.status_code == 400 and "outcome_date" in response.data
+    assert response.status_code == 400 and "outcome_date" in response.data["errors"]
     assert client.delete(f"{URL}{objection.pk}/").status_code == 204
 
 

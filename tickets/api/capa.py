@@ -13,9 +13,7 @@ from core.models import Customer, Shipment
 from core.permissions import ActionPermission
 
 from .. import capa, commissioning
-from ..errors import TicketError
 from ..models import CapaCheck, Installation, InstallationIssue, Ticket
-from .views import REFUSED, refused
 
 # -- serializers -----------------------------------------------------------------------------
 
@@ -168,26 +166,21 @@ class CapaCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(
         summary="Record the result (QC); not effective reopens the ticket",
         request=CapaVerifySerializer,
-        responses={200: CapaCheckSerializer, **REFUSED},
+        responses={200: CapaCheckSerializer},
     )
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         check = get_object_or_404(CapaCheck, pk=pk)
         s = CapaVerifySerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        try:
-            check = capa.capa_verify(check=check, by=request.user, **s.validated_data)
-        except TicketError as exc:
-            return refused(exc)
+        check = capa.capa_verify(check=check, by=request.user, **s.validated_data)
         return Response(CapaCheckSerializer(check).data)
 
 
 @extend_schema_view(
     list=extend_schema(summary="List installations"),
     retrieve=extend_schema(summary="One installation with its issue list"),
-    create=extend_schema(
-        summary="Record an installation", responses={201: InstallationSerializer, **REFUSED}
-    ),
+    create=extend_schema(summary="Record an installation", responses={201: InstallationSerializer}),
 )
 class InstallationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -203,26 +196,20 @@ class InstallationViewSet(
     def _reply(self, call, serializer_class, status=200):
         s = serializer_class(data=self.request.data)
         s.is_valid(raise_exception=True)
-        try:
-            call(s.validated_data)
-        except TicketError as exc:
-            return refused(exc)
+        call(s.validated_data)
         inst = self.get_queryset().get(pk=self.kwargs["pk"])
         return Response(InstallationSerializer(inst).data, status=status)
 
     def create(self, request, *args, **kwargs):
         s = InstallationSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        try:
-            inst = commissioning.installation_create(by=request.user, **s.validated_data)
-        except TicketError as exc:
-            return refused(exc)
+        inst = commissioning.installation_create(by=request.user, **s.validated_data)
         return Response(InstallationSerializer(inst).data, status=201)
 
     @extend_schema(
         summary="Add an issue (fixed on site, or raised by phone conference)",
         request=IssueSerializer,
-        responses={201: InstallationSerializer, **REFUSED},
+        responses={201: InstallationSerializer},
     )
     @action(detail=True, methods=["post"])
     def issues(self, request, pk=None):
@@ -236,7 +223,7 @@ class InstallationViewSet(
     @extend_schema(
         summary="Mark an issue raised by phone conference as fixed",
         request=FixSerializer,
-        responses={200: InstallationSerializer, **REFUSED},
+        responses={200: InstallationSerializer},
     )
     @action(detail=True, methods=["post"], url_path=r"issues/(?P<issue>[0-9]+)/fix")
     def fix(self, request, pk=None, issue=None):
@@ -248,7 +235,7 @@ class InstallationViewSet(
     @extend_schema(
         summary="Sign the rectification record (project or production manager)",
         request=SignSerializer,
-        responses={200: InstallationSerializer, **REFUSED},
+        responses={200: InstallationSerializer},
     )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
@@ -260,7 +247,7 @@ class InstallationViewSet(
     @extend_schema(
         summary="QC verifies the signed rectification",
         request=VerifySerializer,
-        responses={200: InstallationSerializer, **REFUSED},
+        responses={200: InstallationSerializer},
     )
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):

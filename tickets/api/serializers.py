@@ -143,11 +143,3 @@ class NoteSerializer(serializers.Serializer):
 
 class AttachmentSerializer(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), allow_empty=False)
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(required=False)
-    state = serializers.CharField(required=False)
-    version = serializers.IntegerField(required=False)

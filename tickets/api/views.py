@@ -1,7 +1,7 @@
 """The tickets REST API: the same services and role rules as the pages."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -11,13 +11,12 @@ from core.permissions import ActionPermission, can
 from security.parsers import LimitedJSONParser
 
 from .. import selectors, services
-from ..errors import NotAllowed, TicketError
+from ..errors import NotAllowed
 from ..filters import TicketFilter
 from ..models import Ticket
 from ..sla import with_targets
 from .serializers import (
     AttachmentSerializer,
-    ErrorSerializer,
     EventSerializer,
     NoteSerializer,
     PhotoSerializer,
@@ -26,26 +25,11 @@ from .serializers import (
     TransitionSerializer,
 )
 
-REFUSED = {
-    400: OpenApiResponse(ErrorSerializer, description="missing data"),
-    403: OpenApiResponse(ErrorSerializer, description="wrong role"),
-    409: OpenApiResponse(ErrorSerializer, description="wrong state or changed by someone else"),
-}
-
-
-def refused(exc: TicketError) -> Response:
-    body = {"code": exc.code, "detail": exc.message}
-    if exc.errors:
-        body["errors"] = exc.errors
-    if exc.ticket is not None:
-        body.update(state=exc.ticket.state, version=exc.ticket.version)
-    return Response(body, status=exc.status)
-
 
 @extend_schema_view(
     list=extend_schema(summary="List tickets"),
     retrieve=extend_schema(summary="One ticket with its timeline"),
-    create=extend_schema(summary="Log a complaint", responses={201: TicketSerializer, **REFUSED}),
+    create=extend_schema(summary="Log a complaint", responses={201: TicketSerializer}),
 )
 class TicketViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -73,19 +57,16 @@ class TicketViewSet(
 
     def create(self, request, *args, **kwargs):
         if not can(request.user, "tickets.create"):
-            return refused(NotAllowed())
+            raise NotAllowed()
         serializer = TicketSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        try:
-            ticket = services.ticket_create(by=request.user, **serializer.validated_data)
-        except TicketError as exc:
-            return refused(exc)
+        ticket = services.ticket_create(by=request.user, **serializer.validated_data)
         return Response(TicketSerializer(ticket, context={"request": request}).data, status=201)
 
     @extend_schema(
         summary="Perform a workflow action",
         request=TransitionSerializer,
-        responses={200: TicketSerializer, **REFUSED},
+        responses={200: TicketSerializer},
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, number=None):
@@ -93,16 +74,13 @@ class TicketViewSet(
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         v = serializer.validated_data
-        try:
-            ticket = services.ticket_transition(
-                ticket=ticket,
-                to=v["action"],
-                by=request.user,
-                data=v.get("data") or {},
-                expected_version=v.get("expected_version"),
-            )
-        except TicketError as exc:
-            return refused(exc)
+        ticket = services.ticket_transition(
+            ticket=ticket,
+            to=v["action"],
+            by=request.user,
+            data=v.get("data") or {},
+            expected_version=v.get("expected_version"),
+        )
         return Response(TicketSerializer(ticket, context={"request": request}).data)
 
     @extend_schema(summary="Timeline notes", methods=["GET"], responses={200: EventSerializer(many=True)})
@@ -110,7 +88,7 @@ class TicketViewSet(
         summary="Add a note",
         methods=["POST"],
         request=NoteSerializer,
-        responses={201: EventSerializer, **REFUSED},
+        responses={201: EventSerializer},
     )
     # Paginated like every list here (the schema says so); the ticket filters do not apply.
     @action(detail=True, methods=["get", "post"], filter_backends=[])
@@ -122,24 +100,16 @@ class TicketViewSet(
             return self.get_paginated_response(EventSerializer(page, many=True).data)
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            event = services.note_add(ticket=ticket, by=request.user, **serializer.validated_data)
-        except TicketError as exc:
-            return refused(exc)
+        event = services.note_add(ticket=ticket, by=request.user, **serializer.validated_data)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Attach photos",
         request={"multipart/form-data": AttachmentSerializer},
-        responses={201: PhotoSerializer(many=True), **REFUSED},
+        responses={201: PhotoSerializer(many=True)},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def attachments(self, request, number=None):
         ticket = get_object_or_404(Ticket, number=number)
-        try:
-            photos = services.photo_add(
-                ticket=ticket, by=request.user, photos=request.FILES.getlist("photos")
-            )
-        except TicketError as exc:
-            return refused(exc)
+        photos = services.photo_add(ticket=ticket, by=request.user, photos=request.FILES.getlist("photos"))
         return Response(PhotoSerializer(photos, many=True).data, status=status.HTTP_201_CREATED)

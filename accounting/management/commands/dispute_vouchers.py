@@ -1,7 +1,7 @@
 """Preview the vouchers of one dispute: `manage.py dispute_vouchers FILE` (or `-` for stdin).
 
 Prints {"vouchers": [{"lines": [...]}]} and saves nothing. Bad input: prints
-{"error": ..., "field": ...} and exits with status 2.
+the error body {"code", "detail", "errors"} and exits with status 2.
 """
 
 import json
@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from accounting.preview import dumps, preview_text
+from accounting.rules import DisputeInputError
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 with open(path, "rb") as fh:
                     text = fh.read()
         except OSError as exc:
-            result, ok = {"error": f"{exc.strerror}: {path}", "field": None}, False
+            result, ok = DisputeInputError(f"{exc.strerror}: {path}").as_dict(), False
         else:
             result, ok = preview_text(text)
         text = dumps(result)
