@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from security.limits import TEXT_MAX
+
 
 class CommitmentCloseForm(forms.Form):
     kept = forms.TypedChoiceField(
@@ -9,5 +11,8 @@ class CommitmentCloseForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     outcome_note = forms.CharField(
-        label=_("What was said"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("What was said"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

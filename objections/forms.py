@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer
 from core.widgets import FilterableSelect
+from security.limits import TEXT_MAX
 
 from .models import Objection, ObjectionType
 from .services import FindOut
@@ -46,6 +47,7 @@ class ObjectionForm(forms.Form):
         error_messages={"invalid_choice": _("Choose an objection type from the list.")},
     )
     words = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Customer's words"),
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("As the customer said it")}),
     )
@@ -53,6 +55,7 @@ class ObjectionForm(forms.Form):
         label=_("True, false or hidden"), choices=Objection.Genuineness.choices, widget=forms.RadioSelect
     )
     hidden_belief = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("What lies behind it"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What you believe the real concern is")}),
@@ -62,6 +65,7 @@ class ObjectionForm(forms.Form):
         label=_("Response technique"), choices=[("", "—"), *Objection.Technique.choices]
     )
     response = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Response given"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What you answered")}),

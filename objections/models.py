@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from security.limits import TEXT_MAX
+
 
 class ObjectionType(models.Model):
     """An editable list (admin): need, product, price, ... seeded by a data migration."""
@@ -113,15 +115,15 @@ class Objection(models.Model):
         Prospect, models.PROTECT, null=True, blank=True, related_name="objections", verbose_name=_("prospect")
     )
     stage = models.CharField(_("sales stage"), max_length=16, choices=Stage.choices)
-    words = models.TextField(_("customer's words"))
+    words = models.TextField(_("customer's words"), max_length=TEXT_MAX)
     type = models.ForeignKey(
         ObjectionType, models.PROTECT, related_name="objections", verbose_name=_("objection type")
     )
     genuineness = models.CharField(_("true, false or hidden"), max_length=8, choices=Genuineness.choices)
-    hidden_belief = models.TextField(_("what lies behind it"), blank=True)
+    hidden_belief = models.TextField(_("what lies behind it"), max_length=TEXT_MAX, blank=True)
     cause = models.CharField(_("likely cause"), max_length=16, choices=Cause.choices, default=Cause.UNKNOWN)
     technique = models.CharField(_("response technique"), max_length=16, choices=Technique.choices)
-    response = models.TextField(_("response given"), blank=True)
+    response = models.TextField(_("response given"), max_length=TEXT_MAX, blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.PENDING, db_index=True
     )

@@ -14,6 +14,7 @@ from core.models import Customer, Shipment, Supplier, User
 from core.permissions import has_role
 from core.roles import Role
 from core.widgets import FilterableSelect
+from security.limits import TEXT_MAX
 
 from .models import DefectType, Disposition, RootCause, ServicePlan, SignOff, Ticket
 from .photos import validate_photo
@@ -29,13 +30,13 @@ class ActionForm(forms.Form):
 
 
 class ReasonForm(ActionForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PlanForm(ActionForm):
     start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
-    scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 2}))
+    scope = forms.CharField(max_length=TEXT_MAX, label=_("Scope"), widget=forms.Textarea(attrs={"rows": 2}))
     mode = forms.ChoiceField(label=_("On site or remote"), choices=ServicePlan.Mode.choices)
     travellers = forms.CharField(label=_("Who travels"), max_length=200, required=False)
 
@@ -56,12 +57,13 @@ def service_leads():
 class AssignForm(ActionForm):
     lead = forms.ModelChoiceField(label=_("Service lead"), queryset=User.objects.none())
     preliminary_analysis = forms.CharField(
-        label=_("Preliminary analysis"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX, label=_("Preliminary analysis"), widget=forms.Textarea(attrs={"rows": 2})
     )
     tools_materials = forms.CharField(
-        label=_("Tools and materials"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX, label=_("Tools and materials"), widget=forms.Textarea(attrs={"rows": 2})
     )
     purchase_items = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Parts to purchase (one per line)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -101,25 +103,33 @@ CLASSIFICATION_FIELDS = ("root_cause_category", "supplier", "defect_type")
 
 class QCReviewForm(ClassificationMixin, ActionForm):
     participants = forms.CharField(label=_("Participants"), max_length=300)
-    root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2}))
-    solution = forms.CharField(label=_("Solution"), widget=forms.Textarea(attrs={"rows": 2}))
+    root_cause = forms.CharField(
+        max_length=TEXT_MAX, label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    solution = forms.CharField(
+        max_length=TEXT_MAX, label=_("Solution"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ProgressForm(ActionForm):
-    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(max_length=TEXT_MAX, label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DispositionForm(ClassificationMixin, ActionForm):
-    work_done = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 2}))
-    root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2}))
+    work_done = forms.CharField(
+        max_length=TEXT_MAX, label=_("Work done"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    root_cause = forms.CharField(
+        max_length=TEXT_MAX, label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     corrective_action = forms.CharField(
-        label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX, label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2})
     )
     preventive_action = forms.CharField(
-        label=_("Preventive action"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX, label=_("Preventive action"), widget=forms.Textarea(attrs={"rows": 2})
     )
     parts_used = forms.CharField(
-        label=_("Parts used"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX, label=_("Parts used"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     parts_cost = forms.DecimalField(label=_("Cost of parts"), min_value=0, decimal_places=2, initial=0)
     satisfaction = forms.ChoiceField(
@@ -150,7 +160,9 @@ def capacities_for(user: User, ticket: Ticket) -> list[tuple[str, str]]:
 
 class SignOffForm(ActionForm):
     capacity = forms.ChoiceField(label=_("Signed as"))
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        max_length=TEXT_MAX, label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,24 +173,30 @@ class SignOffForm(ActionForm):
 
 class DisputeForm(SignOffForm):
     comment = forms.CharField(
-        label=_("What is wrong with the corrective actions"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("What is wrong with the corrective actions"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ArchiveForm(ActionForm):
     archive_ref = forms.CharField(label=_("Archive reference"), max_length=64, required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT_MAX, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FollowUpForm(ActionForm):
-    note = forms.CharField(label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT_MAX, label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     satisfaction = forms.ChoiceField(
         label=_("Customer satisfaction"), choices=Disposition.Satisfaction.choices
     )
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(max_length=TEXT_MAX, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
     internal = forms.BooleanField(label=_("Internal (not for the customer)"), required=False)
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer, Shipment
 from core.widgets import FilterableSelect, offer_customer_shipments
+from security.limits import TEXT_MAX
 
 from .models import InstallationIssue, Ticket
 
@@ -60,7 +61,10 @@ class IssueForm(forms.Form):
         label=_("Handled"), choices=InstallationIssue.Handling.choices, widget=forms.RadioSelect
     )
     resolution = forms.CharField(
-        label=_("How it was fixed on site"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        max_length=TEXT_MAX,
+        label=_("How it was fixed on site"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     conference_participants = forms.CharField(
         label=_("Conference participants"), max_length=300, required=False
@@ -73,13 +77,18 @@ class IssueForm(forms.Form):
 
 
 class FixForm(forms.Form):
-    resolution = forms.CharField(label=_("How it was fixed"), widget=forms.Textarea(attrs={"rows": 2}))
+    resolution = forms.CharField(
+        max_length=TEXT_MAX, label=_("How it was fixed"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SignForm(forms.Form):
     capacity = forms.ChoiceField(label=_("Signed as"))
     rectification = forms.CharField(
-        label=_("Rectification record"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=TEXT_MAX,
+        label=_("Rectification record"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     def __init__(self, *args, capacities=(), **kwargs):
@@ -89,4 +98,6 @@ class SignForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    note = forms.CharField(label=_("What QC checked"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT_MAX, label=_("What QC checked"), widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Customer, MaterialBatch, Shipment, Supplier
+from security.limits import TEXT_MAX
 
 from .. import rules
 
@@ -210,7 +211,7 @@ class QualityDispute(models.Model):
         limit_choices_to={"node": "litigation"},
         verbose_name=_("lawsuit"),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=TEXT_MAX, blank=True)
     booking_date = models.DateField(_("booking date"))
     # Business dates of the later vouchers, entered by finance when the event happens; a voucher
     # whose date is still empty is generated once it is entered (rules.DATE_BASES).
@@ -265,6 +266,7 @@ class QualityDispute(models.Model):
     prepaid_balance = _money(_("prepaid balance"))
     evidence = models.TextField(
         _("evidence on file"),
+        max_length=TEXT_MAX,
         blank=True,
         help_text=_("Judgment or mediation, arbitration award, contract, agreement, invoices or receipts."),
     )

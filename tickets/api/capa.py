@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from core.models import Customer, Shipment
 from core.permissions import ActionPermission
+from security.limits import TEXT_MAX
 
 from .. import capa, commissioning
 from ..models import CapaCheck, Installation, InstallationIssue, Ticket
@@ -63,7 +64,10 @@ class IssueSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "is_fixed", "fixed_at", "created_at"]
-        extra_kwargs = {"resolution": {"required": False}, "description": {"allow_blank": True}}
+        extra_kwargs = {
+            "resolution": {"required": False, "max_length": TEXT_MAX},
+            "description": {"allow_blank": True, "max_length": TEXT_MAX},
+        }
 
 
 class InstallationSerializer(serializers.ModelSerializer):
@@ -107,16 +111,16 @@ class InstallationSerializer(serializers.ModelSerializer):
 
 
 class FixSerializer(serializers.Serializer):
-    resolution = serializers.CharField(allow_blank=True)
+    resolution = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
 
 class SignSerializer(serializers.Serializer):
     capacity = serializers.ChoiceField(choices=["project", "production"])
-    rectification = serializers.CharField(required=False, allow_blank=True)
+    rectification = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
 
 
 class VerifySerializer(serializers.Serializer):
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
 
 # -- filters ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.models import Customer, Product, Shipment
+from security.limits import TEXT_MAX
 
 from ..forms import INTAKE_FIELDS
 from ..models import Event, Photo, Ticket
@@ -137,7 +138,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=TEXT_MAX)
     internal = serializers.BooleanField(default=False)
 
 

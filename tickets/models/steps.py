@@ -8,6 +8,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from security.limits import TEXT_MAX
+
 from .ticket import State, Ticket
 
 USER = settings.AUTH_USER_MODEL
@@ -34,7 +36,7 @@ class ServicePlan(StepRecord):
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="plans", verbose_name=_("ticket"))
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    scope = models.TextField(_("scope"))
+    scope = models.TextField(_("scope"), max_length=TEXT_MAX)
     mode = models.CharField(_("on site or remote"), max_length=8, choices=Mode.choices)
     travellers = models.CharField(_("who travels"), max_length=200, blank=True)
 
@@ -46,8 +48,8 @@ class ServicePlan(StepRecord):
 class Assignment(StepRecord):
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="assignments", verbose_name=_("ticket"))
     lead = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("service lead"))
-    preliminary_analysis = models.TextField(_("preliminary analysis"), blank=True)
-    tools_materials = models.TextField(_("tools and materials"), blank=True)
+    preliminary_analysis = models.TextField(_("preliminary analysis"), max_length=TEXT_MAX, blank=True)
+    tools_materials = models.TextField(_("tools and materials"), max_length=TEXT_MAX, blank=True)
 
     class Meta(StepRecord.Meta):
         verbose_name = _("assignment")
@@ -84,8 +86,8 @@ class PurchaseRequest(StepRecord):
 class QCReview(StepRecord):
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="qc_reviews", verbose_name=_("ticket"))
     participants = models.CharField(_("participants"), max_length=300)
-    root_cause = models.TextField(_("root cause"))
-    solution = models.TextField(_("solution"))
+    root_cause = models.TextField(_("root cause"), max_length=TEXT_MAX)
+    solution = models.TextField(_("solution"), max_length=TEXT_MAX)
 
     class Meta(StepRecord.Meta):
         verbose_name = _("QC review")
@@ -94,7 +96,7 @@ class QCReview(StepRecord):
 
 class ProgressEntry(StepRecord):
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="progress", verbose_name=_("ticket"))
-    text = models.TextField(_("progress"))
+    text = models.TextField(_("progress"), max_length=TEXT_MAX)
 
     class Meta(StepRecord.Meta):
         verbose_name = _("progress entry")
@@ -110,11 +112,11 @@ class Disposition(StepRecord):
         UNSATISFIED = "unsatisfied", _("Not satisfied")
 
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="dispositions", verbose_name=_("ticket"))
-    work_done = models.TextField(_("work done"))
-    root_cause = models.TextField(_("root cause"))
-    corrective_action = models.TextField(_("corrective action"))
-    preventive_action = models.TextField(_("preventive action"))
-    parts_used = models.TextField(_("parts used"), blank=True)
+    work_done = models.TextField(_("work done"), max_length=TEXT_MAX)
+    root_cause = models.TextField(_("root cause"), max_length=TEXT_MAX)
+    corrective_action = models.TextField(_("corrective action"), max_length=TEXT_MAX)
+    preventive_action = models.TextField(_("preventive action"), max_length=TEXT_MAX)
+    parts_used = models.TextField(_("parts used"), max_length=TEXT_MAX, blank=True)
     parts_cost = models.DecimalField(
         _("cost of parts"),
         max_digits=14,
@@ -145,7 +147,7 @@ class SignOff(StepRecord):
     )
     capacity = models.CharField(_("signed as"), max_length=20, choices=Capacity.choices)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=TEXT_MAX, blank=True)
 
     class Meta(StepRecord.Meta):
         verbose_name = _("sign-off")
@@ -158,7 +160,7 @@ class SignOff(StepRecord):
 class ArchiveRecord(StepRecord):
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="archives", verbose_name=_("ticket"))
     archive_ref = models.CharField(_("archive reference"), max_length=64, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=TEXT_MAX, blank=True)
 
     class Meta(StepRecord.Meta):
         verbose_name = _("QC archive record")
@@ -167,7 +169,7 @@ class ArchiveRecord(StepRecord):
 
 class FollowUp(StepRecord):
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="followups", verbose_name=_("ticket"))
-    note = models.TextField(_("what the customer said"))
+    note = models.TextField(_("what the customer said"), max_length=TEXT_MAX)
     satisfaction = models.CharField(
         _("customer satisfaction"), max_length=12, choices=Disposition.Satisfaction.choices
     )
@@ -215,7 +217,7 @@ class Event(models.Model):
     action = models.CharField(_("action"), max_length=24, blank=True)
     from_state = models.CharField(_("from"), max_length=12, blank=True, choices=State.choices)
     to_state = models.CharField(_("to"), max_length=12, blank=True, choices=State.choices)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), max_length=TEXT_MAX, blank=True)
     internal = models.BooleanField(_("internal"), default=False)
     actor = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("by"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from security.limits import TEXT_MAX
+
 from .classification import RootCause
 
 
@@ -76,8 +78,8 @@ class Ticket(models.Model):
     )
     caller_name = models.CharField(_("caller"), max_length=64, blank=True)
     caller_phone = models.CharField(_("caller's phone"), max_length=32, blank=True)
-    customer_words = models.TextField(_("customer's own words"))
-    description = models.TextField(_("defect description"))
+    customer_words = models.TextField(_("customer's own words"), max_length=TEXT_MAX)
+    description = models.TextField(_("defect description"), max_length=TEXT_MAX)
     shipment = models.ForeignKey(
         "core.Shipment",
         models.PROTECT,
@@ -100,10 +102,10 @@ class Ticket(models.Model):
     quantity = models.DecimalField(_("quantity affected"), max_digits=14, decimal_places=3)
     site = models.CharField(_("site / location"), max_length=200)
     remedy = models.CharField(_("remedy asked"), max_length=8, choices=Remedy.choices)
-    paraphrase = models.TextField(_("paraphrase read back"))
+    paraphrase = models.TextField(_("paraphrase read back"), max_length=TEXT_MAX)
     customer_confirmed = models.BooleanField(_("customer confirmed the paraphrase"), default=False)
     emotion = models.CharField(_("customer's emotion"), max_length=12, choices=Emotion.choices)
-    options_offered = models.TextField(_("options offered"), blank=True)
+    options_offered = models.TextField(_("options offered"), max_length=TEXT_MAX, blank=True)
     option_chosen = models.CharField(_("option chosen"), max_length=200, blank=True)
     onsite_needed = models.BooleanField(_("on-site service needed"), default=False)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
@@ -143,7 +145,7 @@ class Ticket(models.Model):
     pm_signed = models.BooleanField(_("project manager signed"), default=False)
     production_signed = models.BooleanField(_("production manager signed"), default=False)
     followed_up = models.BooleanField(_("sales followed up"), default=False)
-    reason = models.TextField(_("reason (rejection / reopening)"), blank=True)
+    reason = models.TextField(_("reason (rejection / reopening)"), max_length=TEXT_MAX, blank=True)
 
     intake_token = models.UUIDField(_("intake token"), unique=True, default=uuid.uuid4, editable=False)
     # Lower-cased number, customer, lot and texts: one column for one trigram index.
