@@ -7,13 +7,13 @@ transaction. Row locks: the dispute while generating, the period and its counter
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import MaterialBatch, Shipment, User
 from core.permissions import can
+from errors.exceptions import Conflict, Forbidden, Invalid, full_clean
 
 from . import rules
 from .chart import DEFAULT_CHART, DEFAULT_VAT_RATES, parent_code
@@ -39,7 +39,7 @@ WON_OUTCOMES = ("return", "exchange", "allowance", "in_kind_compensation")
 
 def _require(user: User, action: str) -> None:
     if not can(user, action):
-        raise PermissionDenied(_("Your role does not allow this."))
+        raise Forbidden(_("Your role does not allow this."))
 
 
 # ---------------------------------------------------------------- disputes
@@ -186,21 +186,19 @@ def dispute_validate(dispute: QualityDispute) -> list[rules.Voucher]:
     """Run the rules on the dispute and check its business dates are in order; a refused
     combination or date becomes a form error on its field."""
     if dispute.shipment_id and dispute.customer_id and dispute.shipment.customer_id != dispute.customer_id:
-        raise ValidationError({"shipment": _("This shipment went to another customer.")})
+        raise Invalid(_("This shipment went to another customer."), field="shipment")
     if dispute.lawsuit_id:
         suit = dispute.lawsuit
         if suit.node != "litigation" or suit.pk == dispute.pk:
-            raise ValidationError({"lawsuit": _("Choose a litigation dispute as the lawsuit.")})
+            raise Invalid(_("Choose a litigation dispute as the lawsuit."), field="lawsuit")
         if dispute.node == "litigation" or dispute.outcome not in WON_OUTCOMES:
-            raise ValidationError(
-                {"outcome": _("A won suit yields a return, exchange, allowance or in-kind compensation.")}
+            raise Invalid(
+                _("A won suit yields a return, exchange, allowance or in-kind compensation."), field="outcome"
             )
         if suit.judgment_date and dispute.booking_date and dispute.booking_date < suit.judgment_date:
-            raise ValidationError(
-                {
-                    "booking_date": _("It cannot be booked before the judgment (%(date)s).")
-                    % {"date": suit.judgment_date}
-                }
+            raise Invalid(
+                _("It cannot be booked before the judgment (%(date)s).") % {"date": suit.judgment_date},
+                field="booking_date",
             )
     try:
         drafts = rules.generate(dispute.rule_input(), chart=chart_mapping())
@@ -208,7 +206,7 @@ def dispute_validate(dispute: QualityDispute) -> list[rules.Voucher]:
     except rules.DisputeInputError as exc:
         model_fields = {f.name for f in QualityDispute._meta.get_fields()}
         key = exc.field if exc.field in model_fields else "__all__"
-        raise ValidationError({key: label_fields(exc.message)}) from None
+        raise Invalid(label_fields(exc.message), field=key) from None
     return drafts
 
 
@@ -223,7 +221,7 @@ def dispute_create(*, by: User, booking_date: datetime.date, source=None, **fiel
     _apply_claim(fields)
     _apply_batch_price(fields)
     dispute = QualityDispute(created_by=by, booking_date=booking_date, **fields)
-    dispute.full_clean(exclude=["created_by"])
+    full_clean(dispute, exclude=["created_by"])
     dispute_validate(dispute)
     dispute.save()
     return dispute
@@ -235,11 +233,11 @@ def dispute_update(*, dispute: QualityDispute, by: User, **fields) -> QualityDis
     _require(by, "accounting.dispute_edit")
     dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.vouchers.filter(generation=dispute.generation).exists():
-        raise ValidationError(_("Its vouchers exist already: correct the dispute instead."))
+        raise Conflict(_("Its vouchers exist already: correct the dispute instead."), code="wrong_state")
     for name, value in fields.items():
         setattr(dispute, name, value)
     _reprice(dispute)
-    dispute.full_clean()
+    full_clean(dispute)
     dispute_validate(dispute)
     dispute.save()
     return dispute
@@ -250,7 +248,7 @@ def claim_create(*, by: User, **fields) -> SupplierClaim:
     """Purchasing records what a supplier agreed to bear (seed §3-3.2)."""
     _require(by, "accounting.claim_edit")
     claim = SupplierClaim(created_by=by, **fields)
-    claim.full_clean(exclude=["created_by"])
+    full_clean(claim, exclude=["created_by"])
     claim.save()
     return claim
 
@@ -300,7 +298,7 @@ def _save_voucher(
 ) -> Voucher:
     period = period_for(day)
     if period.is_closed:
-        raise ValidationError(_("The period %(period)s is closed.") % {"period": period})
+        raise Conflict(_("The period %(period)s is closed.") % {"period": period}, code="wrong_state")
     voucher = Voucher.objects.create(
         period=period, date=day, summary=draft.summary[:200], created_by=by, **extra
     )
@@ -342,8 +340,9 @@ def dispute_generate_vouchers(*, dispute: QualityDispute, by: User) -> list[Vouc
         generation__lt=dispute.generation, state=Voucher.State.POSTED, reversed_by__isnull=True
     ).exclude(reverses__isnull=False)
     if unreversed.exists():
-        raise ValidationError(
-            _("Posted vouchers of this dispute stand unreversed: correct the dispute instead.")
+        raise Conflict(
+            _("Posted vouchers of this dispute stand unreversed: correct the dispute instead."),
+            code="wrong_state",
         )
     drafts = dispute_validate(dispute)
     dates = dispute.dates()
@@ -408,19 +407,25 @@ def dispute_record_dates(*, dispute: QualityDispute, by: User, **dates: datetime
     if condition is not None:
         # The qualifying condition may be chosen until the write-off is posted.
         if dispute.vouchers.filter(evidence_required=rules.WRITE_OFF, state=Voucher.State.POSTED).exists():
-            raise ValidationError({"write_off_condition": _("The write-off is posted: correct the dispute.")})
+            raise Conflict(
+                _("The write-off is posted: correct the dispute."),
+                field="write_off_condition",
+                code="wrong_state",
+            )
         dispute.write_off_condition = condition
     for name, value in dates.items():
         if name not in rules.DATE_FIELDS:
-            raise ValidationError(_("Unknown date field."))
+            raise Invalid(_("Unknown date field."))
         if value is None:
             continue
         if name not in waiting:
-            raise ValidationError(
-                {name: _("Its vouchers exist already (or need no such date): correct the dispute instead.")}
+            raise Conflict(
+                _("Its vouchers exist already (or need no such date): correct the dispute instead."),
+                field=name,
+                code="wrong_state",
             )
         setattr(dispute, name, value)
-    dispute.full_clean()
+    full_clean(dispute)
     dispute_validate(dispute)
     dispute.save()
     return dispute_generate_vouchers(dispute=dispute, by=by)
@@ -442,7 +447,7 @@ def dispute_correct(*, dispute: QualityDispute, by: User, **fields) -> list[Vouc
         setattr(dispute, name, value)
     _reprice(dispute)
     dispute.generation += 1
-    dispute.full_clean()
+    full_clean(dispute)
     dispute_validate(dispute)
     dispute.save()
     return dispute_generate_vouchers(dispute=dispute, by=by)
@@ -463,7 +468,7 @@ def _check_balanced(voucher: Voucher) -> None:
         else:
             credit += amount
     if debit != credit or not voucher.lines.exists():
-        raise ValidationError(
+        raise Invalid(
             _("The voucher does not balance: debit %(d)s, credit %(c)s.") % {"d": debit, "c": credit}
         )
 
@@ -475,11 +480,11 @@ def _check_evidence(voucher: Voucher) -> None:
         return
     dispute = voucher.dispute
     if not dispute.evidence_files.exists():
-        raise ValidationError(
+        raise Invalid(
             _("Attach at least one evidence file (judgment, award, contract, agreement or receipts) first.")
         )
     if voucher.evidence_required == rules.WRITE_OFF and not dispute.write_off_condition:
-        raise ValidationError(_("A write-off needs its qualifying condition (1)-(6) chosen on the dispute."))
+        raise Invalid(_("A write-off needs its qualifying condition (1)-(6) chosen on the dispute."))
 
 
 @transaction.atomic
@@ -491,7 +496,7 @@ def evidence_add(*, dispute: QualityDispute, by: User, kind: str, upload) -> Evi
     _require(by, "accounting.dispute_edit")
     dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
     evidence = EvidenceFile(dispute=dispute, kind=kind, created_by=by)
-    evidence.full_clean(exclude=["document", "created_by"])
+    full_clean(evidence, exclude=["document", "created_by"])
     evidence.document = document_store(upload=upload, by=by)
     evidence.save()
     _refresh_attachments(dispute)
@@ -504,7 +509,9 @@ def evidence_remove(*, evidence: EvidenceFile, by: User) -> None:
     _require(by, "accounting.dispute_edit")
     dispute = QualityDispute.objects.select_for_update().get(pk=evidence.dispute_id)
     if dispute.vouchers.filter(state=Voucher.State.POSTED).exists():
-        raise ValidationError(_("Posted vouchers count this file among their attachments: it stays."))
+        raise Conflict(
+            _("Posted vouchers count this file among their attachments: it stays."), code="wrong_state"
+        )
     evidence.delete()
     _refresh_attachments(dispute)
 
@@ -520,9 +527,9 @@ def voucher_review(*, voucher: Voucher, by: User) -> Voucher:
     _require(by, "accounting.voucher_review")
     voucher = _locked(voucher)
     if voucher.state != Voucher.State.DRAFT:
-        raise ValidationError(_("Only a draft voucher can be reviewed."))
+        raise Conflict(_("Only a draft voucher can be reviewed."), code="wrong_state")
     if voucher.created_by_id == by.pk:
-        raise ValidationError(_("The preparer cannot review their own voucher."))
+        raise Invalid(_("The preparer cannot review their own voucher."))
     _check_balanced(voucher)
     _check_evidence(voucher)
     voucher.state = Voucher.State.REVIEWED
@@ -537,7 +544,7 @@ def voucher_unreview(*, voucher: Voucher, by: User) -> Voucher:
     _require(by, "accounting.voucher_review")
     voucher = _locked(voucher)
     if voucher.state != Voucher.State.REVIEWED:
-        raise ValidationError(_("Only a reviewed voucher can be sent back to draft."))
+        raise Conflict(_("Only a reviewed voucher can be sent back to draft."), code="wrong_state")
     voucher.state, voucher.reviewed_by, voucher.reviewed_at = Voucher.State.DRAFT, None, None
     voucher.save(update_fields=["state", "reviewed_by", "reviewed_at"])
     VoucherEvent.objects.create(voucher=voucher, action="unreviewed", by=by)
@@ -554,11 +561,12 @@ def voucher_post(*, voucher: Voucher, by: User) -> Voucher:
     _require(by, "accounting.voucher_post")
     voucher = _locked(voucher)
     if voucher.state != Voucher.State.REVIEWED:
-        raise ValidationError(_("Only a reviewed voucher can be posted."))
+        raise Conflict(_("Only a reviewed voucher can be posted."), code="wrong_state")
     period = Period.objects.select_for_update().get(pk=voucher.period_id)
     if period.is_closed:
-        raise ValidationError(
-            _("The period %(period)s is closed: nothing more can be posted into it.") % {"period": period}
+        raise Conflict(
+            _("The period %(period)s is closed: nothing more can be posted into it.") % {"period": period},
+            code="wrong_state",
         )
     _check_balanced(voucher)
     _check_evidence(voucher)
@@ -582,7 +590,7 @@ def voucher_delete(*, voucher: Voucher, by: User) -> None:
     _require(by, "accounting.dispute_edit")
     voucher = _locked(voucher)
     if voucher.state != Voucher.State.DRAFT:
-        raise ValidationError(_("Only a draft voucher can be deleted."))
+        raise Conflict(_("Only a draft voucher can be deleted."), code="wrong_state")
     voucher.delete()
 
 
@@ -593,9 +601,11 @@ def voucher_reverse(*, voucher: Voucher, by: User, day: datetime.date | None = N
     _require(by, "accounting.voucher_post")
     voucher = _locked(voucher)
     if not voucher.is_posted:
-        raise ValidationError(_("Only a posted voucher is reversed; a draft is simply corrected."))
+        raise Conflict(
+            _("Only a posted voucher is reversed; a draft is simply corrected."), code="wrong_state"
+        )
     if Voucher.objects.filter(reverses=voucher).exists():
-        raise ValidationError(_("This voucher has already been reversed."))
+        raise Conflict(_("This voucher has already been reversed."), code="wrong_state")
     if day is None:
         day = voucher.date if not voucher.period.is_closed else timezone.localdate()
     lines = [
@@ -627,9 +637,11 @@ def period_close(*, period: Period, by: User) -> Period:
     _require(by, "accounting.period_close")
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.is_closed:
-        raise ValidationError(_("The period is already closed."))
+        raise Conflict(_("The period is already closed."), code="wrong_state")
     if period.vouchers.exclude(state=Voucher.State.POSTED).exists():
-        raise ValidationError(_("Post or delete the unposted vouchers of this period before closing it."))
+        raise Conflict(
+            _("Post or delete the unposted vouchers of this period before closing it."), code="wrong_state"
+        )
     period.status, period.closed_at, period.closed_by = Period.Status.CLOSED, timezone.now(), by
     period.save(update_fields=["status", "closed_at", "closed_by"])
     return period
@@ -640,7 +652,7 @@ def period_reopen(*, period: Period, by: User) -> Period:
     _require(by, "accounting.period_close")
     period = Period.objects.select_for_update().get(pk=period.pk)
     if not period.is_closed:
-        raise ValidationError(_("The period is open."))
+        raise Conflict(_("The period is open."), code="wrong_state")
     period.status, period.closed_at, period.closed_by = Period.Status.OPEN, None, None
     period.save(update_fields=["status", "closed_at", "closed_by"])
     return period
@@ -671,9 +683,9 @@ def export_request(
         date_to=date_to,
         include_reviewed=include_reviewed,
     )
-    job.full_clean(exclude=["created_by", "file"])
+    full_clean(job, exclude=["created_by", "file"])
     if date_from and date_to and date_from > date_to:
-        raise ValidationError({"date_to": _("The end date is before the start date.")})
+        raise Invalid(_("The end date is before the start date."), field="date_to")
     job.save()
     from .tasks import run_export
 

@@ -14,18 +14,14 @@ from django.views.decorators.http import require_POST
 
 from core.models import Shipment
 from core.permissions import action_required
+from errors.exceptions import AppError
+from errors.forms import add_to_form, flash
 from security.params import int_param, parse_int
 
 from . import preview, rules, selectors, services
 from .forms import ClaimForm, DisputeForm, EvidenceForm, ExportForm
 from .models import EvidenceFile, ExportJob, Period, QualityDispute, SupplierClaim, Voucher
 from .params import clean_text
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
 
 # ---------------------------------------------------------------- disputes
 
@@ -96,12 +92,8 @@ def dispute_create(request):
                     by=request.user, booking_date=booking_date, source=ticket, **data
                 )
                 services.dispute_generate_vouchers(dispute=dispute, by=request.user)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+        except AppError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(
                 request, _("Dispute %(number)s saved with its draft vouchers.") % {"number": dispute.number}
@@ -127,9 +119,8 @@ def dispute_edit(request, pk: int):
                 else:
                     services.dispute_update(dispute=dispute, by=request.user, **data)
                     services.dispute_generate_vouchers(dispute=dispute, by=request.user)
-        except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
+        except AppError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Dispute %(number)s corrected.") % {"number": dispute.number})
             return redirect("accounting:dispute_detail", pk=dispute.pk)
@@ -233,8 +224,8 @@ def dispute_dates(request, pk: int):
             continue
         try:
             dates[name] = field.clean(raw)
-        except ValidationError as exc:
-            _errors(request, exc)
+        except ValidationError as exc:  # the typed date itself
+            flash(request, exc)
             return redirect("accounting:dispute_detail", pk=pk)
     condition = clean_text(request.POST.get("write_off_condition"), 1)
     if condition:
@@ -244,8 +235,8 @@ def dispute_dates(request, pk: int):
         return redirect("accounting:dispute_detail", pk=pk)
     try:
         services.dispute_record_dates(dispute=dispute, by=request.user, **dates)
-    except ValidationError as exc:
-        _errors(request, exc)
+    except AppError as exc:
+        flash(request, exc)
     else:
         messages.success(request, _("Date recorded; the vouchers that waited for it are generated."))
     return redirect("accounting:dispute_detail", pk=pk)
@@ -265,8 +256,8 @@ def dispute_generate(request, pk: int):
     dispute = get_object_or_404(QualityDispute, pk=pk)
     try:
         services.dispute_generate_vouchers(dispute=dispute, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
+    except AppError as exc:
+        flash(request, exc)
     return redirect("accounting:dispute_detail", pk=pk)
 
 
@@ -290,8 +281,8 @@ def dispute_bulk(request, pk: int, action: str):
             for voucher in todo:
                 BULK[action](voucher=voucher, by=request.user)
                 done += 1
-    except ValidationError as exc:
-        _errors(request, exc)
+    except AppError as exc:
+        flash(request, exc)
     else:
         messages.success(request, _("%(count)s voucher(s) done.") % {"count": done})
     return redirect("accounting:dispute_detail", pk=pk)
@@ -357,8 +348,8 @@ def voucher_action(request, pk: int, action: str):
         raise Http404
     try:
         result = ACTIONS[action](voucher=voucher, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
+    except AppError as exc:
+        flash(request, exc)
         return redirect("accounting:voucher_detail", pk=pk)
     if action == "delete":
         messages.success(request, _("Draft deleted."))
@@ -408,8 +399,8 @@ def period_action(request, pk: int, action: str):
         raise Http404
     try:
         service(period=period, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
+    except AppError as exc:
+        flash(request, exc)
     else:
         text = _("Period %(period)s closed.") if action == "close" else _("Period %(period)s reopened.")
         messages.success(request, text % {"period": period})
@@ -425,8 +416,8 @@ def export_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             job = services.export_request(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(request, exc)
+        except AppError as exc:
+            flash(request, exc)
         else:
             messages.success(request, _("Export #%(id)s queued.") % {"id": job.pk})
             return redirect("accounting:export_list")
@@ -467,8 +458,8 @@ def evidence_upload(request, pk: int):
         services.evidence_add(
             dispute=dispute, by=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
         )
-    except ValidationError as exc:
-        _errors(request, exc)
+    except AppError as exc:
+        flash(request, exc)
     else:
         messages.success(request, _("Evidence file attached."))
     return redirect("accounting:dispute_detail", pk=pk)
@@ -483,8 +474,8 @@ def evidence_remove(request, pk: int, evidence_pk: int):
     evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, dispute=dispute)
     try:
         services.evidence_remove(evidence=evidence, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
+    except AppError as exc:
+        flash(request, exc)
     else:
         messages.success(request, _("Evidence file removed."))
     return redirect("accounting:dispute_detail", pk=pk)
@@ -517,8 +508,8 @@ def claim_list(request):
         if form.is_valid():
             try:
                 claim = services.claim_create(by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors(request, exc)
+            except AppError as exc:
+                flash(request, exc)
             else:
                 messages.success(request, _("Supplier claim %(number)s recorded.") % {"number": claim.number})
                 return redirect("accounting:claim_list")

@@ -3,18 +3,24 @@ the FileField), never raw paths, so the storage can move (e.g. to S3) without co
 
 import hashlib
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.http import FileResponse
 
 from core.models import User
+from errors.exceptions import Invalid
 
 from .models import Document
 from .validation import validate_document
 
 
 def document_store(*, upload, by: User) -> Document:
-    """Validate an upload (validate_document) and keep it under a generated name."""
-    sniffed = validate_document(upload)
+    """Validate an upload (validate_document) and keep it under a generated name; a refused
+    file raises Invalid on the field "file"."""
+    try:
+        sniffed = validate_document(upload)
+    except ValidationError as exc:
+        raise Invalid(exc.messages[0], field="file") from None
     upload.seek(0)
     data = upload.read()
     document = Document(

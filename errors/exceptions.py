@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 NON_FIELD = "__all__"  # Django's key for errors that belong to no one field
@@ -70,3 +72,21 @@ class Conflict(AppError):
     status = 409
     code = "conflict"
     default = _("This is not possible in the record's current state.")
+
+
+def invalid_from(exc: ValidationError) -> Invalid:
+    """Django's ValidationError (a model's full_clean, a field's validators) as our Invalid."""
+    if hasattr(exc, "error_dict"):
+        errors = {k: list(v) for k, v in exc.message_dict.items()}
+    else:
+        errors = {NON_FIELD: list(exc.messages)}
+    first = next(iter(errors.values()))[0]
+    return Invalid(first, errors=errors)
+
+
+def full_clean(instance: Model, **kwargs: Any) -> None:
+    """`instance.full_clean(**kwargs)`, refusing with Invalid: services raise one error type."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise invalid_from(exc) from None

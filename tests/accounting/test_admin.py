@@ -4,10 +4,10 @@ never changed there, and the double booking once reproduced through it is imposs
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from accounting import services
 from accounting.models import Period, QualityDispute, Voucher
+from errors.exceptions import AppError
 
 from .factories import finance_pair, make_dispute, posted_vouchers
 
@@ -50,7 +50,7 @@ def test_even_a_generation_bumped_behind_the_services_back_cannot_book_twice():
     dispute = make_dispute(preparer)
     posted_vouchers(dispute, preparer, reviewer)
     QualityDispute.objects.filter(pk=dispute.pk).update(generation=1, costs=Decimal("99999"))
-    with pytest.raises(ValidationError, match=r"冲销|更正"):
+    with pytest.raises(AppError, match=r"冲销|更正"):
         services.dispute_generate_vouchers(dispute=dispute, by=preparer)
     assert Voucher.objects.filter(dispute=dispute).count() == 1
 

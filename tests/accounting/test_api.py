@@ -25,12 +25,14 @@ def test_review_and_post_over_the_api(client):
     assert listed["count"] == 1
 
 
-def test_wrong_state_is_400_with_the_reason(client):
+def test_wrong_state_is_409_with_the_reason(client):
+    """As for tickets: the request is fine, the voucher's state does not allow it now."""
     preparer, reviewer = finance_pair()
     voucher = services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)[0]
     client.force_login(reviewer)
     response = client.post(reverse("accounting-api:voucher-action", args=[voucher.pk, "post"]))
-    assert response.status_code == 400 and "已审核" in response.json()["detail"]
+    assert response.status_code == 409 and "已审核" in response.json()["detail"]
+    assert response.json()["code"] == "wrong_state"
 
 
 def test_purchasing_cannot_post_over_the_api(client, make_user):
@@ -88,7 +90,7 @@ def test_the_whole_cycle_over_the_api_with_the_pages_role_rules(
     # periods: closing refused while unposted vouchers remain; balances; reopen
     november = Period.objects.get(year=2026, month=11)
     close = reverse("accounting-api:period-action", args=[november.pk, "close"])
-    assert client.post(close).status_code == 400
+    assert client.post(close).status_code == 409
     balances = client.get(reverse("accounting-api:period-balances", args=[november.pk])).json()
     assert balances["export_matches"] is True and {r["account_code"] for r in balances["rows"]} >= {"1403"}
     # exports: start, status, download

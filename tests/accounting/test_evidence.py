@@ -8,13 +8,13 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounting import services
 from accounting.exports import write_csv
 from core.roles import Role
+from errors.exceptions import AppError
 
 from .factories import finance_pair, make_dispute
 
@@ -41,7 +41,7 @@ def lost_suit():
 def test_a_write_off_needs_a_file_and_a_condition_before_review_and_posting(client, lost_suit):
     dispute, vouchers, preparer, reviewer = lost_suit
     assert [v.evidence_required for v in vouchers] == ["evidence", "evidence", "write_off"]
-    with pytest.raises(ValidationError, match="证据"):
+    with pytest.raises(AppError, match="证据"):
         services.voucher_review(voucher=vouchers[0], by=reviewer)
     client.force_login(preparer)
     url = reverse("accounting:evidence_upload", args=[dispute.pk])
@@ -50,7 +50,7 @@ def test_a_write_off_needs_a_file_and_a_condition_before_review_and_posting(clie
     assert {v.attachments for v in dispute.vouchers.all()} == {1}  # 附件数 of the drafts follows
     services.voucher_review(voucher=vouchers[0], by=reviewer)
     services.voucher_review(voucher=vouchers[1], by=reviewer)
-    with pytest.raises(ValidationError, match="核销"):  # the write-off: no condition yet
+    with pytest.raises(AppError, match="核销"):  # the write-off: no condition yet
         services.voucher_review(voucher=vouchers[2], by=reviewer)
     body = client.get(reverse("accounting:dispute_detail", args=[dispute.pk])).content.decode()
     assert 'id="condition-form"' in body and "判决书.pdf" in body
@@ -70,7 +70,7 @@ def test_a_write_off_needs_a_file_and_a_condition_before_review_and_posting(clie
         assert {r[rows[0].index(header)] for r in rows[1:]} == {"1"}, layout
     # a file counted on posted vouchers stays
     evidence = dispute.evidence_files.get()
-    with pytest.raises(ValidationError):
+    with pytest.raises(AppError):
         services.evidence_remove(evidence=evidence, by=preparer)
 
 
@@ -81,7 +81,7 @@ def test_posting_checks_the_evidence_again(lost_suit):
     )
     services.voucher_review(voucher=vouchers[0], by=reviewer)
     services.evidence_remove(evidence=evidence, by=preparer)
-    with pytest.raises(ValidationError, match="证据"):
+    with pytest.raises(AppError, match="证据"):
         services.voucher_post(voucher=vouchers[0], by=reviewer)
 
 

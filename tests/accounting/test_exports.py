@@ -13,6 +13,7 @@ from accounting import services
 from accounting.exports import KINGDEE, U8, write_csv
 from accounting.models import ExportJob, Period, VoucherLine
 from core.roles import Role
+from errors.exceptions import Forbidden
 from tests.factories import CustomerFactory
 
 from .factories import finance_pair, make_dispute, posted_vouchers
@@ -177,9 +178,7 @@ def test_reviewed_vouchers_only_when_asked_and_marked_in_every_layout(export, bo
 
 
 def test_only_finance_exports(export, books, make_user):
-    from django.core.exceptions import PermissionDenied
-
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.export_request(by=make_user(Role.QC), layout="generic", file_format="csv")
 
 

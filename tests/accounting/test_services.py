@@ -4,12 +4,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounting import services
 from accounting.models import Account, Period, QualityDispute, Voucher, VoucherLine
 from core.roles import Role
+from errors.exceptions import AppError, Forbidden
 from tests.factories import MaterialBatchFactory, ShipmentFactory
 
 from .factories import finance_pair, make_dispute, posted_vouchers
@@ -75,13 +75,13 @@ def test_dispute_from_a_source_prefills_customer_shipment_and_quantity():
 
 def test_refused_combination_is_a_form_error_on_its_field():
     preparer, _ = finance_pair()
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(AppError) as info:
         make_dispute(preparer, node="after_sale", outcome="stoppage_loss")
-    assert "outcome" in info.value.message_dict
+    assert "outcome" in info.value.errors
 
 
 def test_only_finance_opens_disputes(make_user):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         make_dispute(make_user(Role.PURCHASING))
 
 
@@ -142,9 +142,9 @@ def test_the_invoice_of_an_estimate_waits_for_its_own_date_never_before_the_reve
     assert _month_totals("2202", 2026, 11) == Decimal("0") and _month_totals("220201", 2026, 11) == Decimal(
         "80.00"
     )
-    with pytest.raises(ValidationError) as info:  # an invoice before the reversal is refused
+    with pytest.raises(AppError) as info:  # an invoice before the reversal is refused
         services.dispute_record_dates(dispute=dispute, by=preparer, invoice_date=datetime.date(2026, 11, 28))
-    assert "invoice_date" in info.value.message_dict
+    assert "invoice_date" in info.value.errors
     assert Voucher.objects.filter(dispute=dispute).count() == 2
     vouchers = services.dispute_record_dates(
         dispute=dispute, by=preparer, invoice_date=datetime.date(2026, 12, 9)
@@ -160,7 +160,7 @@ def test_the_invoice_of_an_estimate_waits_for_its_own_date_never_before_the_reve
     # December: the reversal (-80) and the invoice (+80) in 1403: net nil, as the stock was already in.
     assert _month_totals("1403", 2026, 12) == Decimal("0.00")
     assert services.dispute_pending(dispute) == []
-    with pytest.raises(ValidationError):  # once booked, the date changes only by a correction
+    with pytest.raises(AppError):  # once booked, the date changes only by a correction
         services.dispute_record_dates(dispute=dispute, by=preparer, invoice_date=datetime.date(2026, 12, 10))
 
 
@@ -175,9 +175,9 @@ def test_every_voucher_carries_its_own_business_date_checked_for_order():
         costs=None,
     )
     assert len(services.dispute_generate_vouchers(dispute=dispute, by=preparer)) == 1  # V1 only
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(AppError) as info:
         services.dispute_record_dates(dispute=dispute, by=preparer, agreement_date=datetime.date(2026, 11, 2))
-    assert "agreement_date" in info.value.message_dict
+    assert "agreement_date" in info.value.errors
     services.dispute_record_dates(dispute=dispute, by=preparer, agreement_date=datetime.date(2026, 12, 3))
     vouchers = services.dispute_record_dates(
         dispute=dispute, by=preparer, payment_date=datetime.date(2026, 12, 15)
@@ -200,7 +200,7 @@ def test_every_voucher_carries_its_own_business_date_checked_for_order():
     assert [v.date for v in services.dispute_generate_vouchers(dispute=lost, by=preparer)] == [
         datetime.date(2026, 11, 12)
     ] * 2
-    with pytest.raises(ValidationError):
+    with pytest.raises(AppError):
         services.dispute_record_dates(dispute=lost, by=preparer, write_off_date=datetime.date(2026, 11, 1))
     # the VAT transfer-out goes to the month the red-letter form was raised
     ret = make_dispute(
@@ -246,17 +246,17 @@ def test_draft_reviewed_posted_with_numbers_per_period_and_word():
 def test_preparer_cannot_review_own_voucher():
     preparer, _ = finance_pair()
     voucher = services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)[0]
-    with pytest.raises(ValidationError):
+    with pytest.raises(AppError):
         services.voucher_review(voucher=voucher, by=preparer)
 
 
 def test_draft_cannot_be_posted_and_only_finance_posts(make_user):
     preparer, reviewer = finance_pair()
     voucher = services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)[0]
-    with pytest.raises(ValidationError):
+    with pytest.raises(AppError):
         services.voucher_post(voucher=voucher, by=reviewer)
     services.voucher_review(voucher=voucher, by=reviewer)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.voucher_post(voucher=voucher, by=make_user(Role.SALES_MANAGER))
 
 
@@ -264,7 +264,7 @@ def test_unbalanced_voucher_is_not_reviewed():
     preparer, reviewer = finance_pair()
     voucher = services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)[0]
     VoucherLine.objects.filter(voucher=voucher, line_no=1).update(amount=Decimal("1.00"))
-    with pytest.raises(ValidationError, match="不平衡"):
+    with pytest.raises(AppError, match="不平衡"):
         services.voucher_review(voucher=voucher, by=reviewer)
 
 
@@ -310,7 +310,7 @@ def test_reversal_is_red_letter_and_nets_to_zero():
     assert reversal.reverses == voucher and reversal.state == "draft"
     pairs = list(reversal.lines.values_list("account_code", "side", "amount"))
     assert pairs == [("660202", "debit", Decimal("-15800.00")), ("1002", "credit", Decimal("-15800.00"))]
-    with pytest.raises(ValidationError):
+    with pytest.raises(AppError):
         services.voucher_reverse(voucher=voucher, by=reviewer)
 
 
@@ -331,12 +331,12 @@ def test_posting_into_a_closed_period_is_refused():
     late = services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)[0]
     services.voucher_review(voucher=late, by=reviewer)
     period = Period.objects.get(year=2026, month=11)
-    with pytest.raises(ValidationError, match="未过账"):  # unposted vouchers block closing
+    with pytest.raises(AppError, match="未过账"):  # unposted vouchers block closing
         services.period_close(period=period, by=reviewer)
     services.voucher_unreview(voucher=late, by=reviewer)
     services.voucher_delete(voucher=late, by=preparer)
     services.period_close(period=period, by=reviewer)
-    with pytest.raises(ValidationError, match="已结账"):  # no new vouchers in a closed period either
+    with pytest.raises(AppError, match="已结账"):  # no new vouchers in a closed period either
         services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)
 
 
@@ -345,7 +345,7 @@ def test_posting_is_refused_when_the_period_closed_after_review():
     voucher = services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)[0]
     services.voucher_review(voucher=voucher, by=reviewer)
     Period.objects.filter(pk=voucher.period_id).update(status="closed")  # e.g. closed by another clerk
-    with pytest.raises(ValidationError, match="已结账"):
+    with pytest.raises(AppError, match="已结账"):
         services.voucher_post(voucher=voucher, by=reviewer)
     assert Voucher.objects.get(pk=voucher.pk).number is None
 

@@ -78,7 +78,7 @@ def test_accounting_refusals():
     voucher = accounting.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)[0]
     client = api(reviewer)
     refused = assert_error(
-        client.post(reverse("accounting-api:voucher-action", args=[voucher.pk, "post"])), 400, "invalid"
+        client.post(reverse("accounting-api:voucher-action", args=[voucher.pk, "post"])), 409, "wrong_state"
     )
     assert "已审核" in refused["detail"]
     assert_error(
