@@ -223,7 +223,7 @@ def _side_sql(side: str, otherwise: str = "NULL", value: str = "l.amount") -> st
     return f"CASE WHEN l.side = '{side}' THEN {value} ELSE {otherwise} END"
 
 
-# ------------------------------------------------------------------ the layouts (ACCOUNTING.md)
+# ------------------------------------------------------------------ the layouts (docs/accounting.md#exports)
 
 GENERIC = [
     Column("日期", lambda r: r.voucher__date.isoformat(), _DATE),

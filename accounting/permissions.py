@@ -19,4 +19,4 @@ register("accounting.voucher_review", [Role.FINANCE])
 register("accounting.voucher_post", [Role.FINANCE])
 register("accounting.period_close", [Role.FINANCE])
 register("accounting.export", [Role.FINANCE])
-register("accounting.claim_edit", [Role.PURCHASING, Role.FINANCE])  # seed §3-3.2: purchasing claims
+register("accounting.claim_edit", [Role.PURCHASING, Role.FINANCE])  # procedure §3-3.2: purchasing claims

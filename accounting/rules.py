@@ -2,10 +2,10 @@
 
 `generate(data)` turns one dispute input (a mapping, as the JSON preview contract gives it)
 into vouchers and lines, in booking order. No database: the company's own account codes
-come in through `chart`. The rules are ACCOUNTING.md, row by row; a combination the table
-does not cover, or one the seed forbids, is refused with the reason (`DisputeInputError`).
+come in through `chart`. docs/voucher-rules.md is this table, generated; a combination the
+table does not cover, or one the procedure forbids, is refused with the reason (`DisputeInputError`).
 
-Notation as in ACCOUNTING.md: q affected quantity, P the batch's unit price excl. VAT,
+Notation as in docs/voucher-rules.md: q affected quantity, P the batch's unit price excl. VAT,
 N = q·P, r VAT rate, T = round_half_up(N·r, 2). A red-letter line is a negative amount on
 its usual side.
 """
@@ -66,7 +66,7 @@ NUMBER_FIELDS = (
     "net_realizable_value",
     "prepaid_balance",
 )
-# Ways an input may ask to book a bonus at a nominal value; all are refused (seed §2.4).
+# Ways an input may ask to book a bonus at a nominal value; all are refused (procedure §2.4).
 NOMINAL_FIELDS = ("nominal", "book_at_nominal", "nominal_value", "nominal_amount")
 DEFAULT_VAT_RATE = Decimal("0.13")
 MAX_AMOUNT = Decimal("1e14")  # VoucherLine.amount is numeric(16, 2)
@@ -110,7 +110,7 @@ class L:
     qty: str | None = None
 
 
-# The business date each voucher is booked on (seed §2 ties each to an event; finance enters
+# The business date each voucher is booked on (procedure §2 ties each to an event; finance enters
 # them). "booking" is the dispute's booking date; "next_period" the first day of the month after
 # it (the red reversal of an estimate); the others name the dispute's own date field. A voucher
 # whose date is not entered yet is not generated until it is (e.g. V3 waits for the invoice).
@@ -126,7 +126,7 @@ DATE_BASES = {
     "write_off_date": "write_off_date",  # final write-off once the loss evidence is complete
 }
 DATE_FIELDS = tuple(dict.fromkeys(DATE_BASES.values()))
-# Evidence a voucher needs before it may be reviewed or posted (seed §2.6).
+# Evidence a voucher needs before it may be reviewed or posted (procedure §2.6).
 EVIDENCE = "evidence"  # at least one evidence file (the judgment that the suit was lost)
 WRITE_OFF = "write_off"  # at least one evidence file and a qualifying condition (1)-(6)
 
@@ -174,7 +174,7 @@ _IN_KIND_NOT_INVOICED = (
 
 # (node, outcome, invoice_status or "*") -> vouchers in booking order.
 RULES: dict[tuple[str, str, str], tuple[V, ...]] = {
-    # Purchase side, before the material is issued (seed §2.2).
+    # Purchase side, before the material is issued (procedure §2.2).
     ("before_issue", "return", "invoiced"): _BEFORE_ISSUE_ACCEPTED,
     ("before_issue", "return", "invoiced_deducted"): _BEFORE_ISSUE_ACCEPTED,
     ("before_issue", "exchange", "invoiced"): _BEFORE_ISSUE_EXCHANGE,
@@ -225,7 +225,7 @@ RULES: dict[tuple[str, str, str], tuple[V, ...]] = {
             date="invoice_date",
         ),
     ),
-    # Purchase side, after the material was issued to production (seed §2.3).
+    # Purchase side, after the material was issued to production (procedure §2.3).
     ("after_issue", "return", "not_invoiced"): (
         _RED_ISSUE,
         V("采购红字入库单退货，冲减暂估", (L("1403", DEBIT, "-N", "-q"), L("220201", CREDIT, "-N"))),
@@ -302,7 +302,7 @@ RULES: dict[tuple[str, str, str], tuple[V, ...]] = {
     ("after_issue", "in_kind_compensation", "invoiced_deducted"): _IN_KIND_INVOICED,
     ("before_issue", "in_kind_compensation", "not_invoiced"): _IN_KIND_NOT_INVOICED,
     ("after_issue", "in_kind_compensation", "not_invoiced"): _IN_KIND_NOT_INVOICED,
-    # Sales side, after our finished goods were sold (seed §2.5).
+    # Sales side, after our finished goods were sold (procedure §2.5).
     ("after_sale", "return", "invoiced"): (
         V(
             "销售退货{q}单位，开具红字发票",
@@ -356,7 +356,7 @@ RULES: dict[tuple[str, str, str], tuple[V, ...]] = {
         ),
         V("支付客户赔付款", (L("224102", DEBIT, "+X"), L("1002", CREDIT, "+X")), date="payment_date"),
     ),
-    # Litigation (seed §2.6).
+    # Litigation (procedure §2.6).
     ("litigation", "litigation_costs", "*"): (
         V(
             "质量异议诉讼费用(诉讼费、代理费、差旅费、办公费)",
@@ -744,7 +744,7 @@ def _refuse_nominal(inp: DisputeInput) -> None:
     if inp.outcome != "in_kind_compensation":
         return
     reason = _(
-        "In-kind compensation is never booked at a nominal 1 yuan (seed §2.4: it is not a donation and "
+        "In-kind compensation is never booked at a nominal 1 yuan (procedure §2.4: it is not a donation and "
         "distorts costing). Book the supplier's invoice, or reallocate the batch cost over the bonus units."
     )
     for name in NOMINAL_FIELDS:

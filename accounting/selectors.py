@@ -191,7 +191,7 @@ def export_check(period: Period, rows: list[BalanceRow] | None = None) -> list[s
 # A posted line's effect on profit, by the standard account it is booked under: losses and
 # expenses (stoppage, cost of sales, after-sales compensation, admin and litigation costs,
 # impairments) and revenue given up. A credit to a loss account is what a supplier bears
-# (seed §2.5: Dr 1221 质量索赔 / Cr the loss). On the purchase side a negative (red) debit to
+# (procedure §2.5: Dr 1221 质量索赔 / Cr the loss). On the purchase side a negative (red) debit to
 # a loss account is the supplier's allowance on material already used: also recovered.
 LOSS_ACCOUNTS = ("5101", "6401", "6601", "6602", "6701", "6702")
 REVENUE_ACCOUNTS = ("6001",)

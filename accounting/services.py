@@ -245,7 +245,7 @@ def dispute_update(*, dispute: QualityDispute, by: User, **fields) -> QualityDis
 
 @transaction.atomic
 def claim_create(*, by: User, **fields) -> SupplierClaim:
-    """Purchasing records what a supplier agreed to bear (seed §3-3.2)."""
+    """Purchasing records what a supplier agreed to bear (procedure §3-3.2)."""
     _require(by, "accounting.claim_edit")
     claim = SupplierClaim(created_by=by, **fields)
     full_clean(claim, exclude=["created_by"])

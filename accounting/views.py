@@ -498,7 +498,7 @@ def evidence_download(request, pk: int, evidence_pk: int):
 
 @action_required("accounting.view")
 def claim_list(request):
-    """Purchasing's supplier claims (seed §3-3.2); finance opens the recourse dispute from one."""
+    """Purchasing's supplier claims (procedure §3-3.2); finance opens the recourse dispute from one."""
     form = ClaimForm(request.POST or None)
     if request.method == "POST":
         from core.permissions import can

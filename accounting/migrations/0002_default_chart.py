@@ -1,4 +1,4 @@
-"""Load the default chart of accounts and VAT rates (ACCOUNTING.md). Safe to run twice."""
+"""Load the default chart of accounts and VAT rates (docs/voucher-rules.md). Safe to run twice."""
 
 from decimal import Decimal
 

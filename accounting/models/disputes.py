@@ -95,7 +95,7 @@ def _qty(label):
 
 
 class SupplierClaim(models.Model):
-    """Purchasing's record of a quality claim on a supplier (seed §3-3.2: 采购负责供应商质量索赔):
+    """Purchasing's record of a quality claim on a supplier (procedure §3-3.2: 采购负责供应商质量索赔):
     what the supplier agreed to bear and when it signed. A dispute opened from it takes the
     supplier, the amount (recourse or the stoppage share) and the agreement date."""
 
