@@ -131,6 +131,27 @@ register("commitments.team", [Role.SALES_MANAGER, Role.PRODUCTION_MANAGER])
 register("commitments.close", Role, rule=is_commitment_owner | is_owners_manager)
 
 
+class ObjectRuleAdmin:
+    """ModelAdmin mixin: the admin changes or deletes a record only where the object rule
+    of `change_action` / `delete_action` allows it (on top of Django's model permissions),
+    so the admin is no back door around the rules the pages keep."""
+
+    change_action: str = ""
+    delete_action: str = ""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and self.change_action:
+            return can(request.user, self.change_action, obj)
+        return allowed
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        if allowed and obj is not None and self.delete_action:
+            return can(request.user, self.delete_action, obj)
+        return allowed
+
+
 def action_required(action: str):
     """View decorator: sign-in required, then `can(user, action)` or HTTP 403."""
     from functools import wraps
