@@ -13,13 +13,15 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounting import services as accounting_services
+from accounting.models import Voucher
 from core.models import Commitment
 from core.permissions import can, object_rules
 from core.roles import Role
@@ -27,6 +29,7 @@ from core.services import commitment_close, commitment_create
 from objections import selectors as objection_selectors
 from objections.models import Objection, Prospect
 from objections.services import objection_delete, objection_update, prospect_link_customer
+from tests.accounting.factories import make_dispute
 from tests.factories import CustomerFactory, ShipmentFactory
 from tests.objections.factories import ObjectionFactory
 from tests.tickets.conftest import intake_data, step_data
@@ -49,6 +52,8 @@ def w(make_user, client):
         prod_mgr=make_user(Role.PRODUCTION_MANAGER),
         lead=make_user(Role.SERVICE_LEAD),
         lead2=make_user(Role.SERVICE_LEAD),
+        finance=make_user(Role.FINANCE),
+        finance2=make_user(Role.FINANCE),
         admin=make_user(is_staff=True),
         customer=CustomerFactory(),
     )
@@ -112,6 +117,12 @@ def _installation_signed_by_pm(w) -> Installation:
     return commissioning.installation_sign(
         installation=inst, by=w.pm, capacity="project", rectification="已整改"
     )
+
+
+def _draft_voucher(w) -> Voucher:
+    accounting_services.chart_ensure()
+    dispute = make_dispute(w.finance)
+    return accounting_services.dispute_generate_vouchers(dispute=dispute, by=w.finance)[0]
 
 
 # -- acting on them --------------------------------------------------------------------------
@@ -286,6 +297,20 @@ CASES: dict[str, Case] = {
         page_refused=409,
         done=_second_signature,
     ),
+    "accounting.voucher_review": Case(
+        build=_draft_voucher,
+        may=("finance2", "admin"),
+        may_not=("finance",),  # four eyes: the preparer never reviews their own voucher
+        service=lambda w, u, v: accounting_services.voucher_review(voucher=v, by=u),
+        refusal=ValidationError,
+        # the page answers both with a redirect and a message; what changed tells them apart
+        page=lambda w, u, v: (
+            w.page(u).post(reverse("accounting:voucher_action", args=[v.pk, "review"])).status_code
+        ),
+        page_ok=302,
+        page_refused=302,
+        done=lambda v: Voucher.objects.get(pk=v.pk).state == Voucher.State.REVIEWED,
+    ),
     "tickets.installation_sign": Case(
         build=_installation_signed_by_pm,
         may=("prod_mgr",),
@@ -399,6 +424,15 @@ def test_objection_list_filters_agree_with_the_object_rules(w, make_user):
 
 
 # -- templates and the admin ask the same rules ----------------------------------------------
+
+
+def test_the_voucher_page_offers_review_only_to_another_finance_colleague(w):
+    voucher = _draft_voucher(w)
+    url = reverse("accounting:voucher_detail", args=[voucher.pk])
+    body = w.page(w.finance).get(url).content.decode()
+    assert 'id="review-not-yours"' in body and 'id="btn-review"' not in body
+    body = w.page(w.finance2).get(url).content.decode()
+    assert 'id="btn-review"' in body and 'id="review-not-yours"' not in body
 
 
 def test_template_tag_asks_the_rule_on_the_record(w):
