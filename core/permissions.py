@@ -37,7 +37,8 @@ def register(action: str, roles: Iterable[Role | str], *, rule: Predicate | None
         set_perm(action, role_rule)
     else:
         _OBJECT_RULES[action] = rule
-        set_perm(action, role_rule & rule)
+        # Asked without a record (user.has_perm(action)), the role rule alone answers, as in can().
+        set_perm(action, role_rule & (_no_record | rule))
 
 
 def roles_of(user) -> frozenset[str]:
@@ -73,6 +74,11 @@ def holds_role_for(action: str) -> Predicate:
     """The action's role rule as a predicate on the user alone, to compose object rules
     with (e.g. "the owner, or anyone whose role reads every objection")."""
     return Predicate(lambda user: can(user, action), name=f"role:{action}")
+
+
+@predicate
+def _no_record(user, obj) -> bool:
+    return obj is None
 
 
 @predicate

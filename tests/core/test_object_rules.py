@@ -351,6 +351,7 @@ def test_rule_permits_and_refuses(w, action):
     for name in case.may_not:
         user = getattr(w, name)
         assert can(user, action), f"{name} holds the role: the record's rule must be what refuses"
+        assert user.has_perm(action), "without a record, has_perm answers by the role as can() does"
         assert not can(user, action, record), f"{name} should not be allowed to {action}"
         assert not user.has_perm(action, record)
 
