@@ -1,7 +1,15 @@
 """Who may do what in accounting. Finance books; managers and purchasing/QC may look."""
 
+from rules import predicate
+
 from core.permissions import register
 from core.roles import Role
+
+
+@predicate
+def prepared_the_voucher(user, voucher) -> bool:
+    return voucher.created_by_id == user.pk
+
 
 VIEWERS = [
     Role.FINANCE,
@@ -15,7 +23,8 @@ VIEWERS = [
 register("accounting.view", VIEWERS)  # disputes, vouchers (read only)
 register("accounting.preview", VIEWERS)  # run the rules on an input, saving nothing
 register("accounting.dispute_edit", [Role.FINANCE])
-register("accounting.voucher_review", [Role.FINANCE])
+# Four eyes: the reviewer (审核) is never the preparer (制单), admins included.
+register("accounting.voucher_review", [Role.FINANCE], rule=~prepared_the_voucher)
 register("accounting.voucher_post", [Role.FINANCE])
 register("accounting.period_close", [Role.FINANCE])
 register("accounting.export", [Role.FINANCE])

@@ -528,7 +528,7 @@ def voucher_review(*, voucher: Voucher, by: User) -> Voucher:
     voucher = _locked(voucher)
     if voucher.state != Voucher.State.DRAFT:
         raise Conflict(_("Only a draft voucher can be reviewed."), code="wrong_state")
-    if voucher.created_by_id == by.pk:
+    if not can(by, "accounting.voucher_review", voucher):  # the four-eyes rule
         raise Invalid(_("The preparer cannot review their own voucher."))
     _check_balanced(voucher)
     _check_evidence(voucher)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Shipment
-from core.permissions import action_required
+from core.permissions import action_required, can
 from errors.exceptions import AppError
 from errors.forms import add_to_form, flash
 from security.params import int_param, parse_int
@@ -277,7 +277,7 @@ def dispute_bulk(request, pk: int, action: str):
         with transaction.atomic():
             todo = dispute.vouchers.filter(state=wanted).order_by("generation", "position", "id")
             if action == "review":  # one's own drafts are left for a colleague (制单 ≠ 审核)
-                todo = todo.exclude(created_by=request.user)
+                todo = [v for v in todo if can(request.user, "accounting.voucher_review", v)]
             for voucher in todo:
                 BULK[action](voucher=voucher, by=request.user)
                 done += 1

@@ -15,6 +15,7 @@ from .models import (
     Supplier,
     User,
 )
+from .permissions import can
 from .services import notification_retry
 
 admin.site.site_header = _("KeSuTong administration")
@@ -85,6 +86,15 @@ class CommitmentAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("description", "owner__username", "owner__full_name")
     raw_id_fields = ("owner", "created_by", "customer")
+    CLOSING_FIELDS = ("status", "outcome_note", "closed_at", "closed_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        """Closing a promise here follows the "commitments.close" rule (its owner or their
+        own manager), as on /promises/: for anyone else its closing fields are read-only."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not can(request.user, "commitments.close", obj):
+            fields += tuple(f for f in self.CLOSING_FIELDS if f not in fields)
+        return fields
 
 
 @admin.register(Notification)

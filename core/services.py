@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from workhours import clock
 
 from .models import Commitment, Customer, Notification, User
+from .permissions import can
 from .selectors import users_with_roles
 
 log = logging.getLogger(__name__)
@@ -158,9 +159,9 @@ def commitment_create(
 @transaction.atomic
 def commitment_close(*, commitment: Commitment, by: User, kept: bool, outcome_note: str = "") -> Commitment:
     """Mark a promise kept (with what was said) or broken. Only its owner or their own
-    manager may (commitment_may_close); who closed it is recorded."""
+    manager may (the "commitments.close" rule); who closed it is recorded."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    if not commitment_may_close(commitment, by):
+    if not can(by, "commitments.close", commitment):
         raise PermissionDenied(_("Only the promise's owner or their manager may close it."))
     if commitment.status != Commitment.Status.OPEN:
         raise ValidationError(_("This promise is already closed."))
@@ -172,16 +173,6 @@ def commitment_close(*, commitment: Commitment, by: User, kept: bool, outcome_no
     commitment.closed_by = by
     commitment.save(update_fields=["status", "outcome_note", "closed_at", "closed_by"])
     return commitment
-
-
-def commitment_may_close(commitment: Commitment, user: User) -> bool:
-    """The owner, or one of the people the owner's overdue promises escalate to (their own
-    managers, commitment_managers): not any manager of any team."""
-    if not user.is_active:
-        return False
-    if user.pk == commitment.owner_id:
-        return True
-    return any(m.pk == user.pk for m in commitment_managers(commitment.owner))
 
 
 def _commitment_link(commitment: Commitment, fallback: str) -> str:

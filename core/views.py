@@ -24,7 +24,7 @@ from .models import Commitment
 from .permissions import can, roles_of
 from .roles import Role
 from .selectors import commitment_kept_rates, notifications_for, shipment_label, shipments_of, unread_count
-from .services import commitment_close, commitment_may_close, notification_mark_read
+from .services import commitment_close, notification_mark_read
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def commitment_list(request):
 @login_required
 def commitment_close_view(request, pk: int):
     commitment = get_object_or_404(Commitment, pk=pk)
-    if not commitment_may_close(commitment, request.user):
+    if not can(request.user, "commitments.close", commitment):
         raise PermissionDenied
     if request.method != "POST":
         return redirect("commitments")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.permissions import ObjectRuleAdmin
+
 from .models import Objection, ObjectionType, Prospect
 
 
@@ -21,7 +23,11 @@ class ProspectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(SimpleHistoryAdmin):
+class ObjectionAdmin(ObjectRuleAdmin, SimpleHistoryAdmin):
+    """Changed and deleted by the same rules as on the pages ("objections.edit"/"delete")."""
+
+    change_action = "objections.edit"
+    delete_action = "objections.delete"
     list_display = (
         "id",
         "created_at",

@@ -15,6 +15,7 @@ from core.permissions import can
 from core.timeline import TimelineEntry
 
 from .models import Objection, ObjectionType
+from .permissions import editable_filter, visible_filter
 
 Outcome = Objection.Outcome
 SUCCESS = (Outcome.WON, Outcome.RESOLVED)
@@ -25,25 +26,23 @@ def _base() -> QuerySet[Objection]:
 
 
 def objections_visible_to(user: User) -> QuerySet[Objection]:
-    """A salesperson sees their own; the sales manager (and staff) everyone's; others none."""
-    if can(user, "objections.view_all"):
-        return _base()
-    if can(user, "objections.log"):
-        return _base().filter(owner=user)
-    return Objection.objects.none()
+    """A salesperson sees their own; the sales manager (and staff) everyone's; others none
+    (the "objections.view" rule, as a filter: permissions.visible_filter)."""
+    if not can(user, "objections.view"):
+        return Objection.objects.none()
+    return _base().filter(visible_filter(user))
 
 
 def objections_editable_by(user: User) -> QuerySet[Objection]:
-    """Only the salesperson who logged it edits it; the manager reads, and coaches."""
-    if user.is_authenticated and (user.is_superuser or user.is_staff):
-        return _base()
-    if can(user, "objections.log"):
-        return _base().filter(owner=user)
-    return Objection.objects.none()
+    """Only the salesperson who logged it edits it; the manager reads, and coaches
+    (the "objections.edit" rule, as a filter: permissions.editable_filter)."""
+    if not can(user, "objections.edit"):
+        return Objection.objects.none()
+    return _base().filter(editable_filter(user))
 
 
 def can_open(user: User, objection: Objection) -> bool:
-    return objection.owner_id == user.pk or can(user, "objections.view_all")
+    return can(user, "objections.view", objection)
 
 
 def customer_objections(*, customer: Customer, user: User) -> QuerySet[Objection]:

@@ -191,9 +191,10 @@ def objection_log(
 def objection_update(
     *, objection: Objection, by: User, find_out: FindOut | None = None, **changes
 ) -> Objection:
-    """Change an objection (typically its response and outcome). Only its owner may."""
+    """Change an objection (typically its response and outcome). Only its owner (or a
+    staff admin) may: the "objections.edit" rule."""
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
-    if objection.owner_id != by.pk and not (by.is_superuser or by.is_staff):
+    if not can(by, "objections.edit", objection):
         raise PermissionDenied
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -216,12 +217,11 @@ def objection_update(
 def prospect_link_customer(*, prospect: Prospect, customer: Customer, by: User) -> Prospect:
     """The prospect became (or turned out to be) a customer: move its objections there too."""
     prospect = Prospect.objects.select_for_update().get(pk=prospect.pk)
-    objections = list(prospect.objections.all())
-    # Anyone who logged an objection against the prospect may say who it turned out to be.
-    if not (by.is_superuser or by.is_staff) and not (
-        can(by, "objections.view_all") or any(o.owner_id == by.pk for o in objections)
-    ):
+    # Anyone who logged an objection against the prospect may say who it turned out to be,
+    # and whoever reads every objection: the "objections.link_prospect" rule.
+    if not can(by, "objections.link_prospect", prospect):
         raise PermissionDenied
+    objections = list(prospect.objections.all())
     if prospect.customer_id and prospect.customer_id != customer.pk:
         raise ValidationError(_("This prospect is already linked to another customer."))
     prospect.customer = customer
@@ -243,6 +243,6 @@ def prospect_link_customer(*, prospect: Prospect, customer: Customer, by: User) 
 def objection_delete(*, objection: Objection, by: User) -> None:
     """Delete a mistaken entry. Promises made on it stay: the customer still expects the answer."""
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
-    if objection.owner_id != by.pk and not (by.is_superuser or by.is_staff):
+    if not can(by, "objections.delete", objection):
         raise PermissionDenied
     objection.delete()

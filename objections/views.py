@@ -47,7 +47,7 @@ def objection_log_view(request):
 @action_required("objections.log")
 def objection_edit_view(request, pk: int):
     objection = get_object_or_404(selectors.objections_visible_to(request.user), pk=pk)
-    if not selectors.objections_editable_by(request.user).filter(pk=pk).exists():
+    if not can(request.user, "objections.edit", objection):
         raise PermissionDenied
     form = ObjectionForm(request.POST or None, objection=objection)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +69,7 @@ def objection_detail_view(request, pk: int):
     promises = Commitment.objects.filter(
         source_type__app_label="objections", source_type__model="objection", source_id=objection.pk
     ).order_by("due_at")
-    can_edit = selectors.objections_editable_by(request.user).filter(pk=pk).exists()
+    can_edit = can(request.user, "objections.edit", objection)
     return render(
         request,
         "objections/detail.html",

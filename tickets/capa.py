@@ -80,7 +80,7 @@ def capa_verify(*, check: CapaCheck, by: User, effective: bool, note: str) -> Ca
     """
     from .services import _event, ticket_transition
 
-    if not can(by, "tickets.capa_verify"):
+    if not can(by, "tickets.capa_verify", check):
         raise NotAllowed(_("Only QC may verify a CAPA effectiveness check."))
     note = (note or "").strip()
     if not note:

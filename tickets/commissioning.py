@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Customer, Shipment, User
-from core.permissions import can, has_role
+from core.permissions import can
 from core.roles import Role
 from core.selectors import users_with_roles
 from core.services import notify
 
 from .errors import MissingData, NotAllowed, WrongState
 from .models import Installation, InstallationIssue, Ticket
+from .permissions import installation_capacities
 
 S = Installation.Status
 H = InstallationIssue.Handling
@@ -164,15 +165,7 @@ def installation_issue_fix(*, issue: InstallationIssue, by: User, resolution: st
 
 def sign_capacities(installation: Installation, user: User) -> list[str]:
     """The capacities ("project", "production") this user may still sign in."""
-    if installation.status != S.OPEN:
-        return []
-    admin = user.is_staff or user.is_superuser
-    result = []
-    if installation.pm_signed_by_id is None and (admin or has_role(user, Role.PROJECT_MANAGER)):
-        result.append("project")
-    if installation.production_signed_by_id is None and (admin or has_role(user, Role.PRODUCTION_MANAGER)):
-        result.append("production")
-    return result
+    return installation_capacities(user, installation)
 
 
 @transaction.atomic
@@ -186,7 +179,7 @@ def installation_sign(
         raise WrongState(_("The rectification record is already signed by both."))
     if capacity not in ("project", "production"):
         raise _missing("capacity", _("Choose the capacity you sign in."))
-    if capacity not in sign_capacities(current, by):
+    if not can(by, "tickets.installation_sign", current) or capacity not in sign_capacities(current, by):
         if (capacity == "project" and current.pm_signed_by_id) or (
             capacity == "production" and current.production_signed_by_id
         ):

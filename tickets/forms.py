@@ -11,12 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer, Shipment, Supplier, User
-from core.permissions import has_role
 from core.roles import Role
 from core.widgets import FilterableSelect
 from security.limits import TEXT_MAX
 
-from .models import DefectType, Disposition, RootCause, ServicePlan, SignOff, Ticket
+from .models import DefectType, Disposition, RootCause, ServicePlan, Ticket
 from .photos import validate_photo
 
 
@@ -147,15 +146,9 @@ class DispositionForm(ClassificationMixin, ActionForm):
 
 def capacities_for(user: User, ticket: Ticket) -> list[tuple[str, str]]:
     """The sign-off capacities this user holds and that are still unsigned on the ticket."""
-    signed = {
-        SignOff.Capacity.PROJECT: ticket.pm_signed,
-        SignOff.Capacity.PRODUCTION: ticket.production_signed,
-    }
-    return [
-        (value, label)
-        for value, label in SignOff.Capacity.choices
-        if not signed[value] and (user.is_staff or user.is_superuser or has_role(user, value))
-    ]
+    from .permissions import signing_capacities  # permissions reads the workflow, which reads us
+
+    return signing_capacities(user, ticket)
 
 
 class SignOffForm(ActionForm):

@@ -20,6 +20,7 @@ from . import models as m
 from .errors import ConcurrentChange, MissingData, NotAllowed, WrongState
 from .forms import CLASSIFICATION_FIELDS
 from .models import State, Ticket
+from .permissions import LEAD_ONLY, SIGNING
 from .photos import stored_file, validate_photo
 from .workflow import INTAKE_CC, INTAKE_NOTIFY, TRANSITIONS, Transition
 
@@ -202,26 +203,14 @@ def allowed_transitions(ticket: Ticket, user: User) -> list[Transition]:
     """What this user may do to this ticket now: state, role and per-action preconditions."""
     result = []
     for t in TRANSITIONS.values():
-        if ticket.state not in t.sources or not can(user, t.action):
-            continue
-        if t.name in ("sign_off", "dispute") and not _capacities(ticket, user):
+        # can() with the ticket: the role and the action's rule on the ticket (the service
+        # lead's actions, a capacity still unsigned), tickets.permissions.TRANSITION_RULES
+        if ticket.state not in t.sources or not can(user, t.action, ticket):
             continue
         if t.name == "archive" and not (ticket.pm_signed and ticket.production_signed):
             continue
-        if t.name in ("escalate", "start_service", "submit_disposition") and not _is_lead(ticket, user):
-            continue
         result.append(t)
     return result
-
-
-def _is_lead(ticket: Ticket, user: User) -> bool:
-    return ticket.service_lead_id == user.pk or user.is_staff or user.is_superuser
-
-
-def _capacities(ticket: Ticket, user: User) -> list:
-    from .forms import capacities_for
-
-    return capacities_for(user, ticket)
 
 
 def ticket_transition(
@@ -259,14 +248,12 @@ def ticket_transition(
                 % {"action": transition.label, "state": current.get_state_display()},
                 ticket=current,
             )
-        if transition.name in ("escalate", "start_service", "submit_disposition") and not _is_lead(
-            current, by
-        ):
+        if transition.name in LEAD_ONLY and not can(by, transition.action, current):
             raise NotAllowed(_("Only the ticket's service lead may do this."), ticket=current)
         form = transition.form(data or {}, ticket=current, user=by)
         if not form.is_valid():
             errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
-            if transition.name in ("sign_off", "dispute") and not _capacities(current, by):
+            if transition.name in SIGNING and not can(by, transition.action, current):
                 raise WrongState(_("You have already signed this disposition form."), ticket=current)
             raise MissingData(_("Some required information is missing."), errors=errors, ticket=current)
         text = RECORDERS[transition.name](current, by, form.cleaned_data)

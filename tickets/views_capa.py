@@ -141,7 +141,8 @@ def _installation_page(request, inst: Installation, *, forms: dict | None = None
     user = request.user
     is_open = inst.status == Installation.Status.OPEN
     may_issue = is_open and can(user, "tickets.installation_issue")
-    capacities = commissioning.sign_capacities(inst, user) if can(user, "tickets.installation_sign") else []
+    may_sign = can(user, "tickets.installation_sign", inst)
+    capacities = commissioning.sign_capacities(inst, user) if may_sign else []
     open_issues = [i for i in inst.issues.all() if not i.is_fixed]
     context = {
         "inst": inst,

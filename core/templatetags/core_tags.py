@@ -13,6 +13,13 @@ def can(user, action: str) -> bool:
     return permissions.can(user, action)
 
 
+@register.simple_tag
+def can_do(user, action: str, obj=None) -> bool:
+    """`{% can_do request.user "objections.edit" objection as may_edit %}`: the check on one
+    record (the action's object rule too), which a filter cannot take two arguments for."""
+    return permissions.can(user, action, obj)
+
+
 @register.filter
 def has_role(user, role: str) -> bool:
     return permissions.has_role(user, role)

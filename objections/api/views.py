@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.permissions import ActionPermission
+from core.permissions import ActionPermission, can
 
 from .. import selectors
 from ..filters import ObjectionFilter
@@ -43,7 +43,7 @@ class ObjectionViewSet(viewsets.ModelViewSet):
 
     def _editable(self):
         objection = self.get_object()  # 404 unless visible
-        if not selectors.objections_editable_by(self.request.user).filter(pk=objection.pk).exists():
+        if not can(self.request.user, "objections.edit", objection):
             raise PermissionDenied
         return objection
 
