@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from core.models import Commitment
 from core.permissions import can, object_rules
 from core.roles import Role
 from core.services import commitment_close, commitment_create
+from errors.exceptions import Invalid
 from objections import selectors as objection_selectors
 from objections.models import Objection, Prospect
 from objections.services import objection_delete, objection_update, prospect_link_customer
@@ -302,7 +303,7 @@ CASES: dict[str, Case] = {
         may=("finance2", "admin"),
         may_not=("finance",),  # four eyes: the preparer never reviews their own voucher
         service=lambda w, u, v: accounting_services.voucher_review(voucher=v, by=u),
-        refusal=ValidationError,
+        refusal=Invalid,
         # the page answers both with a redirect and a message; what changed tells them apart
         page=lambda w, u, v: (
             w.page(u).post(reverse("accounting:voucher_action", args=[v.pk, "review"])).status_code
