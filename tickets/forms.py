@@ -77,6 +77,10 @@ class AssignForm(ActionForm):
         return [line[:200] for line in lines if line]
 
 
+# A blank first choice: what the customer said is recorded only when someone chose it.
+CHOOSE_SATISFACTION = [("", "—"), *Disposition.Satisfaction.choices]
+
+
 class ClassificationMixin(forms.Form):
     """The root cause's category and, for purchased material, the supplier: what the
     quality dashboard counts (docs/insight.md). Optional, filled from the ticket."""
@@ -130,10 +134,9 @@ class DispositionForm(ClassificationMixin, ActionForm):
     parts_used = forms.CharField(
         max_length=TEXT_MAX, label=_("Parts used"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    parts_cost = forms.DecimalField(label=_("Cost of parts"), min_value=0, decimal_places=2, initial=0)
-    satisfaction = forms.ChoiceField(
-        label=_("Customer satisfaction"), choices=Disposition.Satisfaction.choices
-    )
+    # No initial value: the lead states the cost, 0 included; a blank is not ¥0.00.
+    parts_cost = forms.DecimalField(label=_("Cost of parts"), min_value=0, decimal_places=2)
+    satisfaction = forms.ChoiceField(label=_("Customer satisfaction"), choices=CHOOSE_SATISFACTION)
     customer_signatory = forms.CharField(label=_("Signed for the customer by"), max_length=64)
     defect_type = forms.ModelChoiceField(
         label=_("Defect type"), queryset=DefectType.objects.filter(active=True), required=False
@@ -183,9 +186,7 @@ class FollowUpForm(ActionForm):
     note = forms.CharField(
         max_length=TEXT_MAX, label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    satisfaction = forms.ChoiceField(
-        label=_("Customer satisfaction"), choices=Disposition.Satisfaction.choices
-    )
+    satisfaction = forms.ChoiceField(label=_("Customer satisfaction"), choices=CHOOSE_SATISFACTION)
 
 
 class NoteForm(forms.Form):

@@ -1,0 +1,59 @@
+"""Facts are recorded only when someone stated them (issue 15 point 3): the disposition form's
+parts cost and the customer's satisfaction start blank, and a form sent without them is refused."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.tickets.conftest import step_data
+from tickets.models import Disposition, State
+
+pytestmark = pytest.mark.django_db
+
+
+def test_disposition_form_starts_blank(client, people, new_ticket, walk):
+    ticket = walk(new_ticket(), State.IN_SERVICE)
+    client.force_login(people.lead)
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    cost = re.search(r'<input[^>]*name="submit_disposition-parts_cost"[^>]*>', body).group(0)
+    assert "value=" not in cost
+    select = re.search(r'<select[^>]*name="submit_disposition-satisfaction".*?</select>', body, re.S).group(0)
+    assert re.search(r'<option value="" selected>', select) and select.count("selected") == 1
+
+
+@pytest.mark.parametrize("missing", ["parts_cost", "satisfaction"])
+def test_disposition_without_the_stated_fact_is_refused(client, people, new_ticket, walk, missing):
+    ticket = walk(new_ticket(), State.IN_SERVICE)
+    client.force_login(people.lead)
+    data = {f"submit_disposition-{k}": v for k, v in step_data("submit_disposition", people).items()}
+    del data[f"submit_disposition-{missing}"]
+    response = client.post(
+        reverse("tickets:act", args=[ticket.number, "submit_disposition"]), data | {"version": ticket.version}
+    )
+    assert response.status_code == 400 and "该字段是必填项" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.state == State.IN_SERVICE and not Disposition.objects.exists()
+
+
+def test_zero_parts_cost_is_kept_when_stated(client, people, new_ticket, walk):
+    ticket = walk(new_ticket(), State.IN_SERVICE)
+    client.force_login(people.lead)
+    data = {f"submit_disposition-{k}": v for k, v in step_data("submit_disposition", people).items()}
+    data["submit_disposition-parts_cost"] = "0"
+    client.post(
+        reverse("tickets:act", args=[ticket.number, "submit_disposition"]), data | {"version": ticket.version}
+    )
+    assert Disposition.objects.get().parts_cost == 0
+
+
+def test_follow_up_without_satisfaction_is_refused(client, people, new_ticket, walk):
+    ticket = walk(new_ticket(), State.ARCHIVED)
+    client.force_login(people.sales)
+    response = client.post(
+        reverse("tickets:act", args=[ticket.number, "follow_up"]),
+        {"follow_up-note": "客户说还行", "version": ticket.version},
+    )
+    assert response.status_code == 400
+    ticket.refresh_from_db()
+    assert not ticket.followed_up
