@@ -10,7 +10,7 @@ from core.widgets import FilterableSelect
 from security.limits import TEXT_MAX
 
 from .models import Objection, ObjectionType
-from .services import FindOut
+from .services import FindOut, find_out_problems, objection_problems
 
 
 def _tomorrow_afternoon() -> datetime.datetime:
@@ -118,6 +118,24 @@ class ObjectionForm(forms.Form):
                 widget.attrs.setdefault("class", "form-select form-select-sm")
             elif isinstance(widget, forms.Textarea | forms.TextInput | forms.DateInput | forms.DateTimeInput):
                 widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def clean(self):
+        """The service's own rules, over what the fields made of the input: each problem on its
+        field, all in one pass (a field already in error keeps its own message)."""
+        data = super().clean()
+        has_prospect = bool((data.get("prospect_name") or "").strip()) or (
+            self.objection is not None and self.objection.prospect_id is not None
+        )
+        type_changed = self.objection is None or data.get("type") != self.objection.type
+        problems = objection_problems(dict(data), has_prospect=has_prospect, type_changed=type_changed)
+        if data.get("find_out"):
+            problems |= find_out_problems(
+                FindOut(what=data.get("find_out_what", ""), due_at=data.get("find_out_due_at"))
+            )
+        for field, message in problems.items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return data
 
     def find_out_input(self) -> FindOut | None:
         data = self.cleaned_data

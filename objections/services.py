@@ -41,8 +41,9 @@ EDITABLE = (
 )
 
 
-def _validate(data: dict, *, has_prospect: bool, type_changed: bool) -> dict:
-    """Check the rules the form, the API and the database constraints share; Chinese errors."""
+def objection_problems(data: dict, *, has_prospect: bool, type_changed: bool) -> dict:
+    """Check the rules the form, the API and the database constraints share; Chinese errors.
+    The form asks too, so a person sees every problem at once, not one rule per submit."""
     errors: dict[str, str] = {}
     data["words"] = (data.get("words") or "").strip()
     data["hidden_belief"] = (data.get("hidden_belief") or "").strip()
@@ -77,7 +78,7 @@ def _validate(data: dict, *, has_prospect: bool, type_changed: bool) -> dict:
     return errors
 
 
-def _validate_find_out(find_out: FindOut | None) -> dict:
+def find_out_problems(find_out: FindOut | None) -> dict:
     if find_out is None:
         return {}
     errors = {}
@@ -163,8 +164,8 @@ def objection_log(
         "outcome": outcome,
         "outcome_date": outcome_date,
     }
-    errors = _validate(data, has_prospect=bool(prospect_name), type_changed=True)
-    errors.update(_validate_find_out(find_out))
+    errors = objection_problems(data, has_prospect=bool(prospect_name), type_changed=True)
+    errors.update(find_out_problems(find_out))
     if errors:
         raise ValidationError(errors)
     try:
@@ -201,8 +202,10 @@ def objection_update(
         raise TypeError(f"not editable: {sorted(unknown)}")
     data = {field: getattr(objection, field) for field in EDITABLE} | changes
     type_changed = data["type"] is not None and getattr(data["type"], "pk", None) != objection.type_id
-    errors = _validate(data, has_prospect=objection.prospect_id is not None, type_changed=type_changed)
-    errors.update(_validate_find_out(find_out))
+    errors = objection_problems(
+        data, has_prospect=objection.prospect_id is not None, type_changed=type_changed
+    )
+    errors.update(find_out_problems(find_out))
     if errors:
         raise ValidationError(errors)
     for field, value in data.items():

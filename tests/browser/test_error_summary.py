@@ -1,0 +1,32 @@
+"""A form sent back with problems says all of them at the top and puts the cursor on the first;
+each line of the summary takes the cursor to its field (issue 15 point 4)."""
+
+import pytest
+
+from core.roles import Role
+from objections.models import Objection
+from tests.objections.factories import restore_reference_data
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    restore_reference_data()
+
+
+def test_all_problems_at_once_and_the_cursor_on_the_first(page, make_user, login, screenshot):
+    login(page, make_user(Role.SALES, full_name="王晓明"))
+    page.goto(f"{page.base_url}/objections/new/")
+    page.click("label:has-text('隐藏的异议')")
+    page.click("#save")
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    links = summary.locator("a[data-field]")
+    assert links.count() >= 3  # customer, stage, words … and the hidden objection's reason together
+    assert "隐藏的异议必须填写" in summary.inner_text()
+    first = links.first.get_attribute("data-field")
+    # the field itself, or the search box a searchable select puts in front of it
+    assert page.evaluate("document.activeElement.id").startswith(first)
+    page.click("#error-summary a[data-field='id_hidden_belief']")
+    assert page.evaluate("document.activeElement.id") == "id_hidden_belief"
+    path = screenshot(page, "objection-error-summary")
+    assert path.exists() and not Objection.objects.exists()
