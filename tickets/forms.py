@@ -221,7 +221,7 @@ class PhotoForm(forms.Form):
     photos = PhotosField(label=_("Photos"))
 
 
-# What sales records at intake, in the order of the phone call (seed §3-5.2.1 and §4);
+# What sales records at intake, in the order of the phone call (procedure §3-5.2.1 and §4);
 # the intake form and the API's ticket serializer both use it.
 INTAKE_FIELDS = (
     "channel",
@@ -251,7 +251,7 @@ INTAKE_FIELDS = (
 
 
 class IntakeForm(forms.ModelForm):
-    """The phone conversation, in its order (seed §4): listen, confirm, offer, promise."""
+    """The phone conversation, in its order (procedure §4): listen, confirm, offer, promise."""
 
     intake_token = forms.UUIDField(widget=forms.HiddenInput)
     photos = PhotosField(label=_("Photos of the defect"))

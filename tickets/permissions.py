@@ -1,4 +1,5 @@
-"""The tickets app's actions and who may take them (workflow rows register themselves)."""
+"""The tickets app's actions and who may take them (workflow rows register themselves:
+docs/workflow.md, "Actions")."""
 
 from core.permissions import register
 from core.roles import WORKING_ROLES, Role
@@ -20,10 +21,10 @@ register(
 for transition in TRANSITIONS.values():
     register(transition.action, transition.roles)
 
-# CAPA effectiveness checks (DESIGN §2): QC verifies; everyone else may look.
+# CAPA effectiveness checks (docs/tickets.md): QC verifies; everyone else may look.
 register("tickets.capa_view", Role)
 register("tickets.capa_verify", [R.QC])
-# Installation & commissioning (§3-5.3)
+# Installation & commissioning (procedure §3-5.3, docs/tickets.md)
 register("tickets.installation_view", Role)
 register("tickets.installation_edit", [R.PROJECT_MANAGER, R.SERVICE_LEAD, R.PRODUCTION_MANAGER])
 register("tickets.installation_issue", [R.SERVICE_LEAD, R.PROJECT_MANAGER, R.PRODUCTION_MANAGER, R.TECHNICAL])
