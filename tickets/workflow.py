@@ -27,6 +27,7 @@ from . import effects as fx
 from . import forms
 from . import guards as g
 from . import recorders as rec
+from .errors import TicketError
 from .models import Event, State, Ticket
 
 R = Role
@@ -87,7 +88,7 @@ class Transition:
     def action(self) -> str:
         return f"tickets.{self.name}"
 
-    def refusal(self, ticket: Ticket, user: User):
+    def refusal(self, ticket: Ticket, user: User) -> TicketError | None:
         """The first guard this user fails on this ticket now (an error to raise), or None."""
         for guard in self.guards:
             error = guard.refusal(ticket, user)
