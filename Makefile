@@ -7,7 +7,7 @@ APPS := errors core tickets objections accounting documents workhours insight de
 UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
 	--custom-compile-command "make lock"
 
-.PHONY: run test setup lint messages lock upgrade
+.PHONY: run test setup lint messages lock upgrade docs
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ lock: $(VENV)/.dev
 ## Every package to its newest version allowed by the .in files.
 upgrade:
 	$(MAKE) lock UPGRADE=--upgrade
+
+## Re-write the generated docs (docs/workflow.md from tickets/workflow.py)
+docs:
+	$(PY) manage.py workflow_doc
 
 ## Re-extract translation strings: one catalogue per app, one for templates/ and config/
 messages:

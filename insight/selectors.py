@@ -458,7 +458,7 @@ def time_in_steps(f: Filters) -> dict:
     return {"steps": steps, "people": people}
 
 
-# The department each step waits on (DESIGN §2 "who moves it on").
+# The department each step waits on (docs/workflow.md, "States": who the ticket waits for).
 STEP_DEPARTMENT = {
     State.RECEIVED: _("Project department"),
     State.REOPENED: _("Project department"),

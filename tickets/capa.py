@@ -1,4 +1,4 @@
-"""CAPA effectiveness checks (DESIGN §2): services and reads.
+"""CAPA effectiveness checks (docs/workflow.md, "Effects"): services and reads.
 
 Archiving a ticket schedules a check of the corrective and preventive actions on its
 disposition form. QC records the result; a failed check reopens the ticket through
@@ -31,9 +31,10 @@ def capa_due_date(archived_on: datetime.date) -> datetime.date:
 
 def capa_schedule(*, ticket: Ticket, by: User) -> CapaCheck:
     """Schedule the check for a ticket just archived. Called inside the archive transaction."""
-    from .services import _current_disposition, _event
+    from .recorders import current_disposition
+    from .services import _event
 
-    disposition = _current_disposition(ticket)
+    disposition = current_disposition(ticket)
     check = CapaCheck.objects.create(
         ticket=ticket,
         disposition=disposition,

@@ -1,4 +1,4 @@
-"""Installation & commissioning (seed §3-5.3): services and reads.
+"""Installation & commissioning (procedure §3-5.3, docs/tickets.md): services and reads.
 
 Issues found while installing are fixed on site, or raised by phone conference (who took
 part, when) and fixed later. When none is open, the project manager and the production
@@ -21,7 +21,7 @@ from core.services import notify
 
 from .errors import MissingData, NotAllowed, WrongState
 from .models import Installation, InstallationIssue, Ticket
-from .permissions import installation_capacities
+from .predicates import installation_capacities
 
 S = Installation.Status
 H = InstallationIssue.Handling
@@ -41,7 +41,7 @@ def _locked(installation: Installation) -> Installation:
 
 
 def _announce(installation: Installation, what: str, key: str, roles: tuple, by: User) -> None:
-    """Tell the next people (seed §3-5.3: the managers sign, then QC keeps and verifies),
+    """Tell the next people (procedure §3-5.3: the managers sign, then QC keeps and verifies),
     through the outbox: sent after commit, once per `key`."""
     notify(
         event_key=f"installation:{installation.pk}:{key}",

@@ -17,6 +17,7 @@ from security.limits import TEXT_MAX
 
 from .models import DefectType, Disposition, RootCause, ServicePlan, Ticket
 from .photos import validate_photo
+from .predicates import signing_capacities
 
 
 class ActionForm(forms.Form):
@@ -149,8 +150,6 @@ class DispositionForm(ClassificationMixin, ActionForm):
 
 def capacities_for(user: User, ticket: Ticket) -> list[tuple[str, str]]:
     """The sign-off capacities this user holds and that are still unsigned on the ticket."""
-    from .permissions import signing_capacities  # permissions reads the workflow, which reads us
-
     return signing_capacities(user, ticket)
 
 
@@ -233,7 +232,7 @@ class PhotoForm(forms.Form):
     photos = PhotosField(label=_("Photos"))
 
 
-# What sales records at intake, in the order of the phone call (seed §3-5.2.1 and §4);
+# What sales records at intake, in the order of the phone call (procedure §3-5.2.1 and §4);
 # the intake form and the API's ticket serializer both use it.
 INTAKE_FIELDS = (
     "channel",
@@ -263,7 +262,7 @@ INTAKE_FIELDS = (
 
 
 class IntakeForm(forms.ModelForm):
-    """The phone conversation, in its order (seed §4): listen, confirm, offer, promise."""
+    """The phone conversation, in its order (procedure §4): listen, confirm, offer, promise."""
 
     intake_token = forms.UUIDField(widget=forms.HiddenInput)
     photos = PhotosField(label=_("Photos of the defect"))

@@ -1,5 +1,6 @@
-"""Photos of an intake form that came back with errors (seed §4: the customer is still on
-the phone; nobody should have to attach the photos again). See models/kept_photo.py."""
+"""Photos of an intake form that came back with errors (procedure §4, docs/workflow.md:
+the customer is still on the phone; nobody should have to attach the photos again).
+See models/kept_photo.py."""
 
 import datetime
 import os

@@ -1,4 +1,5 @@
-"""The tickets app's actions and who may take them (workflow rows register themselves).
+"""The tickets app's actions and who may take them (workflow rows register themselves:
+docs/workflow.md, "Actions").
 
 Object rules (asked as `can(user, action, ticket)`): only the ticket's service lead
 escalates, starts the service and submits the disposition form; a manager signs (or
@@ -6,67 +7,25 @@ disputes) a disposition form only in a capacity they hold that is still unsigned
 rectification record of an installation likewise.
 """
 
-from rules import predicate
+import operator
+from functools import reduce
 
-from core.permissions import has_role, is_admin, register
+from rules import Predicate
+
+from core.permissions import register
 from core.roles import WORKING_ROLES, Role
 
-from .models import Installation, SignOff
+from .predicates import holds_installation_capacity
 from .workflow import TRANSITIONS
 
 R = Role
 
 
-@predicate
-def is_service_lead_of(user, ticket) -> bool:
-    return ticket.service_lead_id == user.pk
+def transition_rule(transition) -> Predicate | None:
+    """A workflow action's object rule: those of its guards (tickets.guards), all of them."""
+    found = [guard.rule for guard in transition.guards if guard.rule is not None]
+    return reduce(operator.and_, found) if found else None
 
-
-def signing_capacities(user, ticket) -> list[tuple[str, str]]:
-    """The sign-off capacities (value, label) this user holds and that are still unsigned
-    on the ticket: the project manager's and the production manager's; an admin either."""
-    signed = {
-        SignOff.Capacity.PROJECT: ticket.pm_signed,
-        SignOff.Capacity.PRODUCTION: ticket.production_signed,
-    }
-    return [
-        (value, label)
-        for value, label in SignOff.Capacity.choices
-        if not signed[value] and (is_admin(user) or has_role(user, value))
-    ]
-
-
-@predicate
-def holds_signing_capacity(user, ticket) -> bool:
-    return bool(signing_capacities(user, ticket))
-
-
-def installation_capacities(user, installation) -> list[str]:
-    """The capacities ("project", "production") this user may still sign an installation's
-    rectification record in; none once it is signed by both."""
-    if installation.status != Installation.Status.OPEN:
-        return []
-    admin = is_admin(user)
-    result = []
-    if installation.pm_signed_by_id is None and (admin or has_role(user, R.PROJECT_MANAGER)):
-        result.append("project")
-    if installation.production_signed_by_id is None and (admin or has_role(user, R.PRODUCTION_MANAGER)):
-        result.append("production")
-    return result
-
-
-@predicate
-def holds_installation_capacity(user, installation) -> bool:
-    return bool(installation_capacities(user, installation))
-
-
-# Workflow actions with a rule on the ticket besides their roles (workflow.TRANSITIONS).
-LEAD_ONLY = ("escalate", "start_service", "submit_disposition")
-SIGNING = ("sign_off", "dispute")
-TRANSITION_RULES = {
-    **dict.fromkeys(LEAD_ONLY, is_admin | is_service_lead_of),
-    **dict.fromkeys(SIGNING, holds_signing_capacity),
-}
 
 register("tickets.view", Role)
 register("tickets.create", [R.SALES, R.SALES_MANAGER, R.PROJECT_MANAGER])
@@ -79,12 +38,12 @@ register(
     [R.SALES_MANAGER, R.PROJECT_MANAGER, R.PRODUCTION_MANAGER, R.QC, R.FINANCE, R.GENERAL_MANAGER],
 )
 for transition in TRANSITIONS.values():
-    register(transition.action, transition.roles, rule=TRANSITION_RULES.get(transition.name))
+    register(transition.action, transition.roles, rule=transition_rule(transition))
 
-# CAPA effectiveness checks (DESIGN §2): QC verifies; everyone else may look.
+# CAPA effectiveness checks (docs/tickets.md): QC verifies; everyone else may look.
 register("tickets.capa_view", Role)
 register("tickets.capa_verify", [R.QC])
-# Installation & commissioning (§3-5.3)
+# Installation & commissioning (procedure §3-5.3, docs/tickets.md)
 register("tickets.installation_view", Role)
 register("tickets.installation_edit", [R.PROJECT_MANAGER, R.SERVICE_LEAD, R.PRODUCTION_MANAGER])
 register("tickets.installation_issue", [R.SERVICE_LEAD, R.PROJECT_MANAGER, R.PRODUCTION_MANAGER, R.TECHNICAL])

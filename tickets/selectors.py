@@ -1,16 +1,16 @@
 """Reads: lists, "my work", one ticket with everything its page shows, the customer timeline."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from core.models import Customer, User
 from core.permissions import can, roles_of
-from core.roles import Role
 from core.timeline import TimelineEntry
 
 from . import models as m
 from .models import State, Ticket
 from .sla import with_targets
+from .workflow import CLOSED_STATES, CREATOR, LEAD, WAITS
 
 LIST_RELATED = ("customer", "product", "created_by", "service_lead")
 
@@ -43,36 +43,45 @@ def ticket_list() -> QuerySet[Ticket]:
     return with_targets(Ticket.objects.select_related(*LIST_RELATED).only(*LIST_FIELDS))
 
 
-def my_work(user: User) -> QuerySet[Ticket]:
-    """What waits for this user, by the roles they hold; oldest first."""
+def _waiting_clauses(user: User) -> list[tuple[Q, frozenset[str]]]:
+    """The workflow table's reasons to wait (workflow.WAITS) that name this user's roles, as
+    filters, each with the states it names. Reasons that differ only in state are merged
+    into one `state IN (…)`, so a role's clauses stay as few as written by hand."""
     roles = roles_of(user)
-    S = State
+    states_of: dict[tuple, set[str]] = {}
+    for w in WAITS:
+        if w.role in roles:
+            states_of.setdefault((w.person, w.when), set()).update(w.states)
+    clauses = []
+    for (person, when), states in states_of.items():
+        ordered = [s for s in State.values if s in states]
+        q = Q(state=ordered[0]) if len(ordered) == 1 else Q(state__in=ordered)
+        if person == LEAD:
+            q &= Q(service_lead=user)
+        elif person == CREATOR:
+            q &= Q(created_by=user)
+        if when is not None:
+            q &= when.q()
+        clauses.append((q, frozenset(states)))
+    return clauses
+
+
+def my_work(user: User) -> QuerySet[Ticket]:
+    """What waits for this user (docs/workflow.md, "Who it waits for"), oldest first: one
+    query derived from the workflow table, the many-ticket form of `workflow.waits_for`."""
     q = Q(pk__in=[])
+    names_closed = False
     if user.is_staff or user.is_superuser:
-        q |= ~Q(state__in=[S.ARCHIVED, S.REJECTED])
-    if Role.SALES in roles:
-        q |= Q(created_by=user) & (
-            ~Q(state__in=[S.ARCHIVED, S.REJECTED]) | Q(state=S.ARCHIVED, followed_up=False)
-        )
-    if Role.SALES_MANAGER in roles:
-        q |= Q(state=S.RECEIVED) | Q(state=S.ARCHIVED, followed_up=False)
-    if Role.PROJECT_MANAGER in roles:
-        q |= Q(state__in=[S.RECEIVED, S.REOPENED, S.IN_SERVICE]) | Q(state=S.CONFIRMING, pm_signed=False)
-    if Role.PRODUCTION_MANAGER in roles:
-        q |= Q(state=S.PLANNED) | Q(state=S.CONFIRMING, production_signed=False)
-    if Role.SERVICE_LEAD in roles:
-        q |= Q(service_lead=user, state__in=[S.ASSIGNED, S.IN_SERVICE])
-    if Role.QC in roles:
-        q |= Q(state=S.QC_REVIEW) | Q(state=S.CONFIRMING, pm_signed=True, production_signed=True)
-    if Role.PURCHASING in roles:
-        open_requests = m.PurchaseRequest.objects.filter(ticket=OuterRef("pk"), status="open")
-        q |= Q(Exists(open_requests), state__in=[S.ASSIGNED, S.IN_SERVICE, S.QC_REVIEW])
+        q |= ~Q(state__in=[State.ARCHIVED, State.REJECTED])
+    for clause, states in _waiting_clauses(user):
+        q |= clause
+        names_closed = names_closed or bool(states & CLOSED_STATES)
     waiting = ticket_list().filter(q)
-    if not roles & {Role.SALES, Role.SALES_MANAGER}:
+    if not names_closed:
         # Every condition above then names an open state. Saying so lets PostgreSQL count
         # through the state index; otherwise it picks a LIMITed sequential scan whose start
         # point varies (synchronized scans), and the page's p95 with it.
-        waiting = waiting.exclude(state__in=[S.ARCHIVED, S.REJECTED])
+        waiting = waiting.exclude(state__in=[State.ARCHIVED, State.REJECTED])
     return waiting.order_by("created_at", "id")
 
 

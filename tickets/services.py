@@ -18,11 +18,18 @@ from core.services import commitment_create, notify
 
 from . import models as m
 from .errors import ConcurrentChange, MissingData, NotAllowed, WrongState
-from .forms import CLASSIFICATION_FIELDS
 from .models import State, Ticket
-from .permissions import LEAD_ONLY, SIGNING
 from .photos import stored_file, validate_photo
-from .workflow import INTAKE_CC, INTAKE_NOTIFY, TRANSITIONS, Transition
+from .workflow import (
+    CREATOR,
+    INTAKE_CC,
+    INTAKE_NOTIFY,
+    LEAD,
+    PURCHASE_STATES,
+    RETURN_CC,
+    TRANSITIONS,
+    Transition,
+)
 
 
 def _lock_counter(year: int) -> m.TicketCounter:
@@ -67,13 +74,13 @@ def _event(
 
 def _people(roles: Iterable[str], ticket: Ticket) -> list[User]:
     people: dict[int, User] = {}
-    role_names = [r for r in roles if r not in ("lead", "creator")]
+    role_names = [r for r in roles if r not in (LEAD, CREATOR)]
     if role_names:
         for u in users_with_roles(*role_names):
             people[u.pk] = u
-    if "lead" in roles and ticket.service_lead_id:
+    if LEAD in roles and ticket.service_lead_id:
         people[ticket.service_lead_id] = ticket.service_lead
-    if "creator" in roles:
+    if CREATOR in roles:
         people[ticket.created_by_id] = ticket.created_by
     return list(people.values())
 
@@ -83,7 +90,7 @@ def _notify(ticket: Ticket, event: m.Event, name: str, to: Iterable[str], cc: It
     if not to and not cc:
         return
     if ticket.remedy == m.Remedy.RETURN and name != "received":
-        cc = (*cc, "creator")  # returns are led by sales (§3-5.2.1): keep them in the loop
+        cc = (*cc, RETURN_CC)  # returns are led by sales (docs/workflow.md, "Notifications")
     notify(
         event_key=f"ticket:{ticket.pk}:{name}:{event.seq}",
         event=f"ticket.{name}",
@@ -126,7 +133,9 @@ def ticket_create(
     callback_note: str = "",
     **fields,
 ) -> Ticket:
-    """Log a complaint (§3-5.2.1). The same intake token returns the ticket already saved."""
+    """Log a complaint (docs/workflow.md, "Intake").
+
+    The same intake token returns the ticket already saved."""
     if not can(by, "tickets.create"):
         raise NotAllowed()
     if intake_token:
@@ -200,17 +209,14 @@ def ticket_create(
 
 
 def allowed_transitions(ticket: Ticket, user: User) -> list[Transition]:
-    """What this user may do to this ticket now: state, role and per-action preconditions."""
-    result = []
-    for t in TRANSITIONS.values():
-        # can() with the ticket: the role and the action's rule on the ticket (the service
-        # lead's actions, a capacity still unsigned), tickets.permissions.TRANSITION_RULES
-        if ticket.state not in t.sources or not can(user, t.action, ticket):
-            continue
-        if t.name == "archive" and not (ticket.pm_signed and ticket.production_signed):
-            continue
-        result.append(t)
-    return result
+    """What this user may do to this ticket now: the rows whose state, role and guards pass."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        # can() with the ticket: the role and the action's object rule (tickets.predicates);
+        # the refusal: the row's guards (the same predicates, plus e.g. both signatures)
+        if ticket.state in t.sources and can(user, t.action, ticket) and t.refusal(ticket, user) is None
+    ]
 
 
 def ticket_transition(
@@ -220,12 +226,15 @@ def ticket_transition(
     by: User,
     data: dict | None = None,
     expected_version: int | None = None,
-    expected_state: str | None = None,
 ) -> Ticket:
-    """Apply one row of the workflow table, or refuse it and change nothing.
+    """Apply one row of the workflow table (docs/workflow.md), or refuse it and change nothing.
 
     `to` names the action (see workflow.TRANSITIONS). The ticket row is locked; if its
-    version or state is no longer what the user saw, someone else acted first.
+    version is no longer the one the user saw, someone else acted first. Then, in this
+    order: role (NotAllowed), state (WrongState), the row's guards (each its own error),
+    the row's form (MissingData); the recorder writes the step record, the effects change
+    the ticket, the timeline entry and the notifications follow, then the effects that add
+    records of their own.
     """
     transition = TRANSITIONS.get(to)
     if transition is None:
@@ -236,9 +245,7 @@ def ticket_transition(
             .select_related("created_by", "service_lead", "customer")
             .get(pk=ticket.pk)
         )
-        if (expected_version is not None and current.version != int(expected_version)) or (
-            expected_state is not None and current.state != expected_state
-        ):
+        if expected_version is not None and current.version != int(expected_version):
             raise ConcurrentChange(_("The ticket has been updated by someone else."), ticket=current)
         if not can(by, transition.action):
             raise NotAllowed(_("Your role may not do this."), ticket=current)
@@ -248,199 +255,38 @@ def ticket_transition(
                 % {"action": transition.label, "state": current.get_state_display()},
                 ticket=current,
             )
-        if transition.name in LEAD_ONLY and not can(by, transition.action, current):
-            raise NotAllowed(_("Only the ticket's service lead may do this."), ticket=current)
+        refusal = transition.refusal(current, by)
+        if refusal is not None:
+            raise refusal
         form = transition.form(data or {}, ticket=current, user=by)
         if not form.is_valid():
             errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
-            if transition.name in SIGNING and not can(by, transition.action, current):
-                raise WrongState(_("You have already signed this disposition form."), ticket=current)
             raise MissingData(_("Some required information is missing."), errors=errors, ticket=current)
-        text = RECORDERS[transition.name](current, by, form.cleaned_data)
+        data = form.cleaned_data
+        text = transition.record(current, by, data)
         before = current.state
         if transition.target:
             current.state = transition.target
         current.version += 1
-        _stop_sla_clocks(current, transition.name)
+        for effect in transition.effects:
+            if not effect.after_event:
+                effect.apply(current, by, data)
         current._history_user = by
         current.save()
         event = _event(
             current,
-            kind=m.Event.Kind.SIGNOFF
-            if transition.name in ("sign_off", "dispute")
-            else m.Event.Kind.TRANSITION
-            if transition.target
-            else m.Event.Kind.PROGRESS,
+            kind=transition.event,
             by=by,
             action=transition.name,
             from_state=before,
             to_state=current.state if transition.target else "",
             text=text,
         )
-        notify_to = transition.notify
-        if transition.name == "sign_off" and not (current.pm_signed and current.production_signed):
-            notify_to = ()  # QC is told only once both have signed
-        if transition.name == "assign" and not current.purchases.filter(status="open").exists():
-            notify_to = ("lead",)
-        _notify(current, event, transition.name, notify_to, transition.cc)
-        if transition.name == "archive":
-            from .capa import capa_schedule  # QC verifies the corrective actions later
-
-            capa_schedule(ticket=current, by=by)
-        elif transition.name == "reopen":
-            from .capa import capa_cancel_scheduled  # the actions it would verify are being redone
-
-            capa_cancel_scheduled(ticket=current, by=by, reason=current.reason)
+        _notify(current, event, transition.name, transition.recipients(current), transition.cc)
+        for effect in transition.effects:
+            if effect.after_event:
+                effect.apply(current, by, data)
     return current
-
-
-def _stop_sla_clocks(ticket: Ticket, action: str) -> None:
-    """First response ends at the plan (or rejection); resolution at the archive (or
-    rejection), and runs again when the ticket is reopened (tickets/sla.py)."""
-    now = timezone.now()
-    if action in ("plan", "reject") and ticket.responded_at is None:
-        ticket.responded_at = now
-    if action in ("archive", "reject"):
-        ticket.resolved_at = now
-    elif action == "reopen":
-        ticket.resolved_at = None
-
-
-# -- what each action records -------------------------------------------------------------
-
-
-def _record_plan(ticket: Ticket, by: User, d: dict) -> str:
-    plan = m.ServicePlan.objects.create(ticket=ticket, created_by=by, **d)
-    return f"{plan.start_date} – {plan.end_date} · {plan.get_mode_display()} · {plan.scope}"
-
-
-def _record_reason(ticket: Ticket, by: User, d: dict) -> str:
-    ticket.reason = d["reason"]
-    return d["reason"]
-
-
-def _record_assign(ticket: Ticket, by: User, d: dict) -> str:
-    lead = d["lead"]
-    m.Assignment.objects.create(
-        ticket=ticket,
-        created_by=by,
-        lead=lead,
-        preliminary_analysis=d["preliminary_analysis"],
-        tools_materials=d["tools_materials"],
-    )
-    ticket.service_lead = lead
-    m.PurchaseRequest.objects.bulk_create(
-        [m.PurchaseRequest(ticket=ticket, created_by=by, item=item) for item in d["purchase_items"]]
-    )
-    return _("Service lead: %(lead)s. %(analysis)s") % {
-        "lead": lead.display_name,
-        "analysis": d["preliminary_analysis"],
-    }
-
-
-def _classify(ticket: Ticket, d: dict) -> dict:
-    """Take the quality classification off the form's data onto the ticket (what the
-    dashboards count); a field left empty keeps what the ticket had."""
-    d = dict(d)
-    for name in CLASSIFICATION_FIELDS:
-        value = d.pop(name, None)
-        if value:
-            setattr(ticket, name, value)
-    return d
-
-
-def _record_review(ticket: Ticket, by: User, d: dict) -> str:
-    d = _classify(ticket, d)
-    m.QCReview.objects.create(ticket=ticket, created_by=by, **d)
-    return f"{d['root_cause']} → {d['solution']}"
-
-
-def _record_progress(ticket: Ticket, by: User, d: dict) -> str:
-    m.ProgressEntry.objects.create(ticket=ticket, created_by=by, text=d["text"])
-    return d["text"]
-
-
-def _record_disposition(ticket: Ticket, by: User, d: dict) -> str:
-    d = _classify(ticket, d)
-    m.Disposition.objects.create(ticket=ticket, created_by=by, **d)
-    ticket.pm_signed = ticket.production_signed = False  # a new form needs both signatures again
-    return d["work_done"]
-
-
-def _current_disposition(ticket: Ticket) -> m.Disposition:
-    return m.Disposition.objects.filter(ticket=ticket).order_by("-created_at", "-id").first()
-
-
-def _record_signoff(ticket: Ticket, by: User, d: dict, decision: str = "approved") -> str:
-    capacity = d["capacity"]
-    m.SignOff.objects.create(
-        ticket=ticket,
-        created_by=by,
-        disposition=_current_disposition(ticket),
-        capacity=capacity,
-        decision=decision,
-        comment=d.get("comment", ""),
-    )
-    if decision == m.SignOff.Decision.APPROVED:
-        if capacity == m.SignOff.Capacity.PROJECT:
-            ticket.pm_signed = True
-        else:
-            ticket.production_signed = True
-    else:
-        ticket.pm_signed = ticket.production_signed = False
-    label = m.SignOff.Capacity(capacity).label
-    verdict = m.SignOff.Decision(decision).label
-    return f"{label}: {verdict}" + (f" — {d['comment']}" if d.get("comment") else "")
-
-
-def _record_dispute(ticket: Ticket, by: User, d: dict) -> str:
-    return _record_signoff(ticket, by, d, decision=m.SignOff.Decision.DISPUTED)
-
-
-def _record_archive(ticket: Ticket, by: User, d: dict) -> str:
-    if not (ticket.pm_signed and ticket.production_signed):
-        raise MissingData(
-            _("Both the project manager and the production manager must sign first."), ticket=ticket
-        )
-    m.ArchiveRecord.objects.create(ticket=ticket, created_by=by, **d)
-    return " ".join(x for x in (d["archive_ref"], d["note"]) if x)
-
-
-# A follow-up identical to the same person's last one within this window is the same one
-# posted twice (a double click, a client retrying without a version): it is not recorded again.
-FOLLOW_UP_REPEAT_WINDOW = datetime.timedelta(minutes=10)
-
-
-def _record_follow_up(ticket: Ticket, by: User, d: dict) -> str:
-    # The ticket row is locked (ticket_transition), so two posts at once are serialised here.
-    last = ticket.followups.filter(created_by=by).order_by("-created_at", "-id").first()
-    if (
-        last is not None
-        and last.note == d["note"]
-        and last.satisfaction == d["satisfaction"]
-        and timezone.now() - last.created_at < FOLLOW_UP_REPEAT_WINDOW
-    ):
-        raise ConcurrentChange(_("This follow-up has already been recorded."), ticket=ticket)
-    m.FollowUp.objects.create(ticket=ticket, created_by=by, **d)
-    ticket.followed_up = True
-    return d["note"]
-
-
-RECORDERS = {
-    "plan": _record_plan,
-    "reject": _record_reason,
-    "reopen": _record_reason,
-    "escalate": lambda ticket, by, d: d["reason"],  # the reason lives in the timeline only
-    "assign": _record_assign,
-    "conclude_review": _record_review,
-    "start_service": _record_progress,
-    "progress": _record_progress,
-    "submit_disposition": _record_disposition,
-    "sign_off": _record_signoff,
-    "dispute": _record_dispute,
-    "archive": _record_archive,
-    "follow_up": _record_follow_up,
-}
 
 
 # -- notes, photos, purchases ----------------------------------------------------------------
@@ -482,7 +328,7 @@ def purchase_request_add(
     if not can(by, "tickets.purchase_request"):
         raise NotAllowed()
     ticket = _locked(ticket)
-    if ticket.state not in (State.ASSIGNED, State.IN_SERVICE, State.QC_REVIEW):
+    if ticket.state not in PURCHASE_STATES:
         raise WrongState()
     request = m.PurchaseRequest.objects.create(
         ticket=ticket, created_by=by, item=item, quantity=quantity, needed_by=needed_by

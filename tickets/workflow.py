@@ -1,22 +1,69 @@
-"""The complaint procedure (DESIGN §2, seed §3-5.2) declared once.
+"""The complaint procedure, declared once (docs/workflow.md is generated from this file).
 
 Every action a person can take on a ticket is one row: the states it starts from, the
-state it leads to (None: the ticket stays where it is), the roles allowed, the form that
-says what must be recorded, and who is told. `services.ticket_transition` is the only
-code that applies a row; pages, API and permissions all read this table.
+state it leads to (None: the ticket stays where it is), the roles allowed, the guards a
+person must pass besides their role, the form that says what must be recorded and the
+recorder that writes it, the timeline entry's kind, the effects on the ticket (sign-off
+flags, SLA clocks, CAPA checks), who is told, and who the ticket waits for while it
+stands in one of the row's source states.
+
+`services.ticket_transition` is the only code that applies a row and does so without
+knowing any row by name; "my work" (`selectors.my_work`), the actions offered on the page
+and in the API (`services.allowed_transitions`), the permissions (`tickets.permissions`)
+and docs/workflow.md (`manage.py workflow_doc`) all read this table.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.models import User
+from core.permissions import roles_of
 from core.roles import Role
 
+from . import effects as fx
 from . import forms
-from .models import State
+from . import guards as g
+from . import recorders as rec
+from .errors import TicketError
+from .models import Event, State, Ticket
 
 R = Role
+S = State
+K = Event.Kind
+
+# People named by their relation to the ticket rather than by role.
+LEAD = "lead"  # the ticket's service lead
+CREATOR = "creator"  # who logged it
+
+CLOSED_STATES = frozenset({str(S.ARCHIVED), str(S.REJECTED)})
+OPEN_STATES = frozenset(str(s) for s in S.values) - CLOSED_STATES
+# Where parts can still be requested and bought for the service.
+PURCHASE_STATES = frozenset({str(S.ASSIGNED), str(S.IN_SERVICE), str(S.QC_REVIEW)})
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who is told of an action: a role, LEAD or CREATOR; only when `when` holds (checked
+    after the action was applied)."""
+
+    who: str
+    when: g.Condition | None = None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The ticket waits for people holding `role` (only the ticket's LEAD or CREATOR among
+    them if `person` says so), while it stands in `states` and `when` holds. On a
+    transition `states` defaults to its sources; it then shows in "my work"."""
+
+    role: str
+    person: str | None = None
+    when: g.Condition | None = None
+    states: frozenset[str] | None = None
+    why: str = ""  # the action it waits for, or (for WATCHING) why it is listed
 
 
 @dataclass(frozen=True)
@@ -27,36 +74,86 @@ class Transition:
     target: str | None
     roles: frozenset[str]
     form: type
-    # Roles told of it; "lead" = the ticket's service lead, "creator" = who logged it.
-    notify: tuple[str, ...] = ()
+    record: Callable[[Ticket, User, dict], str]  # writes the step record; returns the timeline text
+    event: str  # the kind of its timeline entry
+    guards: tuple[g.Guard, ...] = ()
+    effects: tuple[fx.Effect, ...] = ()
+    notify: tuple[Recipient, ...] = ()
     cc: tuple[str, ...] = ()
+    waits: tuple[Waiting, ...] = ()
     button: str = "primary"
-    extra: dict = field(default_factory=dict)
+    step: str = ""  # the section of the written procedure (docs/workflow.md, "Procedure")
 
     @property
     def action(self) -> str:
         return f"tickets.{self.name}"
 
+    def refusal(self, ticket: Ticket, user: User) -> TicketError | None:
+        """The first guard this user fails on this ticket now (an error to raise), or None."""
+        for guard in self.guards:
+            error = guard.refusal(ticket, user)
+            if error is not None:
+                return error
+        return None
 
-def _t(name, label, sources, target, roles, form, notify=(), cc=(), button="primary") -> Transition:
-    return Transition(
-        name=name,
-        label=label,
-        sources=frozenset(str(s) for s in sources),
-        target=str(target) if target else None,
-        roles=frozenset(str(r) for r in roles),
-        form=form,
-        notify=tuple(str(n) for n in notify),
-        cc=tuple(str(c) for c in cc),
-        button=button,
+    def recipients(self, ticket: Ticket) -> tuple[str, ...]:
+        """Who is told, on the ticket as the action left it."""
+        return tuple(r.who for r in self.notify if r.when is None or r.when(ticket))
+
+
+def _recipient(r) -> Recipient:
+    return r if isinstance(r, Recipient) else Recipient(str(r))
+
+
+def _waiting(w, name: str, sources: frozenset[str]) -> Waiting:
+    w = w if isinstance(w, Waiting) else Waiting(str(w))
+    return Waiting(
+        role=str(w.role), person=w.person, when=w.when, states=w.states or sources, why=w.why or name
     )
 
 
-S = State
+def _t(
+    name: str,
+    label,
+    sources: Iterable,
+    target,
+    roles: Iterable,
+    form: type,
+    *,
+    record,
+    event,
+    guards=(),
+    effects=(),
+    notify=(),
+    cc=(),
+    waits=(),
+    button: str = "primary",
+    step: str = "",
+) -> Transition:
+    sources = frozenset(str(s) for s in sources)
+    return Transition(
+        name=name,
+        label=label,
+        sources=sources,
+        target=str(target) if target else None,
+        roles=frozenset(str(r) for r in roles),
+        form=form,
+        record=record,
+        event=str(event),
+        guards=tuple(guards),
+        effects=tuple(effects),
+        notify=tuple(_recipient(n) for n in notify),
+        cc=tuple(str(c) for c in cc),
+        waits=tuple(_waiting(w, name, sources) for w in waits),
+        button=button,
+        step=step,
+    )
+
+
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
-        # §3-5.2.2 the project manager plans the service
+        # The project manager plans the service.
         _t(
             "plan",
             _("Plan the service"),
@@ -64,9 +161,14 @@ TRANSITIONS: dict[str, Transition] = {
             S.PLANNED,
             [R.PROJECT_MANAGER],
             forms.PlanForm,
+            record=rec.record_plan,
+            event=K.TRANSITION,
+            effects=[fx.STOP_RESPONSE_CLOCK],
             notify=[R.PRODUCTION_MANAGER],
+            waits=[R.PROJECT_MANAGER],
+            step="3-5.2.2",
         ),
-        # not our complaint: refused with a reason, only before planning
+        # Not our complaint: refused with a reason, only before planning.
         _t(
             "reject",
             _("Reject"),
@@ -74,10 +176,14 @@ TRANSITIONS: dict[str, Transition] = {
             S.REJECTED,
             [R.PROJECT_MANAGER, R.SALES_MANAGER],
             forms.ReasonForm,
-            notify=["creator"],
+            record=rec.record_reason,
+            event=K.TRANSITION,
+            effects=[fx.STOP_RESPONSE_CLOCK, fx.STOP_RESOLUTION_CLOCK],
+            notify=[CREATOR],
+            waits=[R.SALES_MANAGER],
             button="outline-danger",
         ),
-        # §3-5.2.3 production names the service lead, who prepares
+        # Production names the service lead, who prepares; parts to buy go to purchasing.
         _t(
             "assign",
             _("Assign a service lead"),
@@ -85,9 +191,13 @@ TRANSITIONS: dict[str, Transition] = {
             S.ASSIGNED,
             [R.PRODUCTION_MANAGER],
             forms.AssignForm,
-            notify=["lead", R.PURCHASING],
+            record=rec.record_assign,
+            event=K.TRANSITION,
+            notify=[LEAD, Recipient(R.PURCHASING, when=g.OPEN_PURCHASE)],
+            waits=[R.PRODUCTION_MANAGER],
+            step="3-5.2.3",
         ),
-        # §3-5.2.4 the lead cannot find a solution: QC organises a review
+        # The lead cannot find a solution: QC organises a review.
         _t(
             "escalate",
             _("Ask QC for a review"),
@@ -95,8 +205,12 @@ TRANSITIONS: dict[str, Transition] = {
             S.QC_REVIEW,
             [R.SERVICE_LEAD],
             forms.ReasonForm,
+            record=rec.record_timeline_only,
+            event=K.TRANSITION,
+            guards=[g.SERVICE_LEAD_ONLY],
             notify=[R.QC],
             button="outline-warning",
+            step="3-5.2.4",
         ),
         _t(
             "conclude_review",
@@ -105,9 +219,13 @@ TRANSITIONS: dict[str, Transition] = {
             S.IN_SERVICE,
             [R.QC],
             forms.QCReviewForm,
-            notify=["lead", R.PROJECT_MANAGER],
+            record=rec.record_review,
+            event=K.TRANSITION,
+            notify=[LEAD, R.PROJECT_MANAGER],
+            waits=[R.QC],
+            step="3-5.2.4",
         ),
-        # §3-5.2.5 the lead travels; the project manager tracks progress
+        # The lead travels; the project manager tracks progress.
         _t(
             "start_service",
             _("Start the service"),
@@ -115,7 +233,12 @@ TRANSITIONS: dict[str, Transition] = {
             S.IN_SERVICE,
             [R.SERVICE_LEAD],
             forms.ProgressForm,
+            record=rec.record_progress,
+            event=K.TRANSITION,
+            guards=[g.SERVICE_LEAD_ONLY],
             notify=[R.PROJECT_MANAGER],
+            waits=[Waiting(R.SERVICE_LEAD, person=LEAD)],
+            step="3-5.2.5",
         ),
         _t(
             "progress",
@@ -124,9 +247,13 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             [R.SERVICE_LEAD, R.PROJECT_MANAGER],
             forms.ProgressForm,
+            record=rec.record_progress,
+            event=K.PROGRESS,
+            waits=[R.PROJECT_MANAGER],
             button="outline-primary",
+            step="3-5.2.5",
         ),
-        # §3-5.2.6 the disposition form, with the customer's satisfaction
+        # The disposition form, with the customer's satisfaction.
         _t(
             "submit_disposition",
             _("Submit the disposition form"),
@@ -134,9 +261,15 @@ TRANSITIONS: dict[str, Transition] = {
             S.CONFIRMING,
             [R.SERVICE_LEAD],
             forms.DispositionForm,
+            record=rec.record_disposition,
+            event=K.TRANSITION,
+            guards=[g.SERVICE_LEAD_ONLY],
+            effects=[fx.VOID_SIGNATURES],  # a new form needs both signatures again
             notify=[R.PROJECT_MANAGER, R.PRODUCTION_MANAGER],
+            waits=[Waiting(R.SERVICE_LEAD, person=LEAD)],
+            step="3-5.2.6",
         ),
-        # §3-5.2.7 both managers sign, in either order; either may dispute
+        # Both managers sign, in either order; either may dispute. QC is told once both signed.
         _t(
             "sign_off",
             _("Sign off the disposition form"),
@@ -144,7 +277,16 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             [R.PROJECT_MANAGER, R.PRODUCTION_MANAGER],
             forms.SignOffForm,
-            notify=[R.QC],
+            record=rec.record_signoff,
+            event=K.SIGNOFF,
+            guards=[g.UNSIGNED_CAPACITY],
+            effects=[fx.SIGN],
+            notify=[Recipient(R.QC, when=g.BOTH_SIGNED)],
+            waits=[
+                Waiting(R.PROJECT_MANAGER, when=g.PROJECT_UNSIGNED),
+                Waiting(R.PRODUCTION_MANAGER, when=g.PRODUCTION_UNSIGNED),
+            ],
+            step="3-5.2.7",
         ),
         _t(
             "dispute",
@@ -153,8 +295,13 @@ TRANSITIONS: dict[str, Transition] = {
             S.QC_REVIEW,
             [R.PROJECT_MANAGER, R.PRODUCTION_MANAGER],
             forms.DisputeForm,
-            notify=[R.QC, "lead"],
+            record=rec.record_dispute,
+            event=K.SIGNOFF,
+            guards=[g.UNSIGNED_CAPACITY],
+            effects=[fx.VOID_SIGNATURES],
+            notify=[R.QC, LEAD],
             button="outline-warning",
+            step="3-5.2.7",
         ),
         _t(
             "archive",
@@ -163,9 +310,15 @@ TRANSITIONS: dict[str, Transition] = {
             S.ARCHIVED,
             [R.QC],
             forms.ArchiveForm,
-            notify=["creator", R.SALES_MANAGER],
+            record=rec.record_archive,
+            event=K.TRANSITION,
+            guards=[g.BOTH_SIGNATURES],
+            effects=[fx.STOP_RESOLUTION_CLOCK, fx.SCHEDULE_CAPA],
+            notify=[CREATOR, R.SALES_MANAGER],
+            waits=[Waiting(R.QC, when=g.BOTH_SIGNED)],
+            step="3-5.2.7",
         ),
-        # §3-5.2.8 sales keeps the relationship warm after the service
+        # Sales keeps the relationship warm after the service.
         _t(
             "follow_up",
             _("Record the sales follow-up"),
@@ -173,9 +326,17 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             [R.SALES, R.SALES_MANAGER],
             forms.FollowUpForm,
+            record=rec.record_follow_up,
+            event=K.FOLLOWUP,
+            effects=[fx.FOLLOWED_UP],
+            waits=[
+                Waiting(R.SALES, person=CREATOR, when=g.NOT_FOLLOWED_UP),
+                Waiting(R.SALES_MANAGER, when=g.NOT_FOLLOWED_UP),
+            ],
             button="outline-primary",
+            step="3-5.2.8",
         ),
-        # a failed effectiveness check reopens the work
+        # The customer complained again, or a CAPA check failed: the work starts over.
         _t(
             "reopen",
             _("Reopen"),
@@ -183,12 +344,60 @@ TRANSITIONS: dict[str, Transition] = {
             S.REOPENED,
             [R.QC, R.PROJECT_MANAGER],
             forms.ReasonForm,
+            record=rec.record_reason,
+            event=K.TRANSITION,
+            effects=[fx.RESTART_RESOLUTION_CLOCK, fx.CANCEL_CAPA],
             notify=[R.PROJECT_MANAGER, R.PRODUCTION_MANAGER],
             button="outline-danger",
         ),
     ]
 }
 
-# Who is told when a ticket is logged (§3-5.2.1): project and production, cc the departments.
+# Work that is not one of the table's actions but still belongs in someone's "my work".
+WATCHING: tuple[Waiting, ...] = (
+    Waiting(
+        str(R.SALES),
+        person=CREATOR,
+        states=OPEN_STATES,
+        why="sales follows their own complaints until they are closed",
+    ),
+    Waiting(
+        str(R.PURCHASING),
+        when=g.OPEN_PURCHASE,
+        states=PURCHASE_STATES,
+        why="parts requested for the service are still to be bought",
+    ),
+)
+
+# Every reason a ticket can wait for someone: the rows' and WATCHING, in table order.
+WAITS: tuple[Waiting, ...] = (*(w for t in TRANSITIONS.values() for w in t.waits), *WATCHING)
+
+# Who is told when a ticket is logged (procedure §3-5.2.1): project and production, cc the
+# departments. On a return (led by sales) the person who logged it is copied on every step.
 INTAKE_NOTIFY = (str(R.PROJECT_MANAGER), str(R.PRODUCTION_MANAGER))
 INTAKE_CC = (str(R.QC), str(R.TECHNICAL))
+RETURN_CC = CREATOR
+
+
+def _is_admin(user: User) -> bool:
+    return bool(user.is_staff or user.is_superuser)
+
+
+def applies_to(w: Waiting, ticket: Ticket, user: User, roles: frozenset[str]) -> bool:
+    """Whether this reason to wait names this user for this ticket as it is now."""
+    if w.role not in roles or ticket.state not in w.states:
+        return False
+    if w.person == LEAD and ticket.service_lead_id != user.pk:
+        return False
+    if w.person == CREATOR and ticket.created_by_id != user.pk:
+        return False
+    return w.when is None or w.when(ticket)
+
+
+def waits_for(ticket: Ticket, user: User) -> bool:
+    """Whether the ticket, as it is now, waits for this user: the table read for one ticket
+    (what `selectors.my_work` asks the database for many). Admins see every open ticket."""
+    if _is_admin(user) and ticket.state in OPEN_STATES:
+        return True
+    roles = roles_of(user)
+    return any(applies_to(w, ticket, user, roles) for w in WAITS)

@@ -278,3 +278,12 @@ def test_sales_is_copied_on_every_step_of_a_return(new_ticket, walk, people):
     exchange = walk(new_ticket(remedy="exchange"), State.PLANNED)
     rows = Notification.objects.filter(key__startswith=f"ticket:{exchange.pk}:plan:")
     assert {r.recipient.username for r in rows} == {"prod"}
+
+
+def test_a_sales_follow_up_shows_in_the_timeline_as_a_follow_up_not_as_progress(walk, new_ticket, people):
+    ticket = walk(new_ticket(), State.ARCHIVED)
+    services.ticket_transition(
+        ticket=ticket, to="follow_up", by=people.sales, data=step_data("follow_up", people)
+    )
+    entry = ticket.events.get(action="follow_up")
+    assert entry.get_kind_display() == "回访"

@@ -1,4 +1,5 @@
-"""CAPA effectiveness checks (DESIGN §2): archiving a ticket schedules one; QC verifies later."""
+"""CAPA effectiveness checks (docs/workflow.md, "Effects"): archiving a ticket schedules one;
+QC verifies later."""
 
 from django.conf import settings
 from django.db import models

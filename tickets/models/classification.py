@@ -33,9 +33,10 @@ class RootCause(models.TextChoices):
 
 
 class Department(models.TextChoices):
-    """The department a root cause points at (seed §3.1–3.5: production makes and services,
-    purchasing claims against suppliers, technical owns standards and design, the project
-    department delivers and installs, sales looks after how the customer uses the goods)."""
+    """The department a root cause points at (procedure §3.1–3.5, docs/insight.md: production
+    makes and services, purchasing claims against suppliers, technical owns standards and
+    design, the project department delivers and installs, sales looks after how the customer
+    uses the goods)."""
 
     PRODUCTION = "production", _("Production department")
     PURCHASING = "purchasing", _("Purchasing department")

@@ -1,4 +1,4 @@
-"""Installation & commissioning (seed §3-5.3): per installation an issue list, a
+"""Installation & commissioning (procedure §3-5.3, docs/tickets.md): per installation an issue list, a
 rectification record signed by the project and production managers, verified by QC."""
 
 from django.conf import settings
@@ -80,7 +80,7 @@ class InstallationIssue(models.Model):
     )
     description = models.TextField(_("issue"))
     handling = models.CharField(_("handled"), max_length=12, choices=Handling.choices)
-    # Phone conference: who took part and when (§3-5.3).
+    # Phone conference: who took part and when (procedure §3-5.3).
     conference_participants = models.CharField(_("conference participants"), max_length=300, blank=True)
     conference_at = models.DateTimeField(_("conference at"), null=True, blank=True)
     resolution = models.TextField(_("how it was fixed"), blank=True)

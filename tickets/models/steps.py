@@ -1,4 +1,5 @@
-"""What each step of the procedure records (seed §3-5.2.2 … 5.2.8), one model per record."""
+"""What each step of the procedure records (procedure §3-5.2.2 … 5.2.8;
+docs/workflow.md, "Actions"), one model per record."""
 
 import uuid
 from decimal import Decimal

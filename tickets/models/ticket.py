@@ -1,4 +1,5 @@
-"""The complaint ticket itself: what the customer told sales on the phone (seed §3-5.2.1, §4)."""
+"""The complaint ticket itself: what the customer told sales on the phone (procedure §3-5.2.1
+and §4, docs/workflow.md)."""
 
 import uuid
 
@@ -141,7 +142,7 @@ class Ticket(models.Model):
         related_name="led_tickets",
         verbose_name=_("service lead"),
     )
-    # The two sign-offs of the current disposition form (§3-5.2.7), reset when a new one is filled.
+    # The two sign-offs of the current disposition form (procedure §3-5.2.7), reset when a new one is filled.
     pm_signed = models.BooleanField(_("project manager signed"), default=False)
     production_signed = models.BooleanField(_("production manager signed"), default=False)
     followed_up = models.BooleanField(_("sales followed up"), default=False)

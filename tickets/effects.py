@@ -1,0 +1,89 @@
+"""What an action changes besides its own record: the ticket's sign-off flags and SLA
+clocks (applied to the locked ticket before it is saved) and the CAPA side effects (run
+after the action's timeline entry, because they add entries of their own). Named by the
+rows of `tickets/workflow.py`; docs/workflow.md lists them per action."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from core.models import User
+
+from .models import SignOff, Ticket
+
+
+@dataclass(frozen=True)
+class Effect:
+    name: str
+    doc: str  # English, for docs/workflow.md
+    apply: Callable[[Ticket, User, dict], None]
+    # False: a change to the ticket's own columns, saved with the transition.
+    # True: a separate record with its own timeline entry, after the transition's entry.
+    after_event: bool = False
+
+
+def _void_signatures(ticket: Ticket, by: User, d: dict) -> None:
+    ticket.pm_signed = ticket.production_signed = False
+
+
+def _sign(ticket: Ticket, by: User, d: dict) -> None:
+    if d["capacity"] == SignOff.Capacity.PROJECT:
+        ticket.pm_signed = True
+    else:
+        ticket.production_signed = True
+
+
+def _followed_up(ticket: Ticket, by: User, d: dict) -> None:
+    ticket.followed_up = True
+
+
+def _stop_response_clock(ticket: Ticket, by: User, d: dict) -> None:
+    if ticket.responded_at is None:  # a reopened ticket keeps its first response
+        ticket.responded_at = timezone.now()
+
+
+def _stop_resolution_clock(ticket: Ticket, by: User, d: dict) -> None:
+    ticket.resolved_at = timezone.now()
+
+
+def _restart_resolution_clock(ticket: Ticket, by: User, d: dict) -> None:
+    ticket.resolved_at = None
+
+
+def _schedule_capa(ticket: Ticket, by: User, d: dict) -> None:
+    from .capa import capa_schedule
+
+    capa_schedule(ticket=ticket, by=by)
+
+
+def _cancel_capa(ticket: Ticket, by: User, d: dict) -> None:
+    from .capa import capa_cancel_scheduled
+
+    capa_cancel_scheduled(ticket=ticket, by=by, reason=ticket.reason)
+
+
+VOID_SIGNATURES = Effect("void_signatures", "both sign-offs start again", _void_signatures)
+SIGN = Effect("sign", "the signer's capacity counts as signed", _sign)
+FOLLOWED_UP = Effect("followed_up", "the ticket counts as followed up", _followed_up)
+# SLA clocks (tickets/sla.py): first response ends at the plan or the rejection; resolution
+# at the archive or the rejection, and runs again when the ticket is reopened.
+STOP_RESPONSE_CLOCK = Effect(
+    "stop_response_clock", "stops the first-response clock (if still running)", _stop_response_clock
+)
+STOP_RESOLUTION_CLOCK = Effect("stop_resolution_clock", "stops the resolution clock", _stop_resolution_clock)
+RESTART_RESOLUTION_CLOCK = Effect(
+    "restart_resolution_clock", "the resolution clock runs again", _restart_resolution_clock
+)
+SCHEDULE_CAPA = Effect(
+    "schedule_capa",
+    "schedules a CAPA effectiveness check of the disposition form's actions",
+    _schedule_capa,
+    after_event=True,
+)
+CANCEL_CAPA = Effect(
+    "cancel_capa",
+    "cancels the ticket's scheduled CAPA check (the actions are being redone)",
+    _cancel_capa,
+    after_event=True,
+)
