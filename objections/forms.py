@@ -185,7 +185,10 @@ class QuietContactForm(forms.Form):
     prospect_name = forms.CharField(label=_("Prospect"), max_length=128, required=False)
     prospect_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     stage = forms.ChoiceField(
-        label=_("Sales stage"), choices=Objection.Stage.choices, widget=forms.RadioSelect
+        label=_("Sales stage"),
+        choices=Objection.Stage.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the sales stage.")},
     )
     note = forms.CharField(
         max_length=TEXT_MAX,
@@ -196,7 +199,11 @@ class QuietContactForm(forms.Form):
         ),
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=QuietContact.Outcome.choices, initial="pending", widget=forms.RadioSelect
+        label=_("Outcome"),
+        choices=QuietContact.Outcome.choices,
+        initial="pending",
+        widget=forms.RadioSelect,
+        required=False,  # not said yet: pending
     )
     outcome_date = forms.DateField(
         label=_("Outcome date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
