@@ -4,6 +4,7 @@ Pages and API use the same querysets here, so a URL typed by hand finds nothing 
 list would not have shown.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -128,7 +129,7 @@ class Lesson:
 
     text: str
     owner_name: str
-    date: object  # the day it was lost
+    date: datetime.date | None  # the day it was lost
 
 
 @dataclass
