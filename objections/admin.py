@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.permissions import ObjectRuleAdmin
 
-from .models import Objection, ObjectionType, Prospect
+from .models import Objection, ObjectionType, Prospect, QuietContact
 
 
 @admin.register(ObjectionType)
@@ -41,5 +41,17 @@ class ObjectionAdmin(ObjectRuleAdmin, SimpleHistoryAdmin):
     )
     list_filter = ("type", "stage", "genuineness", "technique", "outcome")
     search_fields = ("words", "response", "customer__name", "prospect__name")
+    raw_id_fields = ("owner", "customer", "prospect")
+    date_hierarchy = "created_at"
+
+
+@admin.register(QuietContact)
+class QuietContactAdmin(ObjectRuleAdmin, SimpleHistoryAdmin):
+    """Customers who raised no objection; changed by the same rule as on the pages."""
+
+    change_action = "objections.quiet_edit"
+    list_display = ("id", "created_at", "owner", "customer", "prospect", "stage", "outcome")
+    list_filter = ("stage", "outcome")
+    search_fields = ("note", "customer__name", "prospect__name")
     raw_id_fields = ("owner", "customer", "prospect")
     date_hierarchy = "created_at"

@@ -16,6 +16,7 @@ class ObjectionsConfig(AppConfig):
 
         add_nav_item(_("Log objection"), "objections:log", "objections.log")
         add_nav_item(_("My objections"), "objections:mine", "objections.log")
+        add_nav_item(_("Customers without objections"), "objections:quiet", "objections.log")
         add_nav_item(_("Playbook"), "objections:playbook", "objections.playbook")
         add_nav_item(_("Objection trends"), "objections:trends", "objections.trends")
         add_nav_item(_("Customer history"), "objections:customers", "objections.customer_history")

@@ -9,8 +9,8 @@ from core.models import Customer
 from core.widgets import FilterableSelect
 from security.limits import TEXT_MAX
 
-from .models import Objection, ObjectionType
-from .services import FindOut, find_out_problems, objection_problems
+from .models import Objection, ObjectionType, QuietContact
+from .services import FindOut, find_out_problems, objection_problems, quiet_contact_problems
 
 
 def _tomorrow_afternoon() -> datetime.datetime:
@@ -76,6 +76,14 @@ class ObjectionForm(forms.Form):
     outcome_date = forms.DateField(
         label=_("Outcome date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    lesson = forms.CharField(
+        max_length=TEXT_MAX,
+        label=_("Lesson learned"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("What would you do differently next time?")}
+        ),
+    )
     find_out = forms.BooleanField(label=_("I don't know — I'll find out by …"), required=False)
     find_out_what = forms.CharField(
         label=_("What to find out"),
@@ -96,7 +104,7 @@ class ObjectionForm(forms.Form):
             kwargs.setdefault("initial", {})
             kwargs["initial"] = {
                 **{f: getattr(objection, f) for f in ("stage", "words", "genuineness", "hidden_belief")},
-                **{f: getattr(objection, f) for f in ("cause", "technique", "response", "outcome")},
+                **{f: getattr(objection, f) for f in ("cause", "technique", "response", "lesson", "outcome")},
                 "customer": objection.customer,
                 "type": objection.type,
                 "outcome_date": objection.outcome_date,
@@ -146,10 +154,90 @@ class ObjectionForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         keys = ["customer", "stage", "words", "type", "genuineness", "hidden_belief", "cause"]
-        keys += ["technique", "response", "outcome", "outcome_date"]
+        keys += ["technique", "response", "lesson", "outcome", "outcome_date"]
         if self.objection is None:
             keys += ["prospect_name", "prospect_phone", "submit_token"]
         return {k: data.get(k) for k in keys}
+
+
+def _bootstrap(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-select form-select-sm")
+        elif isinstance(widget, forms.Textarea | forms.TextInput | forms.DateInput):
+            widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class QuietContactForm(forms.Form):
+    """A customer who raised no objection at all (§1-三.5), marked in a few seconds; the
+    outcome is usually recorded later, on the list. Also the form that records it."""
+
+    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    customer = forms.ModelChoiceField(
+        label=_("Customer"),
+        queryset=Customer.objects.order_by("name"),
+        widget=FilterableSelect,
+        required=False,
+        empty_label=_("— not a customer yet —"),
+        error_messages={"invalid_choice": _("Choose a customer from the list.")},
+    )
+    prospect_name = forms.CharField(label=_("Prospect"), max_length=128, required=False)
+    prospect_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    stage = forms.ChoiceField(
+        label=_("Sales stage"),
+        choices=Objection.Stage.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the sales stage.")},
+    )
+    note = forms.CharField(
+        max_length=TEXT_MAX,
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("How did the customer react? What did you try?")}
+        ),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=QuietContact.Outcome.choices,
+        initial="pending",
+        widget=forms.RadioSelect,
+        required=False,  # not said yet: pending
+    )
+    outcome_date = forms.DateField(
+        label=_("Outcome date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, contact: QuietContact | None = None, **kwargs):
+        self.contact = contact
+        if contact is not None:
+            kwargs["initial"] = {
+                **{f: getattr(contact, f) for f in ("customer", "stage", "note", "outcome", "outcome_date")},
+                **kwargs.get("initial", {}),
+            }
+        super().__init__(*args, **kwargs)
+        if contact is None:
+            self.fields["submit_token"].initial = uuid.uuid4()
+        else:
+            del self.fields["submit_token"], self.fields["prospect_name"], self.fields["prospect_phone"]
+        _bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        has_prospect = bool((data.get("prospect_name") or "").strip()) or (
+            self.contact is not None and self.contact.prospect_id is not None
+        )
+        for field, message in quiet_contact_problems(dict(data), has_prospect=has_prospect).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+    def service_kwargs(self) -> dict:
+        keys = ["customer", "stage", "note", "outcome", "outcome_date"]
+        if self.contact is None:
+            keys += ["prospect_name", "prospect_phone", "submit_token"]
+        return {k: self.cleaned_data.get(k) for k in keys}
 
 
 class ProspectLinkForm(forms.Form):

@@ -124,6 +124,8 @@ class Objection(models.Model):
     cause = models.CharField(_("likely cause"), max_length=16, choices=Cause.choices, default=Cause.UNKNOWN)
     technique = models.CharField(_("response technique"), max_length=16, choices=Technique.choices)
     response = models.TextField(_("response given"), max_length=TEXT_MAX, blank=True)
+    # §1 "learn from rejection": what a lost objection taught us; required once it is lost.
+    lesson = models.TextField(_("lesson learned"), max_length=TEXT_MAX, blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.PENDING, db_index=True
     )
@@ -158,6 +160,73 @@ class Objection(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("objections:detail", args=[self.pk])
+
+    @property
+    def party_name(self) -> str:
+        if self.customer_id:
+            return self.customer.name
+        return self.prospect.name if self.prospect_id else ""
+
+
+class QuietContact(models.Model):
+    """A customer who raised no objection at all (§1-三.5: the hardest customer to handle),
+    so the trends can show how often that happens and how those sales end."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("objection", "Pending")
+        WON = "won", pgettext_lazy("objection", "Won (order)")
+        LOST = "lost", pgettext_lazy("objection", "Lost")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="quiet_contacts", verbose_name=_("salesperson")
+    )
+    customer = models.ForeignKey(
+        "core.Customer",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quiet_contacts",
+        verbose_name=_("customer"),
+    )
+    prospect = models.ForeignKey(
+        Prospect,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quiet_contacts",
+        verbose_name=_("prospect"),
+    )
+    stage = models.CharField(_("sales stage"), max_length=16, choices=Objection.Stage.choices)
+    note = models.TextField(_("note"), max_length=TEXT_MAX, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.PENDING, db_index=True
+    )
+    outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
+    submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["submit_token"])
+
+    class Meta:
+        verbose_name = _("customer without objections")
+        verbose_name_plural = _("customers without objections")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(customer__isnull=False) | Q(prospect__isnull=False),
+                name="quiet_contact_has_customer_or_prospect",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="pending") | Q(outcome_date__isnull=False),
+                name="quiet_contact_outcome_needs_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.party_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("objections:quiet-edit", args=[self.pk])
 
     @property
     def party_name(self) -> str:

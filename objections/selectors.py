@@ -4,6 +4,7 @@ Pages and API use the same querysets here, so a URL typed by hand finds nothing 
 list would not have shown.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -14,8 +15,8 @@ from core.models import Customer, User
 from core.permissions import can
 from core.timeline import TimelineEntry
 
-from .models import Objection, ObjectionType
-from .permissions import editable_filter, visible_filter
+from .models import Objection, ObjectionType, QuietContact
+from .permissions import editable_filter, quiet_filter, visible_filter
 
 Outcome = Objection.Outcome
 SUCCESS = (Outcome.WON, Outcome.RESOLVED)
@@ -39,6 +40,30 @@ def objections_editable_by(user: User) -> QuerySet[Objection]:
     if not can(user, "objections.edit"):
         return Objection.objects.none()
     return _base().filter(editable_filter(user))
+
+
+def quiet_contacts_visible_to(user: User) -> QuerySet[QuietContact]:
+    """Customers who raised no objection: a salesperson's own; the sales manager's, everyone's
+    (the "objections.quiet_edit" rule, as a filter: permissions.quiet_filter)."""
+    if not can(user, "objections.quiet_edit"):
+        return QuietContact.objects.none()
+    return QuietContact.objects.select_related("owner", "customer", "prospect").filter(quiet_filter(user))
+
+
+def quiet_matching(user: User, filters: dict) -> QuerySet[QuietContact]:
+    """The quiet contacts under the trends filters that apply to them (salesperson, customer,
+    stage, logged from/to); a quiet contact has no objection type, so the type filter does not."""
+    quiet = quiet_contacts_visible_to(user)
+    for key, lookup in (
+        ("owner", "owner"),
+        ("customer", "customer"),
+        ("stage", "stage"),
+        ("logged_from", "created_at__date__gte"),
+        ("logged_to", "created_at__date__lte"),
+    ):
+        if filters.get(key):
+            quiet = quiet.filter(**{lookup: filters[key]})
+    return quiet
 
 
 def can_open(user: User, objection: Objection) -> bool:
@@ -99,11 +124,21 @@ class PlaybookRow:
 
 
 @dataclass
+class Lesson:
+    """What a lost objection taught the salesperson (§1 "learn from rejection")."""
+
+    text: str
+    owner_name: str
+    date: datetime.date | None  # the day it was lost
+
+
+@dataclass
 class PlaybookSection:
     type: ObjectionType
     rows: list[PlaybookRow]  # only responses with enough closed cases, best first
     thin_responses: int  # responses left out: too few cases to mean anything yet
     thin_cases: int
+    lessons: list[Lesson] = field(default_factory=list)  # the latest lessons of lost ones
 
 
 def _counts() -> dict:
@@ -116,7 +151,7 @@ def _counts() -> dict:
 
 
 def playbook(
-    *, min_cases: int | None = None, type_code: str = "", examples: int = 3
+    *, min_cases: int | None = None, type_code: str = "", examples: int = 3, lessons: int = 3
 ) -> list[PlaybookSection]:
     """Per objection type, the response techniques with their closed outcomes, best first.
 
@@ -168,6 +203,27 @@ def playbook(
             row = rows_by_key.get((type_id, technique))
             if row is not None and len(row.examples) < examples and response not in row.examples:
                 row.examples.append(response)
+    # The latest lessons of lost objections, a few per type, in one query.
+    lessons_by_type: dict[int, list[Lesson]] = {}
+    if lessons:
+        ranked_lessons = (
+            closed.filter(outcome=Outcome.LOST)
+            .exclude(lesson="")
+            .select_related("owner")
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("type")],
+                    order_by=[F("outcome_date").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank__lte=lessons)
+            .order_by("type", "rank")
+        )
+        for o in ranked_lessons:
+            lessons_by_type.setdefault(o.type_id, []).append(
+                Lesson(text=o.lesson, owner_name=o.owner.display_name, date=o.outcome_date)
+            )
     sections = []
     for objection_type in ObjectionType.objects.filter(pk__in=grouped):
         thin = [r for r in grouped[objection_type.pk] if r.cases < min_cases]
@@ -177,6 +233,7 @@ def playbook(
                 rows=shown[objection_type.pk],
                 thin_responses=len(thin),
                 thin_cases=sum(r.cases for r in thin),
+                lessons=lessons_by_type.get(objection_type.pk, []),
             )
         )
     return sections
@@ -189,11 +246,12 @@ def _rate(won: int, closed: int) -> float | None:
     return round(won / closed, 4) if closed else None
 
 
-def trends(*, objections: QuerySet[Objection]) -> dict:
+def trends(*, objections: QuerySet[Objection], quiet: QuerySet[QuietContact] | None = None) -> dict:
     """Counts by type, stage and month, and the win rate once an objection was raised.
 
     Win rate = won / closed (won + resolved + lost); pending objections are not counted
-    in the rate, since their end is not known yet.
+    in the rate, since their end is not known yet. With `quiet` (customers who raised no
+    objection), also how often that happens and how those sales end ("quiet").
     """
     counts = {
         "count": Count("id"),
@@ -225,11 +283,62 @@ def trends(*, objections: QuerySet[Objection]) -> dict:
         .order_by("month")
     ]
     total = objections.aggregate(**counts)
-    return {
+    result = {
         "total": finish(total),
         "by_type": by_type,
         "by_stage": by_stage,
         "by_month": by_month,
+    }
+    if quiet is not None:
+        result["quiet"] = _quiet_trends(objections, quiet, by_month)
+    return result
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _quiet_trends(objections: QuerySet[Objection], quiet: QuerySet[QuietContact], by_month: list) -> dict:
+    """§1-三.5: how often a contact ends with no objection at all, and how those sales end,
+    beside the sales where an objection was raised.
+
+    Share = quiet contacts ÷ (quiet contacts + objections logged) in the month. Win rate =
+    won ÷ (won + lost) for quiet contacts, and won ÷ closed for objections as above.
+    """
+    ends = {
+        "count": Count("id"),
+        "won": Count("id", filter=Q(outcome=Outcome.WON)),
+        "lost": Count("id", filter=Q(outcome=Outcome.LOST)),
+        "pending": Count("id", filter=Q(outcome=Outcome.PENDING)),
+    }
+    quiet_total = quiet.aggregate(**ends)
+    raised = objections.aggregate(**ends, resolved=Count("id", filter=Q(outcome=Outcome.RESOLVED)))
+    quiet_months = {
+        r["month"].strftime("%Y-%m"): r["count"]
+        for r in quiet.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by()
+    }
+    objection_months = {r["month"]: r["count"] for r in by_month}
+    months = []
+    for month in sorted(set(quiet_months) | set(objection_months)):
+        q, o = quiet_months.get(month, 0), objection_months.get(month, 0)
+        months.append({"month": month, "quiet": q, "objections": o, "share": _share(q, q + o)})
+    raised_closed = raised["won"] + raised["resolved"] + raised["lost"]
+    return {
+        "total": {
+            **quiet_total,
+            "closed": quiet_total["won"] + quiet_total["lost"],
+            "win_rate": _rate(quiet_total["won"], quiet_total["won"] + quiet_total["lost"]),
+            "share": _share(quiet_total["count"], quiet_total["count"] + raised["count"]),
+        },
+        "with_objection": {
+            **raised,
+            "closed": raised_closed,
+            "win_rate": _rate(raised["won"], raised_closed),
+        },
+        "by_month": months,
     }
 
 

@@ -14,7 +14,7 @@ from core.models import Commitment, Customer, User
 from core.permissions import can
 from core.services import commitment_create
 
-from .models import Objection, ObjectionType, Prospect
+from .models import Objection, ObjectionType, Prospect, QuietContact
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ EDITABLE = (
     "cause",
     "technique",
     "response",
+    "lesson",
     "outcome",
     "outcome_date",
 )
@@ -48,6 +49,7 @@ def objection_problems(data: dict, *, has_prospect: bool, type_changed: bool) ->
     data["words"] = (data.get("words") or "").strip()
     data["hidden_belief"] = (data.get("hidden_belief") or "").strip()
     data["response"] = (data.get("response") or "").strip()
+    data["lesson"] = (data.get("lesson") or "").strip()
     if not data.get("customer") and not has_prospect:
         errors["customer"] = _("Choose the customer, or enter the prospect's name.")
     if data.get("stage") not in Objection.Stage.values:
@@ -65,11 +67,21 @@ def objection_problems(data: dict, *, has_prospect: bool, type_changed: bool) ->
         errors["cause"] = _("Choose the likely cause.")
     if data.get("technique") not in Objection.Technique.values:
         errors["technique"] = _("Choose how you answered.")
-    outcome = data.get("outcome") or Objection.Outcome.PENDING
+    errors |= _outcome_problems(data, Objection.Outcome.values)
+    # §1 "learn from rejection": a lost objection is only closed with what it taught us.
+    if data["outcome"] == Objection.Outcome.LOST and not data["lesson"]:
+        errors["lesson"] = _("The objection was lost: write down what we learned from it.")
+    return errors
+
+
+def _outcome_problems(data: dict, outcomes: list[str]) -> dict:
+    """An outcome other than pending needs its date, which may not lie ahead."""
+    errors: dict[str, str] = {}
+    outcome = data.get("outcome") or "pending"
     data["outcome"] = outcome
-    if outcome not in Objection.Outcome.values:
+    if outcome not in outcomes:
         errors["outcome"] = _("Choose the outcome.")
-    elif outcome == Objection.Outcome.PENDING:
+    elif outcome == "pending":
         data["outcome_date"] = None
     elif not data.get("outcome_date"):
         errors["outcome_date"] = _("Give the date of the outcome.")
@@ -134,6 +146,7 @@ def objection_log(
     cause: str = Objection.Cause.UNKNOWN,
     technique: str,
     response: str = "",
+    lesson: str = "",
     outcome: str = Objection.Outcome.PENDING,
     outcome_date: datetime.date | None = None,
     find_out: FindOut | None = None,
@@ -161,6 +174,7 @@ def objection_log(
         "cause": cause,
         "technique": technique,
         "response": response,
+        "lesson": lesson,
         "outcome": outcome,
         "outcome_date": outcome_date,
     }
@@ -239,6 +253,9 @@ def prospect_link_customer(*, prospect: Prospect, customer: Customer, by: User) 
         source_id__in=[o.pk for o in objections],
         customer__isnull=True,
     ).update(customer=customer)
+    for contact in prospect.quiet_contacts.filter(customer__isnull=True):
+        contact.customer = customer
+        contact.save(update_fields=["customer", "updated_at"])
     return prospect
 
 
@@ -249,3 +266,88 @@ def objection_delete(*, objection: Objection, by: User) -> None:
     if not can(by, "objections.delete", objection):
         raise PermissionDenied
     objection.delete()
+
+
+# --- customers who raise no objection (§1-三.5) -------------------------------------------
+
+QUIET_EDITABLE = ("customer", "stage", "note", "outcome", "outcome_date")
+
+
+def quiet_contact_problems(data: dict, *, has_prospect: bool) -> dict:
+    """The rules for a customer without objections, shared by the form, the API and the service."""
+    errors: dict[str, str] = {}
+    data["note"] = (data.get("note") or "").strip()
+    if not data.get("customer") and not has_prospect:
+        errors["customer"] = _("Choose the customer, or enter the prospect's name.")
+    if data.get("stage") not in Objection.Stage.values:
+        errors["stage"] = _("Choose the sales stage.")
+    errors |= _outcome_problems(data, QuietContact.Outcome.values)
+    return errors
+
+
+def quiet_contact_log(
+    *,
+    by: User,
+    customer: Customer | None = None,
+    prospect_name: str = "",
+    prospect_phone: str = "",
+    stage: str,
+    note: str = "",
+    outcome: str = QuietContact.Outcome.PENDING,
+    outcome_date: datetime.date | None = None,
+    submit_token: uuid.UUID | None = None,
+) -> tuple[QuietContact, bool]:
+    """Mark that a customer raised no objection at all. Returns (contact, created); the same
+    `submit_token` again returns the first one and saves nothing."""
+    if not can(by, "objections.log"):
+        raise PermissionDenied
+    if submit_token is not None:
+        existing = QuietContact.objects.filter(submit_token=submit_token, owner=by).first()
+        if existing is not None:
+            return existing, False
+    prospect_name = (prospect_name or "").strip()
+    data = {
+        "customer": customer,
+        "stage": stage,
+        "note": note,
+        "outcome": outcome,
+        "outcome_date": outcome_date,
+    }
+    errors = quiet_contact_problems(data, has_prospect=bool(prospect_name))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            prospect = None
+            if customer is None:
+                prospect = _prospect(name=prospect_name, phone=(prospect_phone or "").strip(), by=by)
+                data["customer"] = prospect.customer
+            contact = QuietContact.objects.create(
+                owner=by, prospect=prospect, submit_token=submit_token, **data
+            )
+    except IntegrityError:
+        existing = QuietContact.objects.filter(submit_token=submit_token, owner=by).first()
+        if submit_token is None or existing is None:
+            raise
+        return existing, False
+    return contact, True
+
+
+@transaction.atomic
+def quiet_contact_update(*, contact: QuietContact, by: User, **changes) -> QuietContact:
+    """Record how the sale ended (or correct the entry): its owner, or the sales manager
+    (the "objections.quiet_edit" rule)."""
+    contact = QuietContact.objects.select_for_update().get(pk=contact.pk)
+    if not can(by, "objections.quiet_edit", contact):
+        raise PermissionDenied
+    unknown = set(changes) - set(QUIET_EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    data = {field: getattr(contact, field) for field in QUIET_EDITABLE} | changes
+    errors = quiet_contact_problems(data, has_prospect=contact.prospect_id is not None)
+    if errors:
+        raise ValidationError(errors)
+    for field, value in data.items():
+        setattr(contact, field, value)
+    contact.save()
+    return contact

@@ -16,4 +16,7 @@ urlpatterns = [
     path("customers/<int:pk>/", views.customer_history_view, name="customer-history"),
     path("playbook/", views.playbook_view, name="playbook"),
     path("trends/", views.trends_view, name="trends"),
+    path("quiet/", views.quiet_list_view, name="quiet"),
+    path("quiet/new/", views.quiet_log_view, name="quiet-log"),
+    path("quiet/<int:pk>/", views.quiet_edit_view, name="quiet-edit"),
 ]

@@ -14,9 +14,15 @@ from security.params import int_param
 
 from . import selectors
 from .filters import ObjectionFilter
-from .forms import ObjectionForm, ProspectLinkForm
-from .models import Objection, ObjectionType, Prospect
-from .services import objection_log, objection_update, prospect_link_customer
+from .forms import ObjectionForm, ProspectLinkForm, QuietContactForm
+from .models import Objection, ObjectionType, Prospect, QuietContact
+from .services import (
+    objection_log,
+    objection_update,
+    prospect_link_customer,
+    quiet_contact_log,
+    quiet_contact_update,
+)
 
 
 @action_required("objections.log")
@@ -189,8 +195,10 @@ def trends_view(request):
     filterset = ObjectionFilter(
         request.GET or None, queryset=selectors.objections_visible_to(request.user), narrow_choices=True
     )
-    objections = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    data = selectors.trends(objections=objections)
+    valid = filterset.is_bound and filterset.is_valid()
+    objections = filterset.qs if valid else filterset.queryset
+    quiet = selectors.quiet_matching(request.user, filterset.form.cleaned_data if valid else {})
+    data = selectors.trends(objections=objections, quiet=quiet)
     chart = {
         "type": {
             "labels": [r["label"] for r in data["by_type"]],
@@ -207,10 +215,92 @@ def trends_view(request):
                 None if r["win_rate"] is None else round(r["win_rate"] * 100, 1) for r in data["by_month"]
             ],
         },
-        "i18n": {"count": _("Objections"), "win": _("Win rate (%)")},
+        "quiet": {
+            "labels": [r["month"] for r in data["quiet"]["by_month"]],
+            "quiet": [r["quiet"] for r in data["quiet"]["by_month"]],
+            "objections": [r["objections"] for r in data["quiet"]["by_month"]],
+        },
+        "i18n": {
+            "count": _("Objections"),
+            "win": _("Win rate (%)"),
+            "quiet": _("Customers without objections"),
+        },
     }
     return render(
         request,
         "objections/trends.html",
         {"data": data, "chart": chart, "filter": filterset, "genuineness": Objection.Genuineness},
     )
+
+
+# --- customers who raise no objection (§1-三.5) -------------------------------------------
+
+
+@action_required("objections.log")
+def quiet_log_view(request):
+    initial = {}
+    customer_id = int_param(request.GET, "customer")
+    if request.method != "POST" and customer_id is not None:
+        initial["customer"] = Customer.objects.filter(pk=customer_id).first()
+    form = QuietContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact, created = quiet_contact_log(by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if created:
+                messages.success(
+                    request, _("Noted: %(name)s raised no objection.") % {"name": contact.party_name}
+                )
+            else:
+                messages.info(request, _("This was already saved; it was not saved twice."))
+            return redirect("objections:quiet")
+    return render(request, "objections/quiet_form.html", {"form": form, "contact": None})
+
+
+@action_required("objections.log")
+def quiet_list_view(request):
+    contacts = selectors.quiet_contacts_visible_to(request.user)
+    outcome = request.GET.get("outcome", "")
+    if outcome:
+        contacts = contacts.filter(outcome=outcome)
+    page = Paginator(contacts, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "objections/quiet_list.html",
+        {
+            "page": page,
+            "everyone": can(request.user, "objections.view_all"),
+            "outcome": outcome,
+            "outcomes": QuietContact.Outcome.choices,
+        },
+    )
+
+
+@action_required("objections.log")
+def quiet_edit_view(request, pk: int):
+    contact = get_object_or_404(selectors.quiet_contacts_visible_to(request.user), pk=pk)
+    data = None
+    if request.method == "POST":
+        # The list's one-line form posts only the outcome: the rest stays as it is.
+        data = request.POST.copy()
+        current = {
+            "customer": contact.customer_id or "",
+            "stage": contact.stage,
+            "note": contact.note,
+            "outcome_date": contact.outcome_date.isoformat() if contact.outcome_date else "",
+        }
+        for key, value in current.items():
+            if key not in data:
+                data[key] = str(value)
+    form = QuietContactForm(data, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            quiet_contact_update(contact=contact, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved: %(name)s.") % {"name": contact.party_name})
+            return redirect("objections:quiet")
+    return render(request, "objections/quiet_form.html", {"form": form, "contact": contact})

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from core.models import Customer
 
-from ..models import Objection, ObjectionType, Prospect
+from ..models import Objection, ObjectionType, Prospect, QuietContact
 
 
 class ObjectionTypeSerializer(serializers.ModelSerializer):
@@ -70,6 +70,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
             "cause",
             "technique",
             "response",
+            "lesson",
             "outcome",
             "outcome_date",
             "find_out",
@@ -79,7 +80,48 @@ class ObjectionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
         # Cross-field rules are the service's; the API only checks shapes here.
-        extra_kwargs = {"words": {"allow_blank": True}, "hidden_belief": {"allow_blank": True}}
+        extra_kwargs = {
+            "words": {"allow_blank": True},
+            "hidden_belief": {"allow_blank": True},
+            "lesson": {"help_text": _("Required when the outcome is lost: what we learned from it.")},
+        }
+
+
+class QuietContactSerializer(serializers.ModelSerializer):
+    owner = serializers.PrimaryKeyRelatedField(read_only=True)
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True)
+    customer = serializers.PrimaryKeyRelatedField(
+        queryset=Customer.objects.all(), allow_null=True, required=False
+    )
+    prospect = ProspectSerializer(read_only=True, allow_null=True)
+    prospect_name = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=128)
+    prospect_phone = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=32)
+    submit_token = serializers.UUIDField(
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text=_("Send the same token again and the first entry is returned; nothing is saved twice."),
+    )
+
+    class Meta:
+        model = QuietContact
+        fields = [
+            "id",
+            "owner",
+            "owner_name",
+            "customer",
+            "prospect",
+            "prospect_name",
+            "prospect_phone",
+            "stage",
+            "note",
+            "outcome",
+            "outcome_date",
+            "submit_token",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
 
 
 class PlaybookRowSerializer(serializers.Serializer):
@@ -93,11 +135,18 @@ class PlaybookRowSerializer(serializers.Serializer):
     examples = serializers.ListField(child=serializers.CharField())
 
 
+class LessonSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    owner_name = serializers.CharField()
+    date = serializers.DateField()
+
+
 class PlaybookSectionSerializer(serializers.Serializer):
     type = ObjectionTypeSerializer()
     rows = PlaybookRowSerializer(many=True)
     thin_responses = serializers.IntegerField(help_text=_("Responses left out: too few closed cases."))
     thin_cases = serializers.IntegerField()
+    lessons = LessonSerializer(many=True, help_text=_("The latest lessons of lost objections of this type."))
 
 
 class PlaybookSerializer(serializers.Serializer):
@@ -121,8 +170,41 @@ class TrendMonthSerializer(TrendRowSerializer):
     month = serializers.CharField()
 
 
+class SaleEndsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    won = serializers.IntegerField()
+    lost = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    win_rate = serializers.FloatField(allow_null=True)
+
+
+class QuietTotalSerializer(SaleEndsSerializer):
+    share = serializers.FloatField(
+        allow_null=True, help_text=_("Customers without objections ÷ (those + objections logged).")
+    )
+
+
+class RaisedEndsSerializer(SaleEndsSerializer):
+    resolved = serializers.IntegerField()
+
+
+class QuietMonthSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    quiet = serializers.IntegerField()
+    objections = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True)
+
+
+class QuietTrendsSerializer(serializers.Serializer):
+    total = QuietTotalSerializer()
+    with_objection = RaisedEndsSerializer()
+    by_month = QuietMonthSerializer(many=True)
+
+
 class TrendsSerializer(serializers.Serializer):
     total = TrendRowSerializer()
     by_type = TrendGroupSerializer(many=True)
     by_stage = TrendGroupSerializer(many=True)
     by_month = TrendMonthSerializer(many=True)
+    quiet = QuietTrendsSerializer(help_text=_("Customers who raised no objection (§1-三.5)."))

@@ -6,6 +6,7 @@ from . import views
 
 router = IdRouter()
 router.register("types", views.ObjectionTypeViewSet, basename="objection-type")
+router.register("quiet", views.QuietContactViewSet, basename="quiet-contact")
 router.register("", views.ObjectionViewSet, basename="objection")
 
 urlpatterns = [

@@ -13,8 +13,21 @@ from core.permissions import ActionPermission, can
 from .. import selectors
 from ..filters import ObjectionFilter
 from ..models import ObjectionType
-from ..services import FindOut, objection_delete, objection_log, objection_update
-from .serializers import ObjectionSerializer, ObjectionTypeSerializer, PlaybookSerializer, TrendsSerializer
+from ..services import (
+    FindOut,
+    objection_delete,
+    objection_log,
+    objection_update,
+    quiet_contact_log,
+    quiet_contact_update,
+)
+from .serializers import (
+    ObjectionSerializer,
+    ObjectionTypeSerializer,
+    PlaybookSerializer,
+    QuietContactSerializer,
+    TrendsSerializer,
+)
 
 
 def _find_out(data: dict) -> FindOut | None:
@@ -75,6 +88,48 @@ class ObjectionViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Customers who raised no objection: yours; the sales manager sees everyone's"),
+    create=extend_schema(summary="Mark a customer who raised no objection (idempotent with submit_token)"),
+    retrieve=extend_schema(summary="One customer without objections"),
+    partial_update=extend_schema(summary="Record how the sale ended"),
+)
+class QuietContactViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = QuietContactSerializer
+    permission_classes = [IsAuthenticated, ActionPermission.for_action("objections.log")]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filter_backends: list = []
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self):
+        return selectors.quiet_contacts_visible_to(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contact, created = quiet_contact_log(by=request.user, **serializer.validated_data)
+        return Response(
+            self.get_serializer(contact).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def update(self, request, *args, **kwargs):
+        contact = self.get_object()  # 404 unless visible; the service asks the edit rule
+        serializer = self.get_serializer(contact, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        for ignored in ("prospect_name", "prospect_phone", "submit_token"):
+            data.pop(ignored, None)
+        contact = quiet_contact_update(contact=contact, by=request.user, **data)
+        return Response(self.get_serializer(contact).data)
+
+
 class ObjectionTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The objection types that may be chosen (admins edit the list)."""
 
@@ -112,4 +167,5 @@ class TrendsView(APIView):
         )
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
-        return Response(TrendsSerializer(selectors.trends(objections=filterset.qs)).data)
+        quiet = selectors.quiet_matching(request.user, filterset.form.cleaned_data)
+        return Response(TrendsSerializer(selectors.trends(objections=filterset.qs, quiet=quiet)).data)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.models import Commitment
 from core.roles import Role
-from objections.models import Objection
+from objections.models import Objection, QuietContact
 from tests.factories import CustomerFactory
 from tests.objections.factories import ObjectionFactory, closed, objection_type, restore_reference_data
 
@@ -142,3 +142,70 @@ def test_quick_log_in_english(page, make_user, login, screenshot):
     assert page.locator("#id_outcome_date").input_value()  # today, filled in for the user
     page.wait_for_timeout(300)  # let Bootstrap's button transition finish before the picture
     screenshot(page, "objections-quicklog-en")
+
+
+def test_lost_objection_with_its_lesson_and_a_quiet_customer_reach_playbook_and_trends(
+    page, make_user, login, screenshot
+):
+    """Issue 14.5: a lost objection keeps its lesson, shown in the playbook; a customer who
+    raised no objection at all is marked, and the manager sees how often and how it ended."""
+    sales = make_user(Role.SALES, full_name="王晓明")
+    manager = make_user(Role.SALES_MANAGER, full_name="李建国")
+    customer = CustomerFactory(name="大庆油田工程有限公司")
+    quiet_customer = CustomerFactory(name="吐哈油田钻井公司")
+    _playbook_history(make_user(Role.SALES, full_name="赵一"))
+
+    login(page, sales)
+    page.goto(f"{page.base_url}/objections/new/")
+    assert not page.locator("#lesson-row").is_visible()  # only once the outcome is lost
+    page.select_option("#id_customer", str(customer.pk))
+    page.click("label:has-text('结单')")
+    page.click("label:has-text('价格异议')")
+    page.fill("#id_words", "别家便宜两成，这单就不跟你们做了")
+    page.click("label:has-text('真异议')")
+    page.select_option("#id_technique", "direct_denial")
+    page.click("label[for=id_outcome_2]")  # 丢单
+    assert page.locator("#lesson-row").is_visible()
+    page.click("#save")
+    page.wait_for_selector("#lesson-row .field-error")
+    assert "这条异议已丢单：请写下我们从中学到了什么。" in page.locator("#lesson-row").inner_text()
+    screenshot(page, "objections-lesson-required")
+    page.fill("#id_lesson", "直接否定让客户下不来台；报价前应先讲清寿命和综合成本")
+    page.click("#save")
+    page.wait_for_selector("#objection-lesson")
+    assert Objection.objects.get(owner=sales).lesson.startswith("直接否定")
+    screenshot(page, "objections-detail-lesson")
+
+    page.goto(f"{page.base_url}/objections/new/")
+    page.click("#quiet-link")
+    page.wait_for_selector("#quiet-form")
+    page.select_option("#id_customer", str(quiet_customer.pk))
+    page.click("label:has-text('介绍产品')")
+    page.fill("#id_note", "一直点头，没有提任何问题，只说回去研究")
+    page.wait_for_timeout(300)  # let Bootstrap's button transition finish before the picture
+    screenshot(page, "objections-quiet-form")
+    page.click("#save")
+    page.wait_for_selector("#quiet-list")
+    row = page.locator("#quiet-list tbody tr", has_text=quiet_customer.name)
+    assert row.count() == 1
+    row.locator("select[name=outcome]").select_option("lost")
+    row.locator("input[name=outcome_date]").fill(timezone.localdate().isoformat())
+    row.locator("button[type=submit]").click()
+    page.wait_for_selector(".alert-success")
+    assert QuietContact.objects.get().outcome == "lost"
+    screenshot(page, "objections-quiet-list")
+
+    page.goto(f"{page.base_url}/objections/playbook/")
+    lessons = page.locator(".playbook-section[data-type=price] .lessons")
+    assert "报价前应先讲清寿命和综合成本" in lessons.inner_text() and "王晓明" in lessons.inner_text()
+    screenshot(page, "objections-playbook-lessons")
+
+    page.context.clear_cookies()
+    login(page, manager)
+    page.goto(f"{page.base_url}/objections/trends/")
+    page.wait_for_function("document.querySelector('#chart-quiet').offsetHeight > 0")
+    assert page.locator("#kpi-quiet").inner_text() == "1"
+    quiet_row = page.locator("#table-quiet-ends tr[data-row=quiet]")
+    assert quiet_row.locator(".lost").inner_text() == "1" and quiet_row.locator(".rate").inner_text() == "0%"
+    page.locator("#quiet").scroll_into_view_if_needed()
+    screenshot(page, "objections-trends-quiet")

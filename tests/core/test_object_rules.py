@@ -28,11 +28,16 @@ from core.roles import Role
 from core.services import commitment_close, commitment_create
 from errors.exceptions import Invalid
 from objections import selectors as objection_selectors
-from objections.models import Objection, Prospect
-from objections.services import objection_delete, objection_update, prospect_link_customer
+from objections.models import Objection, Prospect, QuietContact
+from objections.services import (
+    objection_delete,
+    objection_update,
+    prospect_link_customer,
+    quiet_contact_update,
+)
 from tests.accounting.factories import make_dispute
 from tests.factories import CustomerFactory, ShipmentFactory
-from tests.objections.factories import ObjectionFactory
+from tests.objections.factories import ObjectionFactory, QuietContactFactory
 from tests.tickets.conftest import intake_data, step_data
 from tickets import commissioning
 from tickets import services as ticket_services
@@ -242,6 +247,21 @@ CASES: dict[str, Case] = {
         page_ok=204,
         page_refused=403,
         done=lambda o: not Objection.objects.filter(pk=o.pk).exists(),
+    ),
+    "objections.quiet_edit": Case(
+        build=lambda w: QuietContactFactory(owner=w.sales),
+        may=("sales", "sales_mgr", "admin"),  # the manager follows these sales up too
+        may_not=("sales2",),
+        service=lambda w, u, c: quiet_contact_update(contact=c, by=u, note="客户终于问了交货期"),
+        refusal=PermissionDenied,
+        page=lambda w, u, c: (
+            w.api(u)
+            .patch(f"/api/objections/quiet/{c.pk}/", {"note": "客户终于问了交货期"}, format="json")
+            .status_code
+        ),
+        page_ok=200,
+        page_refused=404,  # another salesperson's entry is not found
+        done=lambda c: QuietContact.objects.get(pk=c.pk).note == "客户终于问了交货期",
     ),
     "objections.link_prospect": Case(
         build=_prospect,

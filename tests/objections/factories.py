@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from core.roles import Role
-from objections.models import Objection, ObjectionType
+from objections.models import Objection, ObjectionType, QuietContact
 from tests.factories import CustomerFactory, UserFactory
 
 
@@ -53,3 +53,18 @@ def restore_reference_data() -> None:
     for role in Role:
         Group.objects.get_or_create(name=role.value)
     importlib.import_module("objections.migrations.0002_seed_objection_types").seed(apps, None)
+
+
+class QuietContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuietContact
+
+    owner = factory.SubFactory(UserFactory, roles=["sales"])
+    customer = factory.SubFactory(CustomerFactory)
+    stage = Objection.Stage.PRESENTATION
+    note = "客户一直点头，什么问题都没有提"
+    outcome = QuietContact.Outcome.PENDING
+
+    @factory.lazy_attribute
+    def outcome_date(self):
+        return None if self.outcome == QuietContact.Outcome.PENDING else timezone.localdate()

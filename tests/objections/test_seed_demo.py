@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from objections.models import Objection
+from objections.models import Objection, QuietContact
 
 pytestmark = pytest.mark.django_db
 
@@ -13,3 +13,6 @@ def test_demo_objections_load_once_and_fill_the_playbook(settings):
     call_command("seed_objections_demo")
     assert Objection.objects.count() == 60
     assert Objection.objects.exclude(outcome="pending").exists()
+    lost = Objection.objects.filter(outcome="lost")
+    assert lost.exists() and not lost.filter(lesson="").exists()
+    assert QuietContact.objects.count() == 10 and QuietContact.objects.filter(outcome="won").exists()

@@ -19,7 +19,9 @@
       var input = outcomeDate.querySelector("input");
       if (input && !input.value) input.value = new Date().toLocaleDateString("sv-SE");
     }
-    findOutFields.classList.toggle("d-none", !findOut.checked);
+    var lesson = document.getElementById("lesson-row");
+    if (lesson) lesson.classList.toggle("d-none", checked("outcome") !== "lost" && !lesson.classList.contains("has-error"));
+    if (findOutFields) findOutFields.classList.toggle("d-none", !findOut.checked);
   }
   form.addEventListener("change", sync);
   sync();

@@ -33,4 +33,17 @@
       }
     }
   });
+  if (data.quiet && document.getElementById("chart-quiet")) {
+    new Chart(document.getElementById("chart-quiet"), {
+      type: "bar",
+      data: {
+        labels: data.quiet.labels,
+        datasets: [
+          { label: data.i18n.count, data: data.quiet.objections, backgroundColor: blue, maxBarThickness: 56 },
+          { label: data.i18n.quiet, data: data.quiet.quiet, backgroundColor: "#fd7e14", maxBarThickness: 56 }
+        ]
+      },
+      options: { maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } }
+    });
+  }
 })();
