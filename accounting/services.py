@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apperrors.exceptions import Conflict, Forbidden, Invalid, full_clean
 from core.models import MaterialBatch, Shipment, User
 from core.permissions import can
-from errors.exceptions import Conflict, Forbidden, Invalid, full_clean
 
 from . import rules
 from .chart import DEFAULT_CHART, DEFAULT_VAT_RATES, parent_code

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apperrors.exceptions import AppError
+from apperrors.forms import add_to_form, flash
 from core.models import Shipment
 from core.permissions import action_required, can
-from errors.exceptions import AppError
-from errors.forms import add_to_form, flash
 from security.params import int_param, parse_int
 
 from . import preview, rules, selectors, services

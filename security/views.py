@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.template import loader
 from django.utils.translation import gettext as _
 
-from errors.api import error_body
+from apperrors.api import error_body
 
 from .params import BadParameter
 

@@ -1,9 +1,9 @@
-"""Domain errors of the workflow: the application's error type (errors.AppError) with the
+"""Domain errors of the workflow: the application's error type (apperrors.exceptions.AppError) with the
 ticket as it is now, so a client that was refused can show the ticket's new state."""
 
 from django.utils.translation import gettext_lazy as _
 
-from errors.exceptions import AppError
+from apperrors.exceptions import AppError
 
 
 class TicketError(AppError):

@@ -43,14 +43,14 @@ def ticket_list() -> QuerySet[Ticket]:
     return with_targets(Ticket.objects.select_related(*LIST_RELATED).only(*LIST_FIELDS))
 
 
-def _waiting_clauses(user: User) -> list[tuple[Q, frozenset[str]]]:
+def _waiting_clauses(user: User, *, follow: bool = False) -> list[tuple[Q, frozenset[str]]]:
     """The workflow table's reasons to wait (workflow.WAITS) that name this user's roles, as
     filters, each with the states it names. Reasons that differ only in state are merged
     into one `state IN (…)`, so a role's clauses stay as few as written by hand."""
     roles = roles_of(user)
     states_of: dict[tuple, set[str]] = {}
     for w in WAITS:
-        if w.role in roles:
+        if w.role in roles and w.follow == follow:
             states_of.setdefault((w.person, w.when), set()).update(w.states)
     clauses = []
     for (person, when), states in states_of.items():
@@ -70,10 +70,26 @@ def my_work(user: User) -> QuerySet[Ticket]:
     """What waits for this user (docs/workflow.md, "Who it waits for"), oldest first: one
     query derived from the workflow table, the many-ticket form of `workflow.waits_for`."""
     q = Q(pk__in=[])
-    names_closed = False
     if user.is_staff or user.is_superuser:
         q |= ~Q(state__in=[State.ARCHIVED, State.REJECTED])
-    for clause, states in _waiting_clauses(user):
+    return _listed(q, _waiting_clauses(user))
+
+
+def my_follow_ups(user: User) -> QuerySet[Ticket]:
+    """What this user follows without being asked for anything now (sales: their own open
+    complaints), oldest first; a ticket waiting for them is in `my_work` instead."""
+    clauses = _waiting_clauses(user, follow=True)
+    if not clauses:
+        return Ticket.objects.none()
+    waiting = Q(pk__in=[])
+    for clause, _states in _waiting_clauses(user):
+        waiting |= clause
+    return _listed(Q(pk__in=[]), clauses).exclude(waiting)
+
+
+def _listed(q: Q, clauses: list[tuple[Q, frozenset[str]]]) -> QuerySet[Ticket]:
+    names_closed = False
+    for clause, states in clauses:
         q |= clause
         names_closed = names_closed or bool(states & CLOSED_STATES)
     waiting = ticket_list().filter(q)

@@ -19,6 +19,7 @@ from core.services import commitment_create, notify
 from . import models as m
 from .errors import ConcurrentChange, MissingData, NotAllowed, WrongState
 from .models import State, Ticket
+from .next_step import describe, next_steps
 from .photos import stored_file, validate_photo
 from .workflow import (
     CREATOR,
@@ -97,7 +98,12 @@ def _notify(ticket: Ticket, event: m.Event, name: str, to: Iterable[str], cc: It
         recipients=_people(to, ticket),
         cc=_people(cc, ticket),
         template=f"tickets/email/{name}",
-        context={"ticket": ticket, "event": event, "actor": event.actor},
+        context={
+            "ticket": ticket,
+            "event": event,
+            "actor": event.actor,
+            "next_step": describe(next_steps(ticket)),
+        },
         link=settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
     )
 

@@ -19,10 +19,12 @@ from .errors import MissingData, TicketError
 from .filters import TicketFilter
 from .forms import IntakeForm, NoteForm, PhotoForm, PurchaseForm
 from .models import PurchaseRequest, Ticket
+from .next_step import describe, next_steps
 from .pagination import CappedPaginator as Paginator
 from .workflow import TRANSITIONS
 
 PAGE_SIZE = 50
+FOLLOWING_SHOWN = 20
 
 
 def _require(request, action: str) -> None:
@@ -80,7 +82,14 @@ def kept_photo(request, uid):
 def my_work(request):
     _require(request, "tickets.view")
     page = Paginator(selectors.my_work(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tickets/my_work.html", {"page": page})
+    # What they follow without being asked for anything now: the first few, then a link.
+    following = list(selectors.my_follow_ups(request.user)[: FOLLOWING_SHOWN + 1])
+    context = {
+        "page": page,
+        "following": following[:FOLLOWING_SHOWN],
+        "more_following": len(following) > FOLLOWING_SHOWN,
+    }
+    return render(request, "tickets/my_work.html", context)
 
 
 @login_required
@@ -122,11 +131,17 @@ def ticket_export(request, fmt: str):
 
 
 def _action_forms(ticket: Ticket, user, bound: dict | None = None) -> list[dict]:
+    """The forms of what this user may do now: the normal next steps first, the first of them
+    open; the ways out of the normal path (reject, escalate, dispute, reopen) after them, closed,
+    so taking one is a deliberate choice. A form sent back with errors stays open."""
     bound = bound or {}
     result = []
-    for t in services.allowed_transitions(ticket, user):
+    allowed = services.allowed_transitions(ticket, user)
+    ordered = [t for t in allowed if not t.escape] + [t for t in allowed if t.escape]
+    for index, t in enumerate(ordered):
         form = bound.get(t.name) or t.form(ticket=ticket, user=user, prefix=t.name)
-        result.append({"transition": t, "form": form})
+        is_open = t.name in bound if bound else index == 0 and not t.escape
+        result.append({"transition": t, "form": form, "open": is_open})
     return result
 
 
@@ -136,6 +151,7 @@ def _detail(
     context = {
         "ticket": ticket,
         "actions": _action_forms(ticket, request.user, bound),
+        "next_steps": next_steps(ticket),
         "note_form": note_form or NoteForm(),
         "photo_form": photo_form or PhotoForm(),
         "purchase_form": PurchaseForm() if can(request.user, "tickets.purchase_request") else None,
@@ -184,7 +200,11 @@ def act(request, number: str, name: str):
     except TicketError as exc:
         messages.error(request, exc.message)
         return redirect("tickets:detail", number=number)
-    messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+    done = _("Done: %(action)s.") % {"action": transition.label}
+    upcoming = describe(next_steps(selectors.ticket_for_page(number)))
+    if upcoming:
+        done += " " + _("Next: %(next)s.") % {"next": upcoming}
+    messages.success(request, done)
     return redirect("tickets:detail", number=number)
 
 

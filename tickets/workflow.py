@@ -64,6 +64,8 @@ class Waiting:
     when: g.Condition | None = None
     states: frozenset[str] | None = None
     why: str = ""  # the action it waits for, or (for WATCHING) why it is listed
+    # Listed under "I follow up", not "waiting for me": nothing is asked of them now.
+    follow: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class Transition:
     waits: tuple[Waiting, ...] = ()
     button: str = "primary"
     step: str = ""  # the section of the written procedure (docs/workflow.md, "Procedure")
+    # A way out of the normal path (refuse, escalate, dispute, reopen): offered after the
+    # normal next step and closed, so that taking it is a deliberate choice.
+    escape: bool = False
 
     @property
     def action(self) -> str:
@@ -108,7 +113,12 @@ def _recipient(r) -> Recipient:
 def _waiting(w, name: str, sources: frozenset[str]) -> Waiting:
     w = w if isinstance(w, Waiting) else Waiting(str(w))
     return Waiting(
-        role=str(w.role), person=w.person, when=w.when, states=w.states or sources, why=w.why or name
+        role=str(w.role),
+        person=w.person,
+        when=w.when,
+        states=w.states or sources,
+        why=w.why or name,
+        follow=w.follow,
     )
 
 
@@ -129,6 +139,7 @@ def _t(
     waits=(),
     button: str = "primary",
     step: str = "",
+    escape: bool = False,
 ) -> Transition:
     sources = frozenset(str(s) for s in sources)
     return Transition(
@@ -147,6 +158,7 @@ def _t(
         waits=tuple(_waiting(w, name, sources) for w in waits),
         button=button,
         step=step,
+        escape=escape,
     )
 
 
@@ -182,6 +194,7 @@ TRANSITIONS: dict[str, Transition] = {
             notify=[CREATOR],
             waits=[R.SALES_MANAGER],
             button="outline-danger",
+            escape=True,
         ),
         # Production names the service lead, who prepares; parts to buy go to purchasing.
         _t(
@@ -211,6 +224,7 @@ TRANSITIONS: dict[str, Transition] = {
             notify=[R.QC],
             button="outline-warning",
             step="3-5.2.4",
+            escape=True,
         ),
         _t(
             "conclude_review",
@@ -302,6 +316,7 @@ TRANSITIONS: dict[str, Transition] = {
             notify=[R.QC, LEAD],
             button="outline-warning",
             step="3-5.2.7",
+            escape=True,
         ),
         _t(
             "archive",
@@ -349,6 +364,7 @@ TRANSITIONS: dict[str, Transition] = {
             effects=[fx.RESTART_RESOLUTION_CLOCK, fx.CANCEL_CAPA],
             notify=[R.PROJECT_MANAGER, R.PRODUCTION_MANAGER],
             button="outline-danger",
+            escape=True,
         ),
     ]
 }
@@ -360,6 +376,7 @@ WATCHING: tuple[Waiting, ...] = (
         person=CREATOR,
         states=OPEN_STATES,
         why="sales follows their own complaints until they are closed",
+        follow=True,
     ),
     Waiting(
         str(R.PURCHASING),
@@ -394,10 +411,23 @@ def applies_to(w: Waiting, ticket: Ticket, user: User, roles: frozenset[str]) ->
     return w.when is None or w.when(ticket)
 
 
-def waits_for(ticket: Ticket, user: User) -> bool:
-    """Whether the ticket, as it is now, waits for this user: the table read for one ticket
-    (what `selectors.my_work` asks the database for many). Admins see every open ticket."""
+def waits_for(ticket: Ticket, user: User, *, follow: bool = False) -> bool:
+    """Whether the ticket, as it is now, waits for this user (`follow`: is one they follow
+    up): the table read for one ticket, what `selectors.my_work` and `my_follow_ups` ask the
+    database for many. Admins see every open ticket as waiting."""
     if _is_admin(user) and ticket.state in OPEN_STATES:
-        return True
+        return not follow
     roles = roles_of(user)
-    return any(applies_to(w, ticket, user, roles) for w in WAITS)
+    return any(applies_to(w, ticket, user, roles) for w in WAITS if w.follow == follow)
+
+
+def waiting_now(ticket: Ticket) -> list[tuple[Transition, Waiting]]:
+    """What the ticket waits for now, and whom: each action whose reason to wait holds
+    (the "next step" shown on the ticket, after each action and in its e-mail)."""
+    return [
+        (t, w)
+        for t in TRANSITIONS.values()
+        if not t.escape  # a way out is a choice someone may make, not what the ticket waits for
+        for w in t.waits
+        if ticket.state in w.states and (w.when is None or w.when(ticket))
+    ]

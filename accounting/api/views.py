@@ -1,5 +1,5 @@
 """The accounting API: the whole cycle through the same services as the pages, with the same
-role rules (the services check them; a refusal is 403). Errors answer in the one shape of errors.api."""
+role rules (the services check them; a refusal is 403). Errors answer in the one shape of apperrors.api."""
 
 from django.db import transaction
 from django.http import JsonResponse
@@ -11,8 +11,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apperrors.exceptions import NotFound
 from core.permissions import ActionPermission
-from errors.exceptions import NotFound
 
 from .. import selectors, services
 from ..models import ExportJob, Period, QualityDispute, Voucher

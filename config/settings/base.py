@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "security",
-    "errors",
+    "apperrors",
     "core",
     "tickets",
     "objections",
@@ -247,8 +247,8 @@ REST_FRAMEWORK = {
     # Scoped throttles only (no global one): POST /api/auth/token/ per client address.
     "DEFAULT_THROTTLE_RATES": {"auth-token": env("API_TOKEN_THROTTLE", default="10/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Every refusal, whoever raised it, answers in one shape: errors/api.py.
-    "EXCEPTION_HANDLER": "errors.api.exception_handler",
+    # Every refusal, whoever raised it, answers in one shape: apperrors/api.py.
+    "EXCEPTION_HANDLER": "apperrors.api.exception_handler",
 }
 # Content-Security-Policy (django-csp): scripts only from our own static files (no inline
 # script or on…= handler anywhere; htmx's trigger filters still need eval), nothing framed,
@@ -318,7 +318,7 @@ SPECTACULAR_SETTINGS = {
     # Tickets and vouchers both have a "state"; name their enums apart in the schema.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "errors.api.add_error_responses",
+        "apperrors.api.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "TicketStateEnum": "tickets.models.ticket.State",

@@ -65,7 +65,7 @@ class ObjectionViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         find_out = _find_out(data)
-        # Refusals (Django's ValidationError, PermissionDenied) answer through errors.api.
+        # Refusals (Django's ValidationError, PermissionDenied) answer through apperrors.api.
         objection, created = objection_log(by=request.user, find_out=find_out, **data)
         return Response(
             self.get_serializer(objection).data,

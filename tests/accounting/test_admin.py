@@ -7,7 +7,7 @@ import pytest
 
 from accounting import services
 from accounting.models import Period, QualityDispute, Voucher
-from errors.exceptions import AppError
+from apperrors.exceptions import AppError
 
 from .factories import finance_pair, make_dispute, posted_vouchers
 

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from accounting import services
 from accounting.exports import KINGDEE, U8, write_csv
 from accounting.models import ExportJob, Period, VoucherLine
+from apperrors.exceptions import Forbidden
 from core.roles import Role
-from errors.exceptions import Forbidden
 from tests.factories import CustomerFactory
 
 from .factories import finance_pair, make_dispute, posted_vouchers

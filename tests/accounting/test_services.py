@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 
 from accounting import services
 from accounting.models import Account, Period, QualityDispute, Voucher, VoucherLine
+from apperrors.exceptions import AppError, Forbidden
 from core.roles import Role
-from errors.exceptions import AppError, Forbidden
 from tests.factories import MaterialBatchFactory, ShipmentFactory
 
 from .factories import finance_pair, make_dispute, posted_vouchers

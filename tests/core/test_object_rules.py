@@ -22,11 +22,11 @@ from rest_framework.test import APIClient
 
 from accounting import services as accounting_services
 from accounting.models import Voucher
+from apperrors.exceptions import Invalid
 from core.models import Commitment
 from core.permissions import can, object_rules
 from core.roles import Role
 from core.services import commitment_close, commitment_create
-from errors.exceptions import Invalid
 from objections import selectors as objection_selectors
 from objections.models import Objection, Prospect, QuietContact
 from objections.services import (

@@ -225,7 +225,10 @@ def test_ticket_page_offers_only_what_this_user_may_do_now(client, people, new_t
     assert "制定售后计划" in body and "驳回" in body and "指派售后负责人" not in body
     client.force_login(people.sales)
     body = client.get(ticket.get_absolute_url()).content.decode()
-    assert 'id="no-actions"' in body and "制定售后计划" not in body
+    assert 'id="no-actions"' in body and 'id="action-plan"' not in body
+    # … but they are told who it waits for, by name (issue 15 point 1)
+    next_step = re.search(r'id="next-step".*?</div>', body, re.S).group(0)
+    assert "项目经理" in next_step and people.pm.display_name in next_step and "制定售后计划" in next_step
 
 
 def test_page_action_with_a_stale_version_tells_the_loser(client, people, new_ticket):

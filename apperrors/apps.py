@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ErrorsConfig(AppConfig):
-    name = "errors"
+    name = "apperrors"
     verbose_name = "Errors"

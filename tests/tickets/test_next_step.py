@@ -1,0 +1,70 @@
+"""Everyone knows what happens next (issue 15 points 1 and 2): the ticket, the message after
+an action and the e-mail name who the ticket waits for; the normal next action is the open
+form, the ways out of the normal path are closed and come last; sales' "my work" holds what
+waits for them, their other open complaints are listed apart under "I follow up"."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from core.models import Notification
+from tests.tickets.conftest import step_data
+from tickets.models import State
+
+pytestmark = pytest.mark.django_db
+
+
+def _actions(body: str) -> list[tuple[str, bool]]:
+    """(action name, open?) in page order."""
+    return [
+        (m.group(2), m.group(1) is not None)
+        for m in re.finditer(r'<details class="action-card[^"]*"( open)? id="action-(\w+)"', body)
+    ]
+
+
+def test_the_lead_sees_the_next_step_open_and_the_escalation_closed_last(client, people, new_ticket, walk):
+    ticket = walk(new_ticket(), State.ASSIGNED)
+    client.force_login(people.lead)
+    actions = _actions(client.get(ticket.get_absolute_url()).content.decode())
+    assert actions[0] == ("start_service", True)
+    assert actions[-1] == ("escalate", False)
+
+
+def test_after_the_archive_qc_finds_reopen_closed(client, people, new_ticket, walk):
+    ticket = walk(new_ticket(), State.ARCHIVED)
+    client.force_login(people.qc)
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    assert ("reopen", False) in _actions(body) and "其他选择" in body
+
+
+def test_a_form_sent_back_with_errors_is_the_open_one(client, people, new_ticket, walk):
+    ticket = walk(new_ticket(), State.ASSIGNED)
+    client.force_login(people.lead)
+    response = client.post(
+        reverse("tickets:act", args=[ticket.number, "escalate"]), {"version": ticket.version}
+    )
+    assert response.status_code == 400
+    assert dict(_actions(response.content.decode())) == {"start_service": False, "escalate": True}
+
+
+def test_the_message_after_an_action_and_the_email_say_who_is_next(client, people, new_ticket):
+    ticket = new_ticket()
+    client.force_login(people.pm)
+    data = {f"plan-{k}": v for k, v in step_data("plan", people).items()} | {"version": ticket.version}
+    response = client.post(reverse("tickets:act", args=[ticket.number, "plan"]), data, follow=True)
+    body = response.content.decode()
+    assert "下一步：等待 生产经理" in body and people.prod.display_name in body
+    mail = Notification.objects.get(event="ticket.plan", recipient=people.prod)
+    assert "下一步" in mail.body and "指派" in mail.body and people.prod.display_name in mail.body
+
+
+def test_sales_my_work_holds_what_waits_for_them_and_lists_the_rest_apart(client, people, new_ticket, walk):
+    open_one = new_ticket()
+    archived = walk(new_ticket(), State.ARCHIVED)  # the follow-up call waits for them
+    client.force_login(people.sales)
+    body = client.get(reverse("tickets:my_work")).content.decode()
+    waiting, following = body.split('id="following"', 1)
+    assert archived.number in waiting and open_one.number not in waiting
+    assert open_one.number in following
+    assert "1 张工单待您处理" in waiting  # the follow-up call, not the open complaint
