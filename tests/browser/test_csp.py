@@ -30,6 +30,8 @@ SKIP = (
     "healthz",
     "preview/",
     "menu/",
+    "pdf/",  # PDFs (the report, the 8D) and the ticket list's CSV/XLSX: files, not pages
+    "/export.",
 )
 
 
