@@ -7,6 +7,9 @@ APPS := apperrors core tickets objections accounting documents workhours insight
 UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
 	--custom-compile-command "make lock"
 
+# Test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs everything in one.
+PYTEST_WORKERS ?= auto
+
 .PHONY: run test setup lint messages lock upgrade docs
 
 $(PY):
@@ -37,7 +40,7 @@ run: setup
 test: $(VENV)/.dev
 	$(PY) manage.py compiletranslations
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
