@@ -4,7 +4,9 @@ The action forms are the single definition of "what must be recorded first": the
 validates the submitted data with them whether it came from a page or from the API.
 """
 
+import re
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -54,6 +56,13 @@ def service_leads():
     return User.objects.filter(groups__name=Role.SERVICE_LEAD, is_active=True).order_by("username")
 
 
+# "part ×3", "part x 3", "part*3", "part × 3 根": the part, a times sign, a positive quantity
+# and at most a short unit word after it.
+PURCHASE_LINE = re.compile(
+    r"^(?P<item>.*\S)\s*[×xX*＊]\s*(?P<quantity>\d{1,6}(?:\.\d{1,3})?)\s*[^\d\s]{0,2}$"
+)
+
+
 class AssignForm(ActionForm):
     lead = forms.ModelChoiceField(label=_("Service lead"), queryset=User.objects.none())
     preliminary_analysis = forms.CharField(
@@ -73,9 +82,24 @@ class AssignForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = service_leads()
 
-    def clean_purchase_items(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["purchase_items"].splitlines()]
-        return [line[:200] for line in lines if line]
+    def clean_purchase_items(self) -> list[tuple[str, Decimal]]:
+        """One part per line with its quantity at the end ("接箍 139.7mm ×3"); a line without
+        one is refused rather than bought once by default."""
+        items, missing = [], []
+        for line in (raw.strip() for raw in self.cleaned_data["purchase_items"].splitlines()):
+            if not line:
+                continue
+            match = PURCHASE_LINE.match(line)
+            if match is None:
+                missing.append(line)
+                continue
+            items.append((match["item"].strip()[:200], Decimal(match["quantity"])))
+        if missing:
+            raise forms.ValidationError(
+                _("Say how many of each part, e.g. “接箍 139.7mm ×3”: %(lines)s"),
+                params={"lines": "；".join(missing)},
+            )
+        return items
 
 
 # A blank first choice: what the customer said is recorded only when someone chose it.

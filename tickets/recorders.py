@@ -42,7 +42,10 @@ def record_assign(ticket: Ticket, by: User, d: dict) -> str:
     )
     ticket.service_lead = lead
     m.PurchaseRequest.objects.bulk_create(
-        [m.PurchaseRequest(ticket=ticket, created_by=by, item=item) for item in d["purchase_items"]]
+        [
+            m.PurchaseRequest(ticket=ticket, created_by=by, item=item, quantity=quantity)
+            for item, quantity in d["purchase_items"]
+        ]
     )
     return _("Service lead: %(lead)s. %(analysis)s") % {
         "lead": lead.display_name,

@@ -57,3 +57,34 @@ def test_follow_up_without_satisfaction_is_refused(client, people, new_ticket, w
     assert response.status_code == 400
     ticket.refresh_from_db()
     assert not ticket.followed_up
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("接箍 139.7mm ×3", [("接箍 139.7mm", 3)]),
+        ("密封圈 x 2 根\n\n油管 114.3mm*12.5", [("密封圈", 2), ("油管 114.3mm", 12.5)]),
+    ],
+)
+def test_purchase_items_keep_the_quantity_typed(people, new_ticket, walk, typed, expected):
+    from tickets import services
+    from tickets.models import PurchaseRequest
+
+    ticket = walk(new_ticket(), State.PLANNED)
+    data = step_data("assign", people) | {"purchase_items": typed}
+    services.ticket_transition(ticket=ticket, to="assign", by=people.prod, data=data)
+    rows = PurchaseRequest.objects.filter(ticket=ticket).order_by("id")
+    assert [(r.item, float(r.quantity)) for r in rows] == expected
+
+
+def test_a_part_without_a_quantity_is_refused_not_bought_once(client, people, new_ticket, walk):
+    ticket = walk(new_ticket(), State.PLANNED)
+    client.force_login(people.prod)
+    data = {f"assign-{k}": v for k, v in step_data("assign", people).items()}
+    data["assign-purchase_items"] = "接箍 ×3\n密封圈"
+    response = client.post(
+        reverse("tickets:act", args=[ticket.number, "assign"]), data | {"version": ticket.version}
+    )
+    assert response.status_code == 400 and "密封圈" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.state == State.PLANNED and not ticket.purchases.exists()
