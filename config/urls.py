@@ -3,13 +3,22 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
 
+
+def favicon(request):
+    """Browsers and tools ask for /favicon.ico whatever the page says: send them to the icon."""
+    return redirect(static_url("img/favicon.svg"))
+
+
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("favicon.ico", favicon),
     path("healthz", core_views.healthz, name="healthz"),
     path("promises/", core_views.commitment_list, name="commitments"),
     path("promises/<int:pk>/close/", core_views.commitment_close_view, name="commitment-close"),
