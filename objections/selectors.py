@@ -139,6 +139,9 @@ class PlaybookSection:
     thin_responses: int  # responses left out: too few cases to mean anything yet
     thin_cases: int
     lessons: list[Lesson] = field(default_factory=list)  # the latest lessons of lost ones
+    # The responses with too few cases to rate, with their answers that worked: shown apart,
+    # unranked, so a new type's first good answers are there to learn from.
+    unrated: list[PlaybookRow] = field(default_factory=list)
 
 
 def _counts() -> dict:
@@ -198,7 +201,7 @@ def playbook(
             .order_by("type", "technique", "rank")
             .values_list("type", "technique", "response")
         )
-        rows_by_key = {(t, r.technique): r for t, rows in shown.items() for r in rows}
+        rows_by_key = {(t, r.technique): r for t, rows in grouped.items() for r in rows}
         for type_id, technique, response in ranked:
             row = rows_by_key.get((type_id, technique))
             if row is not None and len(row.examples) < examples and response not in row.examples:
@@ -226,7 +229,9 @@ def playbook(
             )
     sections = []
     for objection_type in ObjectionType.objects.filter(pk__in=grouped):
-        thin = [r for r in grouped[objection_type.pk] if r.cases < min_cases]
+        thin = sorted(
+            (r for r in grouped[objection_type.pk] if r.cases < min_cases), key=lambda r: (-r.cases, r.label)
+        )
         sections.append(
             PlaybookSection(
                 type=objection_type,
@@ -234,6 +239,7 @@ def playbook(
                 thin_responses=len(thin),
                 thin_cases=sum(r.cases for r in thin),
                 lessons=lessons_by_type.get(objection_type.pk, []),
+                unrated=thin,
             )
         )
     return sections

@@ -147,6 +147,9 @@ class PlaybookSectionSerializer(serializers.Serializer):
     thin_responses = serializers.IntegerField(help_text=_("Responses left out: too few closed cases."))
     thin_cases = serializers.IntegerField()
     lessons = LessonSerializer(many=True, help_text=_("The latest lessons of lost objections of this type."))
+    unrated = PlaybookRowSerializer(
+        many=True, help_text=_("Responses with too few closed cases to rate, with the answers that worked.")
+    )
 
 
 class PlaybookSerializer(serializers.Serializer):

@@ -43,7 +43,7 @@ def test_threshold_comes_from_the_setting(settings, client, make_user):
     assert _price_rows(min_cases=None).rows == []
     client.force_login(make_user(Role.SALES))
     body = client.get(reverse("objections:playbook")).content.decode()
-    assert "至少有 4 个已结案例" in body and "尚不足以评价" in body
+    assert "至少有 4 个已结案例" in body and "尚不足以给应对方法排名" in body
 
 
 def test_types_are_kept_apart_and_examples_are_answers_that_worked():
@@ -61,3 +61,15 @@ def test_playbook_page_shows_rates_best_first(client, make_user):
     client.force_login(make_user(Role.SALES))
     body = client.get(reverse("objections:playbook")).content.decode()
     assert body.index("举证法") < body.index("忽视法") and "100%" in body and "0%" in body
+
+
+def test_too_few_cases_to_rank_still_shows_what_was_tried_and_said(client, make_user):
+    closed(OUT.WON, technique=T.EVIDENCE, n=2, response="给客户看了大庆油田的使用报告")
+    closed(OUT.LOST, technique=T.YES_BUT, n=1)
+    section = _price_rows()
+    assert section.rows == [] and [r.technique for r in section.unrated] == [T.EVIDENCE, T.YES_BUT]
+    assert section.unrated[0].examples == ["给客户看了大庆油田的使用报告"]
+    client.force_login(make_user(Role.SALES))
+    body = client.get(reverse("objections:playbook")).content.decode()
+    assert "目前只有 3 个已结案例" in body and "大庆油田的使用报告" in body
+    assert "另有" not in body  # "N more …" reads wrong with nothing listed above it
