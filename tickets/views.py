@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import can
-from core.selectors import shipments_of
 from security.params import int_param
 
 from . import kept_photos, selectors, services
@@ -56,7 +55,6 @@ def intake(request):
         kept_photos.photos_keep(by=request.user, intake_token=token, uploads=uploads)
     context = {
         "form": form,
-        "shipments": shipments_of(form["customer"].value()),
         "kept_photos": kept_photos.photos_kept(by=request.user, intake_token=token)
         if request.method == "POST" and token
         else [],
@@ -80,7 +78,7 @@ def kept_photo(request, uid):
 def my_work(request):
     _require(request, "tickets.view")
     page = Paginator(selectors.my_work(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tickets/my_work.html", {"page": page})
+    return render(request, "tickets/my_work.html", {"page": page, "rows": selectors.ticket_rows(page)})
 
 
 @login_required
@@ -91,7 +89,9 @@ def ticket_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "tickets/list.html", {"filter": filterset, "page": page, "query": query.urlencode()}
+        request,
+        "tickets/list.html",
+        {"filter": filterset, "page": page, "rows": selectors.ticket_rows(page), "query": query.urlencode()},
     )
 
 
