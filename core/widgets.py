@@ -40,6 +40,7 @@ class AutocompleteSelect(forms.Select):
         attrs.setdefault("data-autocomplete", reverse(self.url_name))
         attrs.setdefault("data-placeholder", str(self.placeholder))
         attrs.setdefault("data-empty", str(_("Nothing found")))
+        attrs.setdefault("data-clear", str(_("Clear")))
         if self.depends:
             attrs.setdefault("data-depends", self.depends)
         return attrs

@@ -28,8 +28,12 @@
       score: function () { return function () { return 1; }; },
       maxOptions: null,
       preload: "focus",
+      openOnFocus: false,
       loadThrottle: 250,
-      allowEmptyOption: true,
+      // No choice shows the prompt; a field that may stay empty (a filter's "all", an
+      // optional shipment) gets a × that clears the choice.
+      allowEmptyOption: false,
+      plugins: select.required ? {} : {clear_button: {title: select.dataset.clear}},
       placeholder: select.dataset.placeholder,
       shouldLoad: function () { return !depends || !!depends.value; },
       load: function (query, callback) {

@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.models import Commitment
 from core.roles import Role
 from objections.models import Objection
+from tests.browser.intake import choose
 from tests.factories import CustomerFactory
 from tests.objections.factories import ObjectionFactory, closed, objection_type, restore_reference_data
 
@@ -47,7 +48,7 @@ def test_salesperson_logs_hidden_price_objection_and_manager_sees_trend(page, ma
     screenshot(page, "objections-quicklog-empty")
 
     # First try: hidden but no belief, promise in the past -> errors beside the fields.
-    page.select_option("#id_customer", str(customer.pk))
+    choose(page, "customer", customer.name)
     page.click("label:has-text('商谈')")
     page.click("label:has-text('价格异议')")
     page.fill("#id_words", "你们比宝鸡那家贵了一成，我们再看看")
