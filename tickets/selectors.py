@@ -245,3 +245,26 @@ def ticket_rows(tickets) -> list[TicketRow]:
         )
         for t in tickets
     ]
+
+
+CAPA_DUE_SHOWN = 10
+
+
+def capa_due_card(user: User) -> dict:
+    """ "My work" of QC: the CAPA checks due (one query, and none for other roles)."""
+    from .capa import capa_due
+
+    if not can(user, "tickets.capa_verify"):
+        return {"checks": []}
+    checks = list(capa_due()[: CAPA_DUE_SHOWN + 1])
+    return {
+        "checks": checks[:CAPA_DUE_SHOWN],
+        "more": len(checks) > CAPA_DUE_SHOWN,
+        "today": timezone.localdate(),
+    }
+
+
+def capa_card(ticket: Ticket, user: User) -> dict:
+    """The ticket page's CAPA checks (one query)."""
+    checks = list(ticket.capa_checks.select_related("verified_by").order_by("-due_on", "-id"))
+    return {"checks": checks, "may_verify": can(user, "tickets.capa_verify"), "today": timezone.localdate()}

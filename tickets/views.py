@@ -10,6 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.panels import render_panels
 from core.permissions import can
 from security.params import int_param
 
@@ -78,7 +79,12 @@ def kept_photo(request, uid):
 def my_work(request):
     _require(request, "tickets.view")
     page = Paginator(selectors.my_work(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tickets/my_work.html", {"page": page, "rows": selectors.ticket_rows(page)})
+    context = {
+        "page": page,
+        "rows": selectors.ticket_rows(page),
+        "capa_due": selectors.capa_due_card(request.user),
+    }
+    return render(request, "tickets/my_work.html", context)
 
 
 @login_required
@@ -142,6 +148,10 @@ def _detail(
         "disposition": ticket.dispositions.all()[len(ticket.dispositions.all()) - 1]
         if ticket.dispositions.all()
         else None,
+        # Cards of other apps (accounting's disputes, insight's quality figures) and the
+        # CAPA checks: read here, not by template tags.
+        "panels": render_panels(request, ticket),
+        "capa": selectors.capa_card(ticket, request.user),
     }
     return render(request, "tickets/detail.html", context, status=status)
 

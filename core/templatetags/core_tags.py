@@ -36,16 +36,6 @@ def quantity(value) -> str:
         return str(value)
 
 
-@register.simple_tag(takes_context=True)
-def record_panels(context, obj) -> str:
-    """`{% record_panels ticket %}`: the cards other apps show on this record's page."""
-    from django.utils.safestring import mark_safe
-
-    from core.panels import render_panels
-
-    return mark_safe(render_panels(context["request"], obj))  # noqa: S308 - rendered templates
-
-
 @register.filter
 def label(obj, field_name: str) -> str:
     """`{{ o|label:"stage" }}`: what get_stage_display() gives, without its cost (core.labels)."""

@@ -44,6 +44,13 @@
         fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
           .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
           .then(function (data) {
+            // An answer to what the box no longer holds (typed on, or a row chosen and the
+            // box emptied meanwhile) must not reopen the list or replace its rows.
+            if (query !== self.inputValue()) {
+              callback();
+              if (!self.inputValue()) self.close();
+              return;
+            }
             // Only this answer's rows are offered (and the chosen one, which clearOptions keeps).
             self.clearOptions();
             callback(data.results);
