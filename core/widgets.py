@@ -33,12 +33,20 @@ class AutocompleteSelect(forms.Select):
     ):
         super().__init__(attrs, choices)
         self.url_name, self.depends, self.label = url_name, depends, label
-        self.placeholder = placeholder or _("Type a code or part of a name")
+        self.placeholder, self.own_placeholder = (
+            placeholder or _("Type a code or part of a name"),
+            bool(placeholder),
+        )
 
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs)
         attrs.setdefault("data-autocomplete", reverse(self.url_name))
-        attrs.setdefault("data-placeholder", str(self.placeholder))
+        # An optional field shows what choosing nothing means ("(all)", "— not a customer
+        # yet —") as its select did, unless given its own prompt; a required one says how
+        # to find a choice.
+        empty = getattr(getattr(self.choices, "field", None), "empty_label", None)
+        prompt = empty if empty and not self.is_required and not self.own_placeholder else self.placeholder
+        attrs.setdefault("data-placeholder", str(prompt))
         attrs.setdefault("data-empty", str(_("Nothing found")))
         attrs.setdefault("data-clear", str(_("Clear")))
         if self.depends:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer, Product, Supplier
-from core.widgets import CustomerSelect, ProductSelect
+from core.widgets import CustomerSelect, ProductSelect, SupplierSelect
 
 from .models import DefectType, Department, RootCause, Severity, State, Ticket, root_causes_of
 from .search import search_lookup
@@ -96,7 +96,10 @@ class TicketFilter(django_filters.FilterSet):
         method="department_filter",
     )
     supplier = django_filters.ModelChoiceFilter(
-        label=_("Supplier"), queryset=Supplier.objects.only("code", "name"), empty_label=_("(all)")
+        label=_("Supplier"),
+        queryset=Supplier.objects.only("code", "name"),
+        empty_label=_("(all)"),
+        widget=SupplierSelect,
     )
     open = django_filters.BooleanFilter(
         label=_("Open only"), method="open_filter", widget=forms.CheckboxInput

@@ -195,3 +195,14 @@ def test_a_shipment_field_asks_for_the_chosen_customers_shipments_and_labels_the
     )
     assert f'<option value="{s.pk}" selected>2026-10-08 · {s.product.name} · {s.lot_number}</option>' in html
     assert html.count("<option") == 2
+
+
+def test_an_optional_box_shows_what_no_choice_means_and_a_required_one_how_to_find():
+    class F(forms.Form):
+        customer = forms.ModelChoiceField(Customer.objects.all(), widget=CustomerSelect)
+        other = forms.ModelChoiceField(
+            Customer.objects.all(), widget=CustomerSelect, required=False, empty_label="(all)"
+        )
+
+    assert 'data-placeholder="Type a code or part of a name"' in str(F()["customer"])
+    assert 'data-placeholder="(all)"' in str(F()["other"])
