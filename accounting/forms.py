@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import FilterableSelect, offer_customer_shipments
+from core.widgets import CustomerSelect, MaterialBatchSelect, SupplierSelect, offer_customer_shipments
 
 from .models import ExportJob, Period, QualityDispute, SupplierClaim, VatRate
 from .models.disputes import EvidenceKind
@@ -48,9 +48,9 @@ class DisputeForm(forms.ModelForm):
             **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in DATE_FIELDS},
             "description": forms.Textarea(attrs={"rows": 2}),
             "evidence": forms.Textarea(attrs={"rows": 2}),
-            "customer": FilterableSelect,
-            "supplier": FilterableSelect,
-            "material_batch": FilterableSelect,
+            "customer": CustomerSelect(),
+            "supplier": SupplierSelect(),
+            "material_batch": MaterialBatchSelect(),
         }
 
     def __init__(self, *args, **kwargs):
@@ -145,8 +145,8 @@ class ClaimForm(forms.ModelForm):
         ]
         widgets = {
             "agreement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "supplier": FilterableSelect,
-            "material_batch": FilterableSelect,
+            "supplier": SupplierSelect(),
+            "material_batch": MaterialBatchSelect(),
             "ticket": forms.NumberInput,
         }
 

@@ -28,7 +28,15 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", core_views.notification_read, name="notification-read"),
     path("notifications/read/", core_views.notification_read, name="notification-read-all"),
     path("notifications/menu/", core_views.notification_menu, name="notification-menu"),
-    path("shipments/", core_views.customer_shipments, name="customer-shipments"),
+    path("autocomplete/customers/", core_views.autocomplete_customers, name="autocomplete-customers"),
+    path("autocomplete/suppliers/", core_views.autocomplete_suppliers, name="autocomplete-suppliers"),
+    path("autocomplete/products/", core_views.autocomplete_products, name="autocomplete-products"),
+    path(
+        "autocomplete/material-batches/",
+        core_views.autocomplete_material_batches,
+        name="autocomplete-material-batches",
+    ),
+    path("autocomplete/shipments/", core_views.autocomplete_shipments, name="autocomplete-shipments"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # New people choose their password here (links from import_users --send-invites).

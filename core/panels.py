@@ -2,8 +2,8 @@
 other (e.g. accounting's quality disputes on a complaint ticket's page).
 
 An app registers `register_panel("tickets.ticket", render)` in its AppConfig.ready(), where
-`render(request, obj) -> str` returns HTML ("" to show nothing). The page asks for all
-panels of its record with `{% record_panels obj %}` (core_tags).
+`render(request, obj) -> str` returns HTML ("" to show nothing). The page's view asks
+for all panels of its record with `render_panels(request, obj)` and the template prints them.
 """
 
 from collections.abc import Callable
@@ -21,5 +21,6 @@ def register_panel(model_label: str, render: Renderer) -> None:
         renderers.append(render)
 
 
-def render_panels(request: HttpRequest, obj: models.Model) -> str:
-    return "".join(render(request, obj) for render in _PANELS.get(obj._meta.label_lower, []))
+def render_panels(request: HttpRequest, obj: models.Model) -> list[str]:
+    """The record's panels, each rendered by its app's template (safe strings: render_to_string)."""
+    return [html for render in _PANELS.get(obj._meta.label_lower, []) if (html := render(request, obj))]

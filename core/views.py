@@ -16,14 +16,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from security.params import next_path
+from security.params import int_param, next_path
 
 from .dashboard import dashboard_cards
 from .forms import CommitmentCloseForm
 from .models import Commitment
 from .permissions import can, roles_of
 from .roles import Role
-from .selectors import commitment_kept_rates, notifications_for, shipment_label, shipments_of, unread_count
+from .selectors import (
+    commitment_kept_rates,
+    customers_matching,
+    material_batches_matching,
+    notifications_for,
+    products_matching,
+    shipment_label,
+    shipments_matching,
+    suppliers_matching,
+    unread_count,
+)
 from .services import commitment_close, notification_mark_read
 
 log = logging.getLogger(__name__)
@@ -178,27 +188,6 @@ def notification_list(request):
     )
 
 
-@login_required
-@require_GET
-def customer_shipments(request):
-    """A customer's shipments as JSON, for the forms that pick one (intake, installation,
-    quality dispute): static/js/shipments.js loads them when a customer is chosen."""
-    if not can(request.user, "masterdata.view"):
-        raise PermissionDenied
-    data = [
-        {
-            "id": s.pk,
-            "label": shipment_label(s),
-            "product": s.product_id,
-            "lot": s.lot_number,
-            "date": f"{s.ship_date:%Y-%m-%d}",
-            "order": s.order_number,
-        }
-        for s in shipments_of(request.GET.get("customer", ""))
-    ]
-    return JsonResponse({"shipments": data})
-
-
 @require_GET
 @never_cache
 def notification_menu(request):
@@ -230,3 +219,61 @@ def notification_read(request, pk: int | None = None):
         get_object_or_404(notifications_for(request.user), pk=pk)
     notification_mark_read(user=request.user, ids=None if pk is None else [pk])
     return HttpResponseRedirect(next_path(request.POST, reverse("notifications"), request))
+
+
+# -- autocomplete: JSON for the select boxes found by typing (core.widgets.AutocompleteSelect,
+# static/js/autocomplete.js). Each answers at most selectors.AUTOCOMPLETE_LIMIT rows for ?q=
+# (cut to AUTOCOMPLETE_MAX_Q characters); a NUL byte never gets here (security.middleware).
+
+
+def autocomplete_response(rows, label=str, **extra) -> JsonResponse:
+    """{"results": [{"value": id, "text": label, ...}]}: what Tom Select reads."""
+    results = [{"value": r.pk, "text": label(r), **{k: f(r) for k, f in extra.items()}} for r in rows]
+    return JsonResponse({"results": results})
+
+
+def _autocomplete(request, action: str = "masterdata.view") -> str:
+    if not can(request.user, action):
+        raise PermissionDenied
+    return request.GET.get("q", "")
+
+
+@login_required
+@require_GET
+def autocomplete_customers(request):
+    return autocomplete_response(customers_matching(_autocomplete(request)))
+
+
+@login_required
+@require_GET
+def autocomplete_suppliers(request):
+    return autocomplete_response(suppliers_matching(_autocomplete(request)))
+
+
+@login_required
+@require_GET
+def autocomplete_products(request):
+    return autocomplete_response(products_matching(_autocomplete(request)))
+
+
+@login_required
+@require_GET
+def autocomplete_material_batches(request):
+    return autocomplete_response(material_batches_matching(_autocomplete(request)))
+
+
+@login_required
+@require_GET
+def autocomplete_shipments(request):
+    """The chosen customer's shipments (?customer=id); choosing one fills product, lot,
+    order and ship date on the intake form, hence the extra fields."""
+    q = _autocomplete(request)
+    rows = shipments_matching(int_param(request.GET, "customer"), q)
+    return autocomplete_response(
+        rows,
+        shipment_label,
+        product=lambda s: s.product_id,
+        lot=lambda s: s.lot_number,
+        date=lambda s: f"{s.ship_date:%Y-%m-%d}",
+        order=lambda s: s.order_number,
+    )

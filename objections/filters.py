@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer, User
-from core.widgets import FilterableSelect
+from core.widgets import AutocompleteSelect
 
 from .models import Objection, ObjectionType
 
@@ -34,7 +34,10 @@ class ObjectionFilter(django_filters.FilterSet):
         empty_label=_ALL, label=_("outcome"), choices=Objection.Outcome.choices
     )
     customer = django_filters.ModelChoiceFilter(
-        empty_label=_ALL, label=_("customer"), queryset=Customer.objects.all(), widget=FilterableSelect
+        empty_label=_ALL,
+        label=_("customer"),
+        queryset=Customer.objects.all(),
+        widget=AutocompleteSelect("objections:customer-autocomplete"),
     )
     owner = django_filters.ModelChoiceFilter(
         empty_label=_ALL,

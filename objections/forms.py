@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer
-from core.widgets import FilterableSelect
+from core.widgets import CustomerSelect
 from security.limits import TEXT_MAX
 
 from .models import Objection, ObjectionType, QuietContact
@@ -29,7 +29,7 @@ class ObjectionForm(forms.Form):
     customer = forms.ModelChoiceField(
         label=_("Customer"),
         queryset=Customer.objects.order_by("name"),
-        widget=FilterableSelect,
+        widget=CustomerSelect(),
         required=False,
         empty_label=_("— not a customer yet —"),
         error_messages={"invalid_choice": _("Choose a customer from the list.")},
@@ -177,7 +177,7 @@ class QuietContactForm(forms.Form):
     customer = forms.ModelChoiceField(
         label=_("Customer"),
         queryset=Customer.objects.order_by("name"),
-        widget=FilterableSelect,
+        widget=CustomerSelect(),
         required=False,
         empty_label=_("— not a customer yet —"),
         error_messages={"invalid_choice": _("Choose a customer from the list.")},
@@ -244,6 +244,6 @@ class ProspectLinkForm(forms.Form):
     customer = forms.ModelChoiceField(
         label=_("Customer"),
         queryset=Customer.objects.order_by("name"),
-        widget=FilterableSelect,
+        widget=CustomerSelect(),
         error_messages={"required": _("Choose the customer this prospect became.")},
     )

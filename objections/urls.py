@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.objection_edit_view, name="edit"),
     path("prospects/<int:pk>/link/", views.prospect_link_view, name="prospect-link"),
     path("customers/", views.customer_list_view, name="customers"),
+    path("customers/autocomplete/", views.customer_autocomplete, name="customer-autocomplete"),
     path("customers/<int:pk>/", views.customer_history_view, name="customer-history"),
     path("playbook/", views.playbook_view, name="playbook"),
     path("trends/", views.trends_view, name="trends"),

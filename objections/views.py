@@ -2,14 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.models import Commitment, Customer
 from core.permissions import action_required, can
+from core.selectors import customers_matching
 from core.timeline import customer_timeline
+from core.views import autocomplete_response
 from security.params import int_param
 
 from . import selectors
@@ -134,6 +137,9 @@ def objection_list_view(request):
     filterset = ObjectionFilter(request.GET or None, queryset=base, narrow_choices=True)
     if not everyone:
         del filterset.form.fields["owner"]
+        filterset.form.fields["customer"].widget.attrs["data-autocomplete"] = (
+            reverse("objections:customer-autocomplete") + "?mine=1"
+        )
     objections = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     page = Paginator(objections, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -304,3 +310,15 @@ def quiet_edit_view(request, pk: int):
             messages.success(request, _("Saved: %(name)s.") % {"name": contact.party_name})
             return redirect("objections:quiet")
     return render(request, "objections/quiet_form.html", {"form": form, "contact": contact})
+@login_required
+@require_GET
+def customer_autocomplete(request):
+    """The customer filter of my objections and of the trends: only customers of objections
+    the user may see (?mine=1: their own), as ObjectionFilter(narrow_choices=True) accepts."""
+    if not (can(request.user, "objections.log") or can(request.user, "objections.trends")):
+        raise PermissionDenied
+    visible = selectors.objections_visible_to(request.user).order_by()
+    if request.GET.get("mine"):
+        visible = visible.filter(owner=request.user)
+    within = Exists(visible.filter(customer=OuterRef("pk")))
+    return autocomplete_response(customers_matching(request.GET.get("q", ""), within=within))

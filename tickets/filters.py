@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer, Product, Supplier
-from core.widgets import FilterableSelect
+from core.widgets import CustomerSelect, ProductSelect, SupplierSelect
 
 from .models import DefectType, Department, RootCause, Severity, State, Ticket, root_causes_of
 from .search import search_lookup
@@ -49,18 +49,18 @@ class TicketFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Number, customer, lot or words")}),
     )
     state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices, empty_label=_("(all)"))
-    # Long lists: rendered by core_tags.fast_select, found by typing in the find box.
+    # Long lists: only the chosen one is rendered; others are found by typing (core.widgets).
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"),
         queryset=Customer.objects.only("code", "name"),
         empty_label=_("(all)"),
-        widget=FilterableSelect(attrs={"class": "form-select"}),
+        widget=CustomerSelect(attrs={"class": "form-select"}),
     )
     product = django_filters.ModelChoiceFilter(
         label=_("Product"),
         queryset=Product.objects.only("code", "name"),
         empty_label=_("(all)"),
-        widget=FilterableSelect(attrs={"class": "form-select"}),
+        widget=ProductSelect(attrs={"class": "form-select"}),
     )
     severity = django_filters.ChoiceFilter(
         label=_("Severity"), choices=Severity.choices, empty_label=_("(all)")
@@ -96,7 +96,10 @@ class TicketFilter(django_filters.FilterSet):
         method="department_filter",
     )
     supplier = django_filters.ModelChoiceFilter(
-        label=_("Supplier"), queryset=Supplier.objects.only("code", "name"), empty_label=_("(all)")
+        label=_("Supplier"),
+        queryset=Supplier.objects.only("code", "name"),
+        empty_label=_("(all)"),
+        widget=SupplierSelect,
     )
     open = django_filters.BooleanFilter(
         label=_("Open only"), method="open_filter", widget=forms.CheckboxInput

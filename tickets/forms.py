@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer, Shipment, Supplier, User
 from core.roles import Role
-from core.widgets import FilterableSelect
+from core.widgets import CustomerSelect, offer_customer_shipments
 from security.limits import TEXT_MAX
 
 from .models import DefectType, Disposition, RootCause, ServicePlan, Ticket
@@ -307,15 +307,17 @@ class IntakeForm(forms.ModelForm):
             "paraphrase": forms.Textarea(attrs={"rows": 2}),
             "options_offered": forms.Textarea(attrs={"rows": 2}),
             "ship_date": forms.DateInput(attrs={"type": "date"}),
-            "customer": FilterableSelect,
+            "customer": CustomerSelect(),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = Customer.objects.order_by("code")
         self.fields["defect_type"].queryset = DefectType.objects.filter(active=True)
-        # Options are the chosen customer's shipments (loaded by the page); any shipment validates.
+        # Offers the chosen customer's shipments (found by typing); any shipment validates.
         self.fields["shipment"].queryset = Shipment.objects.all()
+        self.fields["shipment"].empty_label = "—"
+        offer_customer_shipments(self)
         self.fields["customer_confirmed"].help_text = _('Ask: "Did I understand you correctly?"')
         if not self.is_bound:
             self.initial.setdefault("intake_token", uuid.uuid4())

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Customer, Shipment
-from core.widgets import FilterableSelect, offer_customer_shipments
+from core.widgets import CustomerSelect, offer_customer_shipments
 from security.limits import TEXT_MAX
 
 from .models import InstallationIssue, Ticket
@@ -23,7 +23,7 @@ class CapaVerifyForm(forms.Form):
 
 class InstallationForm(forms.Form):
     customer = forms.ModelChoiceField(
-        label=_("Customer"), queryset=Customer.objects.order_by("code"), widget=FilterableSelect
+        label=_("Customer"), queryset=Customer.objects.order_by("code"), widget=CustomerSelect()
     )
     title = forms.CharField(label=_("Installation"), max_length=200)
     site = forms.CharField(label=_("Site"), max_length=200, required=False)

@@ -1,7 +1,11 @@
 """Reads: lists, "my work", one ticket with everything its page shows, the customer timeline."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import Customer, User
 from core.permissions import can, roles_of
@@ -166,3 +170,126 @@ def my_work_card(user: User):
     if not can(user, "tickets.view"):
         return None
     return DashboardCard(title=_("My work"), count=my_work(user).count(), url=reverse("tickets:my_work"))
+
+
+# -- what the ticket lists and the ticket page show: data here, markup in the templates ------
+# (tickets/_table.html, tickets/_sla_badge.html). Plain values, so rendering a row is a
+# handful of attribute lookups and never a query.
+
+STATE_COLOURS = {
+    "received": "primary",
+    "planned": "info",
+    "assigned": "info",
+    "qc_review": "warning",
+    "in_service": "primary",
+    "confirming": "warning",
+    "archived": "success",
+    "rejected": "secondary",
+    "reopened": "danger",
+}
+
+
+@dataclass(frozen=True)
+class SlaBadge:
+    colour: str  # Bootstrap colour: danger when breached, warning when due soon
+    kind: str  # breached / soon: data-sla, read by the tests and the filter links
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    number: str
+    url: str
+    state: str
+    state_colour: str
+    sla: SlaBadge | None
+    customer: str
+    product: str
+    description: str
+    severity: str
+    safety: bool
+    lead: str
+    created: str
+    created_by: str
+
+
+def sla_badge(ticket: Ticket, now: datetime.datetime | None = None) -> SlaBadge | None:
+    """Nothing, or one badge: a breached running clock, else one due soon."""
+    from django.utils.translation import gettext as _
+
+    from . import sla
+    from .templatetags.sla_tags import duration
+
+    clock = sla.flag(ticket, now)
+    if not clock:
+        return None
+    due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
+    if clock.status == "breached":
+        return SlaBadge(
+            colour="danger",
+            kind="breached",
+            title=_("%(what)s was due %(due)s") % {"what": clock.label, "due": due},
+            text=_("SLA breached: %(what)s +%(late)s")
+            % {"what": clock.label, "late": duration(clock.overdue_by)},
+        )
+    return SlaBadge(
+        colour="warning",
+        kind="soon",
+        title=_("%(what)s due %(due)s") % {"what": clock.label, "due": due},
+        text=_("SLA due soon: %(what)s in %(left)s") % {"what": clock.label, "left": duration(clock.left)},
+    )
+
+
+def ticket_rows(tickets) -> list[TicketRow]:
+    """The rows of a ticket list page (a page of ticket_list() or my_work(): customer,
+    product, lead and author joined, SLA targets annotated). Labels come from core.labels
+    and the clock is read once per page, not per row."""
+    from django.utils.text import Truncator
+
+    from core.labels import choice_labels
+
+    detail = reverse("tickets:detail", args=["NUMBER"])
+    states, severities = choice_labels(Ticket, "state"), choice_labels(Ticket, "severity")
+    now = timezone.now()
+    return [
+        TicketRow(
+            number=t.number,
+            url=detail.replace("NUMBER", t.number),
+            state=states.get(t.state, t.state),
+            state_colour=STATE_COLOURS.get(t.state, "secondary"),
+            sla=sla_badge(t, now),
+            customer=t.customer.name,
+            product=t.product.name if t.product_id and t.product.name else "—",
+            description=Truncator(t.description).chars(60),
+            severity=severities.get(t.severity, t.severity),
+            safety=t.safety,
+            lead=t.service_lead.display_name if t.service_lead_id else "—",
+            created=timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M"),
+            created_by=t.created_by.display_name,
+        )
+        for t in tickets
+    ]
+
+
+CAPA_DUE_SHOWN = 10
+
+
+def capa_due_card(user: User) -> dict:
+    """ "My work" of QC: the CAPA checks due (one query, and none for other roles)."""
+    from .capa import capa_due
+
+    if not can(user, "tickets.capa_verify"):
+        return {"checks": []}
+    checks = list(capa_due()[: CAPA_DUE_SHOWN + 1])
+    return {
+        "checks": checks[:CAPA_DUE_SHOWN],
+        "more": len(checks) > CAPA_DUE_SHOWN,
+        "today": timezone.localdate(),
+    }
+
+
+def capa_card(ticket: Ticket, user: User) -> dict:
+    """The ticket page's CAPA checks (one query)."""
+    checks = list(ticket.capa_checks.select_related("verified_by").order_by("-due_on", "-id"))
+    return {"checks": checks, "may_verify": can(user, "tickets.capa_verify"), "today": timezone.localdate()}

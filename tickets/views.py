@@ -10,8 +10,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.panels import render_panels
 from core.permissions import can
-from core.selectors import shipments_of
 from security.params import int_param
 
 from . import kept_photos, selectors, services
@@ -58,7 +58,6 @@ def intake(request):
         kept_photos.photos_keep(by=request.user, intake_token=token, uploads=uploads)
     context = {
         "form": form,
-        "shipments": shipments_of(form["customer"].value()),
         "kept_photos": kept_photos.photos_kept(by=request.user, intake_token=token)
         if request.method == "POST" and token
         else [],
@@ -86,6 +85,8 @@ def my_work(request):
     following = list(selectors.my_follow_ups(request.user)[: FOLLOWING_SHOWN + 1])
     context = {
         "page": page,
+        "rows": selectors.ticket_rows(page),
+        "capa_due": selectors.capa_due_card(request.user),
         "following": following[:FOLLOWING_SHOWN],
         "more_following": len(following) > FOLLOWING_SHOWN,
     }
@@ -100,7 +101,9 @@ def ticket_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "tickets/list.html", {"filter": filterset, "page": page, "query": query.urlencode()}
+        request,
+        "tickets/list.html",
+        {"filter": filterset, "page": page, "rows": selectors.ticket_rows(page), "query": query.urlencode()},
     )
 
 
@@ -158,6 +161,10 @@ def _detail(
         "disposition": ticket.dispositions.all()[len(ticket.dispositions.all()) - 1]
         if ticket.dispositions.all()
         else None,
+        # Cards of other apps (accounting's disputes, insight's quality figures) and the
+        # CAPA checks: read here, not by template tags.
+        "panels": render_panels(request, ticket),
+        "capa": selectors.capa_card(ticket, request.user),
     }
     return render(request, "tickets/detail.html", context, status=status)
 

@@ -137,6 +137,9 @@ class Shipment(models.Model):
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         ordering = ["-ship_date", "id"]
+        # A customer's newest shipments first (core.selectors.shipments_matching): an index
+        # walk of twenty rows, not a sort of all of a big customer's shipments.
+        indexes = [models.Index(fields=["customer", "-ship_date", "-id"], name="shipment_customer_newest")]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer", "product", "lot_number"],

@@ -6,6 +6,11 @@
   function focusField(id) {
     var field = document.getElementById(id);
     if (!field) return false;
+    if (field.tomselect) {  // a select found by typing (autocomplete.js): its search box
+      field.tomselect.control_input.scrollIntoView({ block: "center" });
+      field.tomselect.focus();
+      return true;
+    }
     field.scrollIntoView({ block: "center" });
     field.focus({ preventScroll: true });
     return true;

@@ -1,6 +1,6 @@
 // Intake form: photo previews, errors that go away once corrected, the customer's find box
 // (or the first error) in focus, and Ctrl+Enter to save without reaching for the mouse
-// (shipments.js loads the chosen customer's shipments).
+// (autocomplete.js finds the customer and offers its shipments).
 (function () {
   var form = document.getElementById("intake-form");
   if (!form) return;
@@ -31,6 +31,7 @@
     var el = event.target;
     if (!el.classList || !el.classList.contains("is-invalid")) return;
     el.classList.remove("is-invalid");
+    if (el.tomselect) el.tomselect.wrapper.classList.remove("is-invalid");
     var box = el.closest(".mb-2");
     if (box) box.querySelectorAll(".invalid-feedback").forEach(function (e) { e.remove(); });
   });
@@ -41,6 +42,8 @@
     }
   });
   // After a refused save, the first error; on a new form, the customer's find box.
-  var start = form.querySelector(".is-invalid") || document.getElementById("id_customer-find");
-  if (start) start.focus();
+  // A select found by typing (autocomplete.js) takes the focus in its own box.
+  var start = form.querySelector(".is-invalid:not(.ts-wrapper)") || document.getElementById("id_customer");
+  if (start && start.tomselect) start.tomselect.focus();
+  else if (start) start.focus();
 })();

@@ -23,3 +23,24 @@ def finish_intake(page, *, save_with_keys: bool = False) -> None:
     else:
         page.click("#intake-form button[type=submit]")
     page.wait_for_selector("#ticket-number")
+
+
+def choose(page, field: str, typed: str = "", text: str | None = None) -> None:
+    """Pick in a select found by typing (static/js/autocomplete.js, Tom Select): focus its
+    box, type `typed` as a person would, and click the offered row holding `text` (else
+    `typed`). The rows come from the server; the select holds only the chosen one."""
+    page.locator(f"#id_{field}-ts-control").focus()
+    if typed:
+        page.keyboard.type(typed, delay=20)
+    else:
+        page.keyboard.press("ArrowDown")  # opens the list
+    row = page.locator(f"#id_{field}-ts-dropdown .option", has_text=text or typed)
+    row.first.click()
+
+
+def offered(page, field: str) -> list[str]:
+    """The rows a select found by typing offers when opened with nothing typed (it stays open)."""
+    page.locator(f"#id_{field}-ts-control").focus()
+    page.keyboard.press("ArrowDown")
+    page.wait_for_selector(f"#id_{field}-ts-dropdown .option")
+    return page.locator(f"#id_{field}-ts-dropdown .option").all_inner_texts()

@@ -14,6 +14,7 @@ import pytest
 
 from accounting.models import Voucher
 from tests.accounting.factories import ensure_reference_data, purge_books
+from tests.browser.intake import choose, offered
 from tests.factories import MaterialBatchFactory, UserFactory
 
 
@@ -46,7 +47,7 @@ def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login
     page.select_option("#id_invoice_status", "invoiced_deducted")
     page.fill("#id_booking_date", "2026-11-20")
     page.fill("#id_red_form_date", "2026-11-24")
-    page.select_option("#id_material_batch", str(batch.pk))
+    choose(page, "material_batch", "BG-2608")
     page.fill("#id_source_reference", "KS-2026-0042")
     page.fill("#id_unit_price", "1850")
     page.fill("#id_affected_quantity", "3")
@@ -161,7 +162,7 @@ def test_choosing_the_customer_offers_its_shipments(page, login, books):
     from tests.factories import ShipmentFactory
 
     ensure_reference_data()
-    mine = ShipmentFactory(customer__name="长庆油田钻采公司", lot_number="LOT-CQ-01")
+    ShipmentFactory(customer__name="长庆油田钻采公司", lot_number="LOT-CQ-01")
     ShipmentFactory(customer__name="大庆石化有限公司", lot_number="LOT-DQ-01")
     login(page, UserFactory(roles=["finance"]))
     page.goto(f"{page.base_url}/accounting/disputes/new/")
@@ -169,13 +170,14 @@ def test_choosing_the_customer_offers_its_shipments(page, login, books):
     assert page.locator("#id_shipment option").count() == 1  # no customer yet: no shipments
     previews = []
     page.on("request", lambda r: previews.append(r.url) if "/disputes/preview/" in r.url else None)
-    page.fill("#id_customer-find", "公司")  # two matches: nothing chosen, no preview to redo
+    page.locator("#id_customer-ts-control").locator("xpath=..").click()
+    page.keyboard.type("公司", delay=20)  # typing chooses nothing: no preview to redo
     page.wait_for_timeout(900)
     assert previews == []
-    page.fill("#id_customer-find", "长庆")
-    page.wait_for_selector(f"#id_shipment option[value='{mine.pk}']", state="attached")
-    options = page.locator("#id_shipment").inner_text()
-    assert "LOT-CQ-01" in options and "LOT-DQ-01" not in options
+    page.keyboard.press("Escape")
+    choose(page, "customer", "长庆")
+    options = offered(page, "shipment")
+    assert len(options) == 1 and "LOT-CQ-01" in options[0]
 
 
 def test_a_preview_after_the_session_ended_shows_the_banner_not_the_login_page(page, login, books):

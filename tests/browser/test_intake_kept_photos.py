@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from PIL import Image
 
 from core.roles import Role
+from tests.browser.intake import choose
 from tests.factories import ShipmentFactory
 from tickets.models import Ticket
 
@@ -31,7 +32,7 @@ def test_a_photo_attached_before_an_error_is_kept_and_saved(page, make_user, log
 
     login(page, sales)
     page.goto(page.base_url + "/tickets/new/")
-    page.fill("#id_customer-find", "大庆")
+    choose(page, "customer", "大庆")
     page.fill("#id_description", "第三根套管接箍螺纹处渗漏")
     page.set_input_files("#id_photos", str(path))
     page.click("#intake-form button[type=submit]")  # the customer's words are missing

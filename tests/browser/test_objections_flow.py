@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.models import Commitment
 from core.roles import Role
 from objections.models import Objection, QuietContact
+from tests.browser.intake import choose
 from tests.factories import CustomerFactory
 from tests.objections.factories import ObjectionFactory, closed, objection_type, restore_reference_data
 
@@ -47,7 +48,7 @@ def test_salesperson_logs_hidden_price_objection_and_manager_sees_trend(page, ma
     screenshot(page, "objections-quicklog-empty")
 
     # First try: hidden but no belief, promise in the past -> errors beside the fields.
-    page.select_option("#id_customer", str(customer.pk))
+    choose(page, "customer", customer.name)
     page.click("label:has-text('商谈')")
     page.click("label:has-text('价格异议')")
     page.fill("#id_words", "你们比宝鸡那家贵了一成，我们再看看")
@@ -158,7 +159,7 @@ def test_lost_objection_with_its_lesson_and_a_quiet_customer_reach_playbook_and_
     login(page, sales)
     page.goto(f"{page.base_url}/objections/new/")
     assert not page.locator("#lesson-row").is_visible()  # only once the outcome is lost
-    page.select_option("#id_customer", str(customer.pk))
+    choose(page, "customer", customer.name)
     page.click("label:has-text('结单')")
     page.click("label:has-text('价格异议')")
     page.fill("#id_words", "别家便宜两成，这单就不跟你们做了")
@@ -179,7 +180,7 @@ def test_lost_objection_with_its_lesson_and_a_quiet_customer_reach_playbook_and_
     page.goto(f"{page.base_url}/objections/new/")
     page.click("#quiet-link")
     page.wait_for_selector("#quiet-form")
-    page.select_option("#id_customer", str(quiet_customer.pk))
+    choose(page, "customer", quiet_customer.name)
     page.click("label:has-text('介绍产品')")
     page.fill("#id_note", "一直点头，没有提任何问题，只说回去研究")
     page.wait_for_timeout(300)  # let Bootstrap's button transition finish before the picture

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from core.roles import Role
+from tests.browser.intake import choose
 from tests.factories import ShipmentFactory
 from tickets.models import Ticket
 
@@ -26,7 +27,7 @@ def test_signed_out_in_another_tab_then_back_the_half_typed_complaint_is_saved(
     shipment = ShipmentFactory(customer__name="大庆油田装备有限公司")
     login(page, sales)
     page.goto(page.base_url + "/tickets/new/")
-    page.fill("#id_customer-find", "大庆")
+    choose(page, "customer", "大庆")
     page.fill("#id_caller_name", "张工")
     page.fill("#id_customer_words", "接箍处漏了,井队已经停工!")
     page.fill("#id_description", "第三根套管接箍螺纹处渗漏")

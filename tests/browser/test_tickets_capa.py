@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from core.roles import Role
+from tests.browser.intake import choose, offered
 from tests.factories import ShipmentFactory
 from tests.tickets.conftest import intake_data, step_data
 from tickets import commissioning, services
@@ -140,11 +141,10 @@ def test_new_installation_finds_the_customer_offers_its_shipments_and_takes_a_ti
     lead = make_user(Role.SERVICE_LEAD, full_name="陈师傅")
     login(page, lead)
     page.goto(page.base_url + "/tickets/installations/new/")
-    page.fill("#id_customer-find", "长庆")
-    # Only the chosen customer's shipment is offered (loaded when the customer was chosen).
-    page.wait_for_selector(f"#id_shipment option[value='{shipment.pk}']", state="attached")
-    assert page.locator("#id_shipment option").count() == 2
-    page.select_option("#id_shipment", str(shipment.pk))
+    choose(page, "customer", "长庆")
+    # Only the chosen customer's shipment is offered (asked for when the customer was chosen).
+    assert len(offered(page, "shipment")) == 1
+    choose(page, "shipment", text=shipment.lot_number)
     page.fill("#id_title", "12 号井口装置安装调试")
     page.fill("#id_ticket", "KS-2026-999999")
     page.click("form[data-once] button[type=submit]")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from core.roles import Role
+from tests.browser.intake import choose
 from tests.factories import CustomerFactory, ShipmentFactory
 from tests.tickets.conftest import intake_data
 from tickets import services
@@ -47,7 +48,7 @@ def test_sales_logs_a_complaint_with_a_photo_and_finds_it_in_my_work(
     login(page, sales)
     page.click("text=登记客诉")
     page.wait_for_selector("#intake-form")
-    assert page.evaluate("document.activeElement.id") == "id_customer-find"  # type the name at once
+    assert page.evaluate("document.activeElement.id") == "id_customer-ts-control"  # type the name at once
     screenshot(page, "tickets-intake-empty")
 
     # Saving an empty form shows the errors beside the fields.
@@ -56,12 +57,14 @@ def test_sales_logs_a_complaint_with_a_photo_and_finds_it_in_my_work(
     assert "该字段是必填项" in page.locator("#id_customer_words ~ .invalid-feedback").first.inner_text()
     screenshot(page, "tickets-intake-errors")
 
-    # Typing part of the name narrows the customer list; the single match is chosen and its
-    # shipments load.
-    page.fill("#id_customer-find", "有限")
-    assert page.locator("#id_customer option").count() == 3  # the empty choice and both customers
-    page.fill("#id_customer-find", "大庆")
-    assert page.locator("#id_customer option").count() == 2
+    # Typing part of the name offers the customers that match; choosing one loads its
+    # shipments.
+    page.locator("#id_customer-ts-control").locator("xpath=..").click()
+    page.keyboard.type("有限", delay=20)
+    page.wait_for_selector("#id_customer-ts-dropdown .option:has-text('长庆')")
+    assert page.locator("#id_customer-ts-dropdown .option").count() == 2  # both customers
+    page.keyboard.press("Escape")
+    choose(page, "customer", "大庆")
     assert page.input_value("#id_customer") == str(shipment.customer_id)
     # The "required" error of the earlier submit goes away with the choice.
     assert page.locator("#id_customer.is-invalid").count() == 0
@@ -69,8 +72,7 @@ def test_sales_logs_a_complaint_with_a_photo_and_finds_it_in_my_work(
     page.fill("#id_caller_phone", "13900001111")
     page.fill("#id_customer_words", "你们上个月发的套管,下井后接箍处漏了,井队已经停工!")
     page.fill("#id_description", "第三根套管接箍螺纹处渗漏")
-    page.wait_for_selector(f"#id_shipment option[value='{shipment.pk}']", state="attached")
-    page.select_option("#id_shipment", str(shipment.pk))
+    choose(page, "shipment", text=shipment.lot_number)
     assert page.input_value("#id_lot_number") == shipment.lot_number
     assert page.input_value("#id_ship_date") == "2026-10-08"
     assert page.input_value("#id_product") == str(shipment.product_id)

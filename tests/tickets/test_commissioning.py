@@ -302,9 +302,14 @@ def test_new_installation_with_an_unknown_ticket_number_says_so_and_saves_nothin
     assert r.status_code == 400 and not Installation.objects.exists()
     body = main_content(r)
     assert "没有编号为 KS-2026-999999 的工单" in body
-    # The form comes back offering only the chosen customer's shipments.
-    offered = body[body.index('name="shipment"') :].split("</select>")[0]
-    assert shipment.lot_number in offered and other.lot_number not in offered
+    # The form comes back with the customer kept, its shipment field asking for that
+    # customer's shipments (core.widgets.AutocompleteSelect) and holding no other's.
+    field = body[body.index('name="shipment"') :].split("</select>")[0]
+    assert 'data-depends="customer"' in field and other.lot_number not in field
+    assert f'<option value="{shipment.customer.pk}" selected>' in body
+    url = field.split('data-autocomplete="')[1].split('"')[0]
+    offered = client.get(url, {"customer": shipment.customer.pk})
+    assert [s["lot"] for s in offered.json()["results"]] == [shipment.lot_number]
 
 
 # -- API -------------------------------------------------------------------------------------

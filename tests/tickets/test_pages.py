@@ -369,12 +369,14 @@ def test_choosing_a_customer_offers_that_customers_shipments(client, people, shi
     from tests.factories import ShipmentFactory
 
     ShipmentFactory()  # another customer's
-    url = reverse("customer-shipments")
+    url = reverse("autocomplete-shipments")
     client.force_login(people.sales)
-    data = client.get(url, {"customer": shipment.customer_id}).json()["shipments"]
-    assert [s["id"] for s in data] == [shipment.pk]
+    data = client.get(url, {"customer": shipment.customer_id}).json()["results"]
+    assert [s["value"] for s in data] == [shipment.pk]
     assert data[0]["lot"] == shipment.lot_number and data[0]["date"] == "2026-10-08"
-    assert client.get(url, {"customer": "x"}).json() == {"shipments": []}
+    assert data[0]["product"] == shipment.product_id and data[0]["text"].startswith("2026-10-08 · ")
+    assert client.get(url).json() == {"results": []}  # no customer chosen: nothing offered
+    assert client.get(url, {"customer": "x"}).status_code == 400
     # Installations (service lead) and quality disputes (finance) pick shipments too.
     for who in (people.lead, people.finance):
         client.force_login(who)
@@ -383,9 +385,10 @@ def test_choosing_a_customer_offers_that_customers_shipments(client, people, shi
 
 def test_shipments_are_not_for_someone_without_a_role(client, make_user, shipment):
     client.force_login(make_user())
-    assert client.get(reverse("customer-shipments"), {"customer": shipment.customer_id}).status_code == 403
+    url = reverse("autocomplete-shipments")
+    assert client.get(url, {"customer": shipment.customer_id}).status_code == 403
     client.logout()
-    assert client.get(reverse("customer-shipments"), {"customer": shipment.customer_id}).status_code == 302
+    assert client.get(url, {"customer": shipment.customer_id}).status_code == 302
 
 
 def test_filter_options_escape_names_and_keep_the_chosen_customer(client, people):

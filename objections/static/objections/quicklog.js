@@ -25,7 +25,9 @@
   }
   form.addEventListener("change", sync);
   sync();
-  if (!form.querySelector("#id_customer").value) form.querySelector("#id_customer").focus();
+  var customer = form.querySelector("#id_customer");
+  // The customer is found by typing (autocomplete.js): the focus goes to its box.
+  if (!customer.value) (customer.tomselect || customer).focus();
   var another = document.getElementById("save-another");
   if (another) {
     // app.js disables the clicked button, which drops its name from the posted data.
