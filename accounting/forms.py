@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import FilterableSelect, offer_customer_shipments
+from masterdata.widgets import offer_customer_shipments
+from ui.widgets import FilterableSelect
 
 from .models import ExportJob, Period, QualityDispute, SupplierClaim, VatRate
 from .models.disputes import EvidenceKind

@@ -1,7 +1,7 @@
 """Who may do what in accounting. Finance books; managers and purchasing/QC may look."""
 
-from core.permissions import register
-from core.roles import Role
+from accounts.permissions import register
+from accounts.roles import Role
 
 VIEWERS = [
     Role.FINANCE,

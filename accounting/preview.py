@@ -66,7 +66,7 @@ def resolve(data: Mapping) -> tuple[dict, object, Decimal | None]:
     pk = parse_int(raw)
     batch = None
     if pk is not None:
-        from core.models import MaterialBatch
+        from masterdata.models import MaterialBatch
 
         batch = MaterialBatch.objects.filter(pk=pk).select_related("supplier").first()
     if batch is None:

@@ -69,8 +69,8 @@ def vouchers_waiting_card(user):
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from core.dashboard import DashboardCard
-    from core.permissions import can
+    from accounts.permissions import can
+    from ui.dashboard import DashboardCard
 
     if not can(user, "accounting.voucher_post"):
         return None
@@ -85,7 +85,7 @@ def ticket_disputes_panel(request, ticket) -> str:
     ticket; roles that may view accounting see its disputes and their vouchers."""
     from django.template.loader import render_to_string
 
-    from core.permissions import can
+    from accounts.permissions import can
 
     may_view = can(request.user, "accounting.view")
     may_open = can(request.user, "accounting.dispute_edit")

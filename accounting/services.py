@@ -12,8 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import MaterialBatch, Shipment, User
-from core.permissions import can
+from accounts.models import User
+from accounts.permissions import can
+from masterdata.models import MaterialBatch, Shipment
 
 from . import rules
 from .chart import DEFAULT_CHART, DEFAULT_VAT_RATES, parent_code

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.models import Shipment
-from core.permissions import action_required
+from accounts.permissions import action_required
+from masterdata.models import Shipment
 from security.params import int_param, parse_int
 
 from . import preview, rules, selectors, services
@@ -510,7 +510,7 @@ def claim_list(request):
     """Purchasing's supplier claims (seed §3-3.2); finance opens the recourse dispute from one."""
     form = ClaimForm(request.POST or None)
     if request.method == "POST":
-        from core.permissions import can
+        from accounts.permissions import can
 
         if not can(request.user, "accounting.claim_edit"):
             raise PermissionDenied

@@ -6,8 +6,11 @@ Staff admins may do everything.
 """
 
 from collections.abc import Iterable
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from .roles import Role
@@ -61,20 +64,11 @@ class ActionPermission(BasePermission):
         return can(request.user, self.action)
 
 
-register("masterdata.view", Role)
 register("admin.site", [])
-register("commitments.view", Role)
-# Kept-on-time rates: the managers overdue promises are escalated to.
-register("commitments.team", [Role.SALES_MANAGER, Role.PRODUCTION_MANAGER])
 
 
 def action_required(action: str):
     """View decorator: sign-in required, then `can(user, action)` or HTTP 403."""
-    from functools import wraps
-
-    from django.contrib.auth.decorators import login_required
-    from django.core.exceptions import PermissionDenied
-
     def decorator(view):
         @wraps(view)
         @login_required

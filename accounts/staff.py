@@ -1,5 +1,5 @@
 """People in production: one account from the command line, or a plant's staff from a CSV
-file (manage.py createuser / import_users). Roles are the Django groups of core.roles.
+file (manage.py createuser / import_users). Roles are the Django groups of accounts.roles.
 
 A staff file is checked whole before anything is written: one bad row and nothing changes,
 every problem is reported with its line. Importing the same file again updates people
@@ -309,7 +309,7 @@ def send_invites(*, users: list[User]) -> int:
                 event_key=f"invite:{user.pk}:{link.rstrip('/').rsplit('/', 1)[-1]}",
                 event="account.invite",
                 recipients=[user],
-                template="core/notifications/message",
+                template="notify/email/message",
                 context={
                     "title": gettext_lazy("Your KeSuTong account"),
                     "text": _invite_text(user.username, days),

@@ -1,4 +1,4 @@
-"""The API root. Each app includes its own routes here."""
+"""The API root (/api/). Each app includes its own routes here."""
 
 from django.urls import include, path
 

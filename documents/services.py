@@ -6,7 +6,7 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.http import FileResponse
 
-from core.models import User
+from accounts.models import User
 
 from .models import Document
 from .validation import validate_document

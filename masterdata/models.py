@@ -28,9 +28,10 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=128)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(app="core")
 
     class Meta:
+        app_label = "core"  # keeps its table, content type and permissions (docs/architecture.md)
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["code"]
@@ -49,6 +50,7 @@ class Contact(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
 
     class Meta:
+        app_label = "core"  # keeps its table, content type and permissions (docs/architecture.md)
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
 
@@ -62,6 +64,7 @@ class Site(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
 
     class Meta:
+        app_label = "core"  # keeps its table, content type and permissions (docs/architecture.md)
         verbose_name = _("site")
         verbose_name_plural = _("sites")
 
@@ -80,9 +83,10 @@ class Supplier(models.Model):
         default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(app="core")
 
     class Meta:
+        app_label = "core"  # keeps its table, content type and permissions (docs/architecture.md)
         verbose_name = _("supplier")
         verbose_name_plural = _("suppliers")
         ordering = ["code"]
@@ -96,9 +100,10 @@ class Product(models.Model):
     name = models.CharField(_("name"), max_length=128)
     specification = models.CharField(_("specification"), max_length=255, blank=True)
     unit = models.CharField(_("unit"), max_length=16, default="件")
-    history = HistoricalRecords()
+    history = HistoricalRecords(app="core")
 
     class Meta:
+        app_label = "core"  # keeps its table, content type and permissions (docs/architecture.md)
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["code"]
@@ -131,9 +136,10 @@ class Shipment(models.Model):
         related_name="shipments",
         verbose_name=_("material batch"),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(app="core")
 
     class Meta:
+        app_label = "core"  # keeps its table, content type and permissions (docs/architecture.md)
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         ordering = ["-ship_date", "id"]
@@ -171,9 +177,10 @@ class MaterialBatch(models.Model):
         validators=[MinValueValidator(Decimal("0.001"))],
     )
     received_date = models.DateField(_("received date"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(app="core")
 
     class Meta:
+        app_label = "core"  # keeps its table, content type and permissions (docs/architecture.md)
         verbose_name = _("material batch")
         verbose_name_plural = _("material batches")
         ordering = ["-received_date", "id"]

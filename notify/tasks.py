@@ -1,4 +1,4 @@
-"""Celery tasks of the shared app: sending the outbox, resending it, commitment reminders.
+"""Celery tasks of the outbox: sending it and resending it.
 
 Delivery is AT MOST ONCE (docs/notify.md). A row is claimed by one conditional UPDATE
 (pending -> sending) committed before any network I/O; only the claimer sends it. When
@@ -166,12 +166,3 @@ def resend_notifications() -> int:
     if ids:
         log.info("resend: %s pending notification(s) queued", len(ids))
     return len(ids)
-
-
-@shared_task(ignore_result=True)
-def commitment_reminders() -> None:
-    """Beat: remind owners before promises fall due, escalate overdue ones (each once)."""
-    from .services import commitment_send_escalations, commitment_send_reminders
-
-    commitment_send_reminders()
-    commitment_send_escalations()

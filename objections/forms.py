@@ -5,8 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Customer
-from core.widgets import FilterableSelect
+from masterdata.models import Customer
+from ui.widgets import FilterableSelect
 
 from .models import Objection, ObjectionType
 from .services import FindOut

@@ -5,8 +5,8 @@ everyone's but edits only their own) live in selectors.objections_visible_to /
 objections_editable_by, used by the pages and the API alike.
 """
 
-from core.permissions import register
-from core.roles import Role
+from accounts.permissions import register
+from accounts.roles import Role
 
 register("objections.log", [Role.SALES, Role.SALES_MANAGER])
 register("objections.view_all", [Role.SALES_MANAGER])

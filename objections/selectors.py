@@ -10,9 +10,10 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncMonth
 
-from core.models import Customer, User
-from core.permissions import can
-from core.timeline import TimelineEntry
+from accounts.models import User
+from accounts.permissions import can
+from masterdata.models import Customer
+from ui.timeline import TimelineEntry
 
 from .models import Objection, ObjectionType
 
@@ -54,7 +55,7 @@ def customer_objections(*, customer: Customer, user: User) -> QuerySet[Objection
 
 
 def customer_timeline_entries(customer: Customer, user: User) -> list[TimelineEntry]:
-    """The objections provider for core.timeline."""
+    """The objections provider for ui.timeline."""
     entries = []
     for o in customer_objections(customer=customer, user=user):
         body = f"“{o.words}”"
@@ -247,8 +248,8 @@ def pending_objections_card(user: User):
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from core.dashboard import DashboardCard
-    from core.permissions import can
+    from accounts.permissions import can
+    from ui.dashboard import DashboardCard
 
     if not can(user, "objections.log"):
         return None

@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.models import Commitment, Customer
-from core.permissions import action_required, can
-from core.timeline import customer_timeline
+from accounts.permissions import action_required, can
+from masterdata.models import Customer
+from promises.models import Commitment
 from security.params import int_param
+from ui.timeline import customer_timeline
 
 from . import selectors
 from .filters import ObjectionFilter

@@ -55,6 +55,7 @@ class Commitment(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        app_label = "core"  # keeps its table, content type and permissions (docs/architecture.md)
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         ordering = ["due_at"]

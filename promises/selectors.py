@@ -1,23 +1,14 @@
-"""Reads on shared data: my notifications, commitments' kept-on-time rates."""
+"""Reads on promises: kept-on-time rates."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from security.params import parse_int
+from accounts.models import User
 
-from .models import Commitment, Notification, Shipment, User
-
-
-def notifications_for(user: User) -> QuerySet[Notification]:
-    """Only ever the user's own rows."""
-    return Notification.objects.filter(recipient=user)
-
-
-def unread_count(user: User) -> int:
-    return notifications_for(user).filter(read_at__isnull=True).count()
+from .models import Commitment
 
 
 @dataclass(frozen=True)
@@ -66,24 +57,3 @@ def commitment_kept_rates(*, since: datetime.datetime | None = None) -> list[Kep
     result.sort(key=lambda r: (r.rate is None, r.rate if r.rate is not None else 0, r.owner.display_name))
     return result
 
-
-def users_with_roles(*roles: str) -> QuerySet[User]:
-    """Active users holding any of these roles: the people a step is announced to."""
-    return User.objects.filter(groups__name__in=[str(r) for r in roles], is_active=True).distinct()
-
-
-def shipments_of(customer_id) -> list[Shipment]:
-    """A customer's shipments, newest first: what a complaint or a dispute is most likely
-    about. Capped, so a long-standing customer's list stays a list."""
-    customer_id = parse_int(customer_id)
-    if customer_id is None:
-        return []
-    return list(
-        Shipment.objects.filter(customer_id=customer_id)
-        .select_related("product")
-        .order_by("-ship_date", "-id")[:200]
-    )
-
-
-def shipment_label(shipment: Shipment) -> str:
-    return f"{shipment.ship_date:%Y-%m-%d} · {shipment.product.name} · {shipment.lot_number}"

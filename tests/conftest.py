@@ -76,8 +76,8 @@ def _is_transactional(item) -> bool:
 
 # The data migrations' rows: (module, function) run again with the live app registry.
 REFERENCE_DATA = [
-    ("core.migrations.0002_roles", "create_groups"),
-    ("core.migrations.0005_general_manager_role", "create_group"),
+    ("accounts.migrations.0002_roles", "create_groups"),
+    ("accounts.migrations.0005_general_manager_role", "create_group"),
     ("accounting.migrations.0002_default_chart", "load"),
     ("objections.migrations.0002_seed_objection_types", "seed"),
     ("tickets.migrations.0003_sla", "seed_targets"),

@@ -14,11 +14,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import User
-from core.permissions import can
-from core.roles import Role
-from core.selectors import users_with_roles
-from core.services import notify
+from accounts.models import User
+from accounts.permissions import can
+from accounts.roles import Role
+from accounts.selectors import users_with_roles
+from notify.services import notify
 
 from . import models as m
 from .errors import MissingData, NotAllowed, WrongState

@@ -13,11 +13,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Customer, Shipment, User
-from core.permissions import can, has_role
-from core.roles import Role
-from core.selectors import users_with_roles
-from core.services import notify
+from accounts.models import User
+from accounts.permissions import can, has_role
+from accounts.roles import Role
+from accounts.selectors import users_with_roles
+from masterdata.models import Customer, Shipment
+from notify.services import notify
 
 from .errors import MissingData, NotAllowed, WrongState
 from .models import Installation, InstallationIssue, Ticket

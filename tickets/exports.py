@@ -11,7 +11,7 @@ import tempfile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.labels import choice_labels
+from ui.labels import choice_labels
 
 from .models import Ticket
 

@@ -11,8 +11,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Customer, Product, Supplier
-from core.widgets import FilterableSelect
+from masterdata.models import Customer, Product, Supplier
+from ui.widgets import FilterableSelect
 
 from .models import DefectType, Department, RootCause, Severity, State, Ticket, root_causes_of
 from .search import search_lookup
@@ -49,7 +49,7 @@ class TicketFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Number, customer, lot or words")}),
     )
     state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices, empty_label=_("(all)"))
-    # Long lists: rendered by core_tags.fast_select, found by typing in the find box.
+    # Long lists: rendered by ui_tags.fast_select, found by typing in the find box.
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"),
         queryset=Customer.objects.only("code", "name"),

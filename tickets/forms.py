@@ -10,10 +10,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Customer, Shipment, Supplier, User
-from core.permissions import has_role
-from core.roles import Role
-from core.widgets import FilterableSelect
+from accounts.models import User
+from accounts.permissions import has_role
+from accounts.roles import Role
+from masterdata.models import Customer, Shipment, Supplier
+from ui.widgets import FilterableSelect
 
 from .models import DefectType, Disposition, RootCause, ServicePlan, SignOff, Ticket
 from .photos import validate_photo

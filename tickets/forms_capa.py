@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Customer, Shipment
-from core.widgets import FilterableSelect, offer_customer_shipments
+from masterdata.models import Customer, Shipment
+from masterdata.widgets import offer_customer_shipments
+from ui.widgets import FilterableSelect
 
 from .models import InstallationIssue, Ticket
 

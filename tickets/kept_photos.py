@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.models import User
+from accounts.models import User
 
 from .models import KeptPhoto, Photo, Ticket
 from .photos import stored_file

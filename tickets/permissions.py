@@ -1,7 +1,7 @@
 """The tickets app's actions and who may take them (workflow rows register themselves)."""
 
-from core.permissions import register
-from core.roles import WORKING_ROLES, Role
+from accounts.permissions import register
+from accounts.roles import WORKING_ROLES, Role
 
 from .workflow import TRANSITIONS
 

@@ -3,10 +3,11 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from core.models import Customer, User
-from core.permissions import can, roles_of
-from core.roles import Role
-from core.timeline import TimelineEntry
+from accounts.models import User
+from accounts.permissions import can, roles_of
+from accounts.roles import Role
+from masterdata.models import Customer
+from ui.timeline import TimelineEntry
 
 from . import models as m
 from .models import State, Ticket
@@ -135,8 +136,8 @@ def my_work_card(user: User):
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from core.dashboard import DashboardCard
-    from core.permissions import can
+    from accounts.permissions import can
+    from ui.dashboard import DashboardCard
 
     if not can(user, "tickets.view"):
         return None

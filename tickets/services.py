@@ -11,10 +11,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Customer, User
-from core.permissions import can
-from core.selectors import users_with_roles
-from core.services import commitment_create, notify
+from accounts.models import User
+from accounts.permissions import can
+from accounts.selectors import users_with_roles
+from masterdata.models import Customer
+from notify.services import notify
+from promises.services import commitment_create
 
 from . import models as m
 from .errors import ConcurrentChange, MissingData, NotAllowed, WrongState

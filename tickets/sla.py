@@ -220,8 +220,8 @@ def sla_send_escalations(*, now: datetime.datetime | None = None) -> int:
     from django.conf import settings
     from django.db import IntegrityError, transaction
 
-    from core.models import User
-    from core.services import notify
+    from accounts.models import User
+    from notify.services import notify
 
     from .services import _people
 

@@ -10,8 +10,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.permissions import can
-from core.selectors import shipments_of
+from accounts.permissions import can
+from masterdata.selectors import shipments_of
 from security.params import int_param
 
 from . import kept_photos, selectors, services

@@ -1,6 +1,6 @@
 """Pages of the CAPA effectiveness checks and of installation & commissioning.
 
-Thin: reads through tickets.capa / tickets.commissioning, writes through their services.
+Thin: reads through capa.services / installations.services, writes through their services.
 """
 
 from django.contrib import messages
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.permissions import can
+from accounts.permissions import can
 
 from . import capa, commissioning
 from .errors import MissingData, TicketError
@@ -68,7 +68,7 @@ def _capa_page(request, show: str, *, bound: dict | None = None, status: int = 2
         for c in page
     ]
     context = {"page": page, "rows": rows, "show": show, "may_verify": may_verify, "today": today}
-    return render(request, "tickets/capa_list.html", context, status=status)
+    return render(request, "capa/capa_list.html", context, status=status)
 
 
 @login_required
@@ -114,7 +114,7 @@ def installation_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "tickets/installation_list.html",
+        "installations/installation_list.html",
         {"page": page, "status": status, "statuses": Installation.Status.choices},
     )
 
@@ -132,7 +132,7 @@ def installation_new(request):
             messages.success(request, _("Installation saved."))
             return redirect(inst)
     return render(
-        request, "tickets/installation_new.html", {"form": form}, status=400 if form.errors else 200
+        request, "installations/installation_new.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
@@ -164,7 +164,7 @@ def _installation_page(request, inst: Installation, *, forms: dict | None = None
         ),
     }
     context["fix_rows"] = [(i, context["fix_forms"].get(i.pk)) for i in inst.issues.all()]
-    return render(request, "tickets/installation_detail.html", context, status=status)
+    return render(request, "installations/installation_detail.html", context, status=status)
 
 
 def _get_installation(pk: int) -> Installation:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import Role
+from accounts.roles import Role
 
 from . import forms
 from .models import State

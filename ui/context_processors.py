@@ -1,11 +1,9 @@
 """The navigation sidebar: only the entries the signed-in user's roles allow, grouped by app."""
 
 from django.apps import apps
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import cached_property
 
-from .permissions import can
+from accounts.permissions import can
 
 # (label, url name, action that must be allowed, group). Apps append their entries in ready().
 NAV_ITEMS: list[tuple[str, str, str, str | None]] = []
@@ -45,32 +43,3 @@ def navigation(request) -> dict:
     for item in items:
         groups.setdefault(str(item["group"]), []).append(item)
     return {"nav_items": items, "nav_groups": list(groups.items())}
-
-
-class NotificationMenu:
-    """The header's bell: queried only when a template actually shows it."""
-
-    LIMIT = 8
-
-    def __init__(self, user):
-        self.user = user
-        self.poll_seconds = settings.NOTIFICATION_POLL_SECONDS
-
-    @cached_property
-    def unread(self) -> int:
-        from .selectors import unread_count
-
-        return unread_count(self.user)
-
-    @cached_property
-    def latest(self) -> list:
-        from .selectors import notifications_for
-
-        return list(notifications_for(self.user).only("id", "subject", "created_at", "read_at")[: self.LIMIT])
-
-
-def notifications(request) -> dict:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {"notification_menu": NotificationMenu(user)}

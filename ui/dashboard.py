@@ -8,9 +8,7 @@ costs the provider one query at most.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
-
-from .models import User
+from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -33,22 +31,3 @@ def register_dashboard_card(provider: Provider) -> None:
 
 def dashboard_cards(user: User) -> list[DashboardCard]:
     return [card for provider in _PROVIDERS if (card := provider(user)) is not None]
-
-
-def open_promises_card(user: User) -> DashboardCard:
-    from django.db.models import Count, Q
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from .models import Commitment
-
-    counts = Commitment.objects.filter(owner=user, status=Commitment.Status.OPEN).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=timezone.now()))
-    )
-    return DashboardCard(
-        title=_("My open promises"),
-        count=counts["open"],
-        url=reverse("commitments"),
-        hint=_("%(n)s overdue") % {"n": counts["overdue"]} if counts["overdue"] else "",
-        urgent=bool(counts["overdue"]),
-    )

@@ -3,7 +3,7 @@ other (e.g. accounting's quality disputes on a complaint ticket's page).
 
 An app registers `register_panel("tickets.ticket", render)` in its AppConfig.ready(), where
 `render(request, obj) -> str` returns HTML ("" to show nothing). The page asks for all
-panels of its record with `{% record_panels obj %}` (core_tags).
+panels of its record with `{% record_panels obj %}` (ui_tags).
 """
 
 from collections.abc import Callable

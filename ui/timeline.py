@@ -12,7 +12,8 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .models import Customer, User
+from accounts.models import User
+from masterdata.models import Customer
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.permissions import ActionPermission
+from accounts.permissions import ActionPermission
 
 from .. import selectors, services
 from ..models import ExportJob, Period, QualityDispute, Voucher

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from accounting import services
 from accounting.models import QualityDispute
-from core.roles import Role
+from accounts.roles import Role
 from tests.factories import UserFactory
 
 

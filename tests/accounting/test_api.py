@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounting import services
-from core.roles import Role
+from accounts.roles import Role
 
 from .factories import finance_pair, make_dispute
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounting import services
 from accounting.exports import write_csv
-from core.roles import Role
+from accounts.roles import Role
 
 from .factories import finance_pair, make_dispute
 

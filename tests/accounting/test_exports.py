@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from accounting import services
 from accounting.exports import KINGDEE, U8, write_csv
 from accounting.models import ExportJob, Period, VoucherLine
-from core.roles import Role
+from accounts.roles import Role
 from tests.factories import CustomerFactory
 
 from .factories import finance_pair, make_dispute, posted_vouchers

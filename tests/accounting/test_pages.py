@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounting import services
 from accounting.models import QualityDispute, Voucher
-from core.roles import Role
+from accounts.roles import Role
 from tests.factories import MaterialBatchFactory, ShipmentFactory
 
 from .factories import finance_pair, make_dispute, posted_vouchers

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from accounting import services
 from accounting.models import Account, Period, QualityDispute, Voucher, VoucherLine
-from core.roles import Role
+from accounts.roles import Role
 from tests.factories import MaterialBatchFactory, ShipmentFactory
 
 from .factories import finance_pair, make_dispute, posted_vouchers

@@ -6,11 +6,12 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from installations import services as commissioning
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.factories import ShipmentFactory
 from tests.tickets.conftest import intake_data, step_data
-from tickets import commissioning, services
+from tickets import services
 from tickets.models import CapaCheck, Installation, State
 
 

@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from core import permissions
-from core.roles import Role
+from accounts import permissions
+from accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_unknown_action_is_a_programming_error(make_user):
 
 
 def test_template_filter_uses_the_same_rule(make_user, action):
-    tpl = Template('{% load core_tags %}{% if u|can:"test.approve" %}yes{% else %}no{% endif %}')
+    tpl = Template('{% load ui_tags %}{% if u|can:"test.approve" %}yes{% else %}no{% endif %}')
     assert tpl.render(Context({"u": make_user(Role.QC)})) == "yes"
     assert tpl.render(Context({"u": make_user(Role.SALES)})) == "no"
 
@@ -60,5 +60,5 @@ def test_every_role_has_a_group():
     ("value", "shown"), [("5.000", "5"), ("100", "100"), ("100.000", "100"), ("2.50", "2.5"), (None, "")]
 )
 def test_quantities_show_without_trailing_zeros_or_exponents(value, shown):
-    tpl = Template("{% load core_tags %}{{ q|quantity }}")
+    tpl = Template("{% load ui_tags %}{{ q|quantity }}")
     assert tpl.render(Context({"q": None if value is None else Decimal(value)})) == shown

@@ -3,9 +3,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from core.management.commands.seed_demo import DEMO_PASSWORD
-from core.models import Customer, MaterialBatch, Shipment, Supplier, User
-from core.permissions import roles_of
+from accounts.models import User
+from accounts.permissions import roles_of
+from demo.management.commands.seed_demo import DEMO_PASSWORD
+from masterdata.models import Customer, MaterialBatch, Shipment, Supplier
 
 pytestmark = pytest.mark.django_db
 

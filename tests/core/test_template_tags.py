@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_label_is_what_get_display_gives_in_the_active_language(language):
     o = Objection(stage="negotiation", outcome="won", genuineness="hidden")
     with translation.override(language):
-        rendered = Template('{% load core_tags %}{{ o|label:"stage" }}|{{ o|label:"outcome" }}').render(
+        rendered = Template('{% load ui_tags %}{{ o|label:"stage" }}|{{ o|label:"outcome" }}').render(
             Context({"o": o})
         )
         assert rendered == f"{o.get_stage_display()}|{o.get_outcome_display()}"
@@ -24,12 +24,12 @@ def test_label_is_what_get_display_gives_in_the_active_language(language):
 
 def test_label_of_a_value_outside_the_choices_is_the_value():
     o = Objection(stage="legacy-stage")
-    assert Template('{% load core_tags %}{{ o|label:"stage" }}').render(Context({"o": o})) == "legacy-stage"
+    assert Template('{% load ui_tags %}{{ o|label:"stage" }}').render(Context({"o": o})) == "legacy-stage"
 
 
 def test_fast_select_escapes_keeps_the_choice_and_the_widget_attributes():
-    from core.models import Customer
-    from core.widgets import FilterableSelect
+    from masterdata.models import Customer
+    from ui.widgets import FilterableSelect
 
     hostile = CustomerFactory(name='<script>alert("x")</script>')
     other = CustomerFactory(name="大庆油田")
@@ -37,7 +37,7 @@ def test_fast_select_escapes_keeps_the_choice_and_the_widget_attributes():
     class F(forms.Form):
         customer = forms.ModelChoiceField(Customer.objects.order_by("pk"), widget=FilterableSelect)
 
-    html = Template("{% load core_tags %}{{ f.customer|fast_select }}").render(
+    html = Template("{% load ui_tags %}{{ f.customer|fast_select }}").render(
         Context({"f": F({"customer": other.pk})})
     )
     assert "<script>" not in html and "&lt;script&gt;" in html

@@ -50,7 +50,7 @@ tech1,郑技术,tech1@smoke.example.com,technical,是
 MASTER_DATA = """
 import datetime
 from decimal import Decimal
-from core.models import Customer, Product, Shipment
+from masterdata.models import Customer, Product, Shipment
 c = Customer.objects.create(code="C-DQ", name="大庆油田装备有限公司")
 p = Product.objects.create(code="P-139", name="石油套管", specification="139.7mm N80")
 Shipment.objects.create(customer=c, product=p, lot_number="LOT-0801", quantity=Decimal("100"),
@@ -60,13 +60,13 @@ Shipment.objects.create(customer=c, product=p, lot_number="LOT-0801", quantity=D
 # as three tasks.
 BACKLOG = """
 from django.db import transaction
-from core.models import User
-from core.services import notify
+from accounts.models import User
+from notify.services import notify
 people = list(User.objects.filter(username__in=["pm1", "prod1", "qc1", "tech1"]))
 with transaction.atomic():
     for i in range(3):
         notify(event_key=f"smoke:backlog:{i}", event="smoke.backlog", recipients=people,
-               template="core/notifications/message", link="/",
+               template="notify/email/message", link="/",
                context={"title": f"积压通知 {i}", "text": "工人进程重启测试"}, number=f"SMOKE-{i}")
 """
 

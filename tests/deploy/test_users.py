@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 
-from core.models import User
+from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.insight.conftest import NOW
 from tests.tickets.test_pages import main_content
 from tickets import services

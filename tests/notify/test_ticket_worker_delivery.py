@@ -8,9 +8,9 @@ import time
 import pytest
 from django.urls import reverse
 
-from core.models import Notification
-from core.roles import Role
-from core.tasks import resend_notifications
+from accounts.roles import Role
+from notify.models import Notification
+from notify.tasks import resend_notifications
 from tests.factories import ShipmentFactory
 from tests.notify import test_worker_delivery as delivery
 from tests.notify.live import free_port

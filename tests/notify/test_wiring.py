@@ -7,16 +7,16 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from config.celery_app import app
-from core.models import Commitment
-from core.roles import Role
-from core.services import commitment_create
+from promises.models import Commitment
+from promises.services import commitment_create
 
 
 def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"core.tasks.resend_notifications", "core.tasks.commitment_reminders"} <= scheduled
+    assert {"notify.tasks.resend_notifications", "promises.tasks.commitment_reminders"} <= scheduled
     assert scheduled <= set(app.tasks)
 
 

@@ -10,14 +10,17 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from installations import services as commissioning
 
 from accounting import services as books
 from accounting.models import ExportJob, Period, QualityDispute, Voucher
-from core import services as core_services
-from core.models import Customer, Notification, Shipment, User
+from accounts.models import User
+from masterdata.models import Customer, Shipment
+from notify.models import Notification
 from objections.models import Objection, Prospect
+from promises import services as core_services
 from tests.tickets.conftest import intake_data, step_data
-from tickets import commissioning, services
+from tickets import services
 from tickets.models import CapaCheck
 
 HOSTILE_VALUES = ["\x00", "²", "abc", "x" * 10_000, "-1", "99999999999999999999"]

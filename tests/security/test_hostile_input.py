@@ -7,7 +7,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from core.roles import Role
+from accounts.roles import Role
 from security.params import MAX_ID, BadParameter, int_param, parse_int
 from tests.factories import CustomerFactory
 

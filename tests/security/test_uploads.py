@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from core.roles import Role
+from accounts.roles import Role
 from tickets.models import Photo
 from tickets.services import photo_add
 

@@ -5,12 +5,13 @@ import datetime
 
 import pytest
 import time_machine
+from capa import services as capa
+from capa.selectors import capa_due
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import Notification
-from tickets import capa
+from notify.models import Notification
 from tickets.errors import MissingData, NotAllowed, WrongState
 from tickets.models import CapaCheck, Event, State
 
@@ -46,8 +47,8 @@ def test_the_interval_is_configurable(new_ticket, walk):
 def test_due_list_holds_only_scheduled_checks_that_have_fallen_due(archived, new_ticket, walk):
     later = walk(new_ticket(), State.ARCHIVED)
     CapaCheck.objects.filter(ticket=archived).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
-    assert [c.ticket_id for c in capa.capa_due()] == [archived.pk]
-    assert later.pk not in [c.ticket_id for c in capa.capa_due()]
+    assert [c.ticket_id for c in capa_due()] == [archived.pk]
+    assert later.pk not in [c.ticket_id for c in capa_due()]
 
 
 def test_qc_records_an_effective_check_and_the_ticket_stays_archived(archived, people):
@@ -119,7 +120,7 @@ def test_a_check_on_a_ticket_reopened_meanwhile_is_refused_and_changes_nothing(a
 
 
 def test_qc_is_told_once_when_a_check_falls_due(archived, people, make_user):
-    from core.roles import Role
+    from accounts.roles import Role
     from tickets.tasks import capa_checks_due
 
     other_qc = make_user(Role.QC, username="qc2")
@@ -270,7 +271,7 @@ def test_a_manual_reopen_cancels_the_scheduled_check_and_the_next_archive_schedu
     assert old.status == CapaCheck.Status.CANCELLED and old.result_note == "客户再次投诉"
     assert archived.events.order_by("-seq").first().action == "capa_cancelled"
     # Nothing left for QC to verify or to be told about.
-    assert not capa.capa_due(timezone.localdate() + datetime.timedelta(days=60)).exists()
+    assert not capa_due(timezone.localdate() + datetime.timedelta(days=60)).exists()
 
     archived.refresh_from_db()
     walk(archived, State.ARCHIVED)  # through the whole flow again: the archive succeeds

@@ -3,13 +3,14 @@
 import datetime
 
 import pytest
+from capa import services as capa
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from installations import services as commissioning
 
-from core.models import Notification
-from core.roles import Role
+from accounts.roles import Role
+from notify.models import Notification
 from tests.tickets.test_concurrency import run_together
-from tickets import capa, commissioning
 from tickets.errors import WrongState
 from tickets.models import CapaCheck, Installation, State
 

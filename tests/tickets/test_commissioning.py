@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from installations import services as c
 
 from tests.factories import CustomerFactory
-from tickets import commissioning as c
 from tickets.errors import MissingData, NotAllowed, WrongState
 from tickets.models import Installation
 
@@ -63,7 +63,7 @@ def test_issues_fixed_on_site_and_by_conference_then_both_sign_and_qc_verifies(i
 
 
 def test_each_step_tells_the_next_people(inst, people, mailoutbox, django_capture_on_commit_callbacks):
-    from core.models import Notification
+    from notify.models import Notification
 
     def told(event):
         return {n.recipient.username for n in Notification.objects.filter(event=event)}

@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from core.models import Commitment
-from core.roles import Role
-from core.timeline import customer_timeline
+from accounts.roles import Role
+from promises.models import Commitment
 from tests.factories import CustomerFactory
 from tests.tickets.conftest import intake_data, step_data
 from tickets import services
 from tickets.models import PurchaseRequest, State, Ticket
+from ui.timeline import customer_timeline
 
 pytestmark = pytest.mark.django_db
 

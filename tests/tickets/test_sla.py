@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from core.models import Notification
-from core.roles import Role
+from accounts.roles import Role
+from notify.models import Notification
 from tests.tickets.conftest import step_data
 from tests.tickets.test_pages import main_content
 from tickets import services

@@ -9,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from core.models import Customer, Shipment
-from core.permissions import ActionPermission
+from accounts.permissions import ActionPermission
+from masterdata.models import Customer, Shipment
 
 from .. import capa, commissioning
 from ..errors import TicketError

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.models import Customer, Product, Shipment
+from masterdata.models import Customer, Product, Shipment
 
 from ..forms import INTAKE_FIELDS
 from ..models import Event, Photo, Ticket

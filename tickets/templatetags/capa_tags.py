@@ -6,10 +6,10 @@ register = template.Library()
 DUE_SHOWN = 10
 
 
-@register.inclusion_tag("tickets/_capa_due.html", takes_context=True)
+@register.inclusion_tag("capa/_capa_due.html", takes_context=True)
 def capa_due_card(context):
     """ "My work" of QC: the CAPA checks due (one query, and none for other roles)."""
-    from core.permissions import can
+    from accounts.permissions import can
 
     from ..capa import capa_due
 
@@ -20,10 +20,10 @@ def capa_due_card(context):
     return {"checks": checks[:DUE_SHOWN], "more": len(checks) > DUE_SHOWN, "today": timezone.localdate()}
 
 
-@register.inclusion_tag("tickets/_capa_card.html", takes_context=True)
+@register.inclusion_tag("capa/_capa_card.html", takes_context=True)
 def capa_card(context, ticket):
     """The ticket page's CAPA checks (one query)."""
-    from core.permissions import can
+    from accounts.permissions import can
 
     checks = list(ticket.capa_checks.select_related("verified_by").order_by("-due_on", "-id"))
     return {

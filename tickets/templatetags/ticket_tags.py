@@ -47,14 +47,14 @@ def state_colour(state: str) -> str:
 def ticket_rows(page) -> str:
     """The <tr>s of a ticket list, built in Python: fifty rows of about twenty template
     lookups each were most of a list page's time. Same markup as a template would give;
-    every value is escaped. Labels come from core.labels and the clock is read once per
+    every value is escaped. Labels come from ui.labels and the clock is read once per
     page, not per row."""
     from django.urls import reverse
     from django.utils import timezone
     from django.utils.text import Truncator
     from django.utils.translation import gettext
 
-    from core.labels import choice_labels
+    from ui.labels import choice_labels
 
     from ..models import Ticket
     from .sla_tags import sla_badge

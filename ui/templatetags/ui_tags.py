@@ -1,8 +1,13 @@
 from decimal import Decimal, InvalidOperation
+from html import escape
 
 from django import template
+from django.forms.utils import flatatt
+from django.utils.safestring import mark_safe
 
-from core import permissions
+from accounts import permissions
+from ui.labels import choice_label
+from ui.panels import render_panels
 
 register = template.Library()
 
@@ -32,10 +37,6 @@ def quantity(value) -> str:
 @register.simple_tag(takes_context=True)
 def record_panels(context, obj) -> str:
     """`{% record_panels ticket %}`: the cards other apps show on this record's page."""
-    from django.utils.safestring import mark_safe
-
-    from core.panels import render_panels
-
     return mark_safe(render_panels(context["request"], obj))  # noqa: S308 - rendered templates
 
 
@@ -45,11 +46,6 @@ def fast_select(field) -> str:
     standard library: Django renders each option through a template, which made long
     customer lists the largest cost of a list page. Same markup; a widget's attributes
     (class, data-filterable) are kept."""
-    from html import escape
-
-    from django.forms.utils import flatatt
-    from django.utils.safestring import mark_safe
-
     value = field.value()
     chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")}
     attrs = field.build_widget_attrs(
@@ -64,7 +60,5 @@ def fast_select(field) -> str:
 
 @register.filter
 def label(obj, field_name: str) -> str:
-    """`{{ o|label:"stage" }}`: what get_stage_display() gives, without its cost (core.labels)."""
-    from core.labels import choice_label
-
+    """`{{ o|label:"stage" }}`: what get_stage_display() gives, without its cost (ui.labels)."""
     return choice_label(obj, field_name)

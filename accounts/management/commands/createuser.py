@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.staff import parse_roles, user_create
+from accounts.staff import parse_roles, user_create
 
 
 class Command(BaseCommand):

@@ -7,7 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.staff import StaffFileError, decode, send_invites, set_password_link, staff_import, staff_read_csv
+from accounts.staff import (
+    StaffFileError,
+    decode,
+    send_invites,
+    set_password_link,
+    staff_import,
+    staff_read_csv,
+)
 
 
 class Command(BaseCommand):
@@ -76,7 +83,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % counts
         )
-        from core.models import User
+        from accounts.models import User
 
         names = [row.username for row in rows]
         waiting = [

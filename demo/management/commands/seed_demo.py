@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.models import Contact, Customer, MaterialBatch, Product, Shipment, Site, Supplier, User
-from core.roles import Role
+from accounts.models import User
+from accounts.roles import Role
+from masterdata.models import Contact, Customer, MaterialBatch, Product, Shipment, Site, Supplier
 
 # Local-only demo password, documented in the README. Never use these accounts in production.
 DEMO_PASSWORD = "kst-demo-2026"  # noqa: S105 - published demo password, DEBUG only
