@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APPS := accounts masterdata promises notify ui tickets objections accounting documents workhours insight demo
+APPS := accounts masterdata promises notify ui tickets capa installations objections accounting documents workhours insight demo
 # One way to write both locks, so anyone can redo them after a rebase: `make lock`.
 UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
 	--custom-compile-command "make lock"

@@ -69,6 +69,7 @@ register("admin.site", [])
 
 def action_required(action: str):
     """View decorator: sign-in required, then `can(user, action)` or HTTP 403."""
+
     def decorator(view):
         @wraps(view)
         @login_required

@@ -1,8 +1,8 @@
-"""CAPA effectiveness checks (DESIGN §2): services and reads.
+"""CAPA effectiveness checks (DESIGN §2): the write actions (reads: capa.selectors).
 
 Archiving a ticket schedules a check of the corrective and preventive actions on its
 disposition form. QC records the result; a failed check reopens the ticket through
-`services.ticket_transition` (action "reopen"), so the workflow table stays the only
+`tickets.services.ticket_transition` (action "reopen"), so the workflow table stays the only
 place that says how a ticket moves.
 """
 
@@ -10,7 +10,6 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,10 +18,12 @@ from accounts.permissions import can
 from accounts.roles import Role
 from accounts.selectors import users_with_roles
 from notify.services import notify
-
-from . import models as m
-from .errors import MissingData, NotAllowed, WrongState
-from .models import CapaCheck, Ticket
+from tickets import models as m
+from tickets.errors import MissingData, NotAllowed, WrongState
+from tickets.models import CapaCheck, Ticket
+from tickets.selectors import current_disposition
+from tickets.services import ticket_transition
+from tickets.timeline import record_event
 
 
 def capa_due_date(archived_on: datetime.date) -> datetime.date:
@@ -31,9 +32,7 @@ def capa_due_date(archived_on: datetime.date) -> datetime.date:
 
 def capa_schedule(*, ticket: Ticket, by: User) -> CapaCheck:
     """Schedule the check for a ticket just archived. Called inside the archive transaction."""
-    from .services import _current_disposition, _event
-
-    disposition = _current_disposition(ticket)
+    disposition = current_disposition(ticket)
     check = CapaCheck.objects.create(
         ticket=ticket,
         disposition=disposition,
@@ -42,7 +41,7 @@ def capa_schedule(*, ticket: Ticket, by: User) -> CapaCheck:
         due_on=capa_due_date(timezone.localdate()),
         created_by=by,
     )
-    _event(
+    record_event(
         ticket,
         kind=m.Event.Kind.PROGRESS,
         by=by,
@@ -56,13 +55,11 @@ def capa_cancel_scheduled(*, ticket: Ticket, by: User, reason: str) -> int:
     """A reopened ticket's scheduled check is cancelled (the reason kept as its note), so the
     next archive can schedule a check of the new actions. Called inside the reopen
     transaction; a check that failed and caused the reopen is no longer scheduled."""
-    from .services import _event
-
     cancelled = CapaCheck.objects.filter(ticket=ticket, status=CapaCheck.Status.SCHEDULED).update(
         status=CapaCheck.Status.CANCELLED, result_note=reason
     )
     if cancelled:
-        _event(
+        record_event(
             ticket,
             kind=m.Event.Kind.PROGRESS,
             by=by,
@@ -78,8 +75,6 @@ def capa_verify(*, check: CapaCheck, by: User, effective: bool, note: str) -> Ca
     Refused (and nothing changed) for a role other than QC, a check already verified, or a
     result without evidence / without saying what failed.
     """
-    from .services import _event, ticket_transition
-
     if not can(by, "tickets.capa_verify"):
         raise NotAllowed(_("Only QC may verify a CAPA effectiveness check."))
     note = (note or "").strip()
@@ -101,7 +96,9 @@ def capa_verify(*, check: CapaCheck, by: User, effective: bool, note: str) -> Ca
         current.verified_at = timezone.now()
         current.save()
         verdict = _("CAPA check: effective.") if effective else _("CAPA check: not effective.")
-        _event(ticket, kind=m.Event.Kind.PROGRESS, by=by, action="capa_verified", text=f"{verdict} {note}")
+        record_event(
+            ticket, kind=m.Event.Kind.PROGRESS, by=by, action="capa_verified", text=f"{verdict} {note}"
+        )
         if not effective:
             reason = _("Failed CAPA effectiveness check: %(note)s") % {"note": note}
             ticket_transition(ticket=ticket, to="reopen", by=by, data={"reason": reason})
@@ -140,14 +137,10 @@ def capa_notify_due(*, today: datetime.date | None = None) -> int:
     return told
 
 
-# -- reads -----------------------------------------------------------------------------------
-
-
-def capa_checks() -> QuerySet[CapaCheck]:
-    return CapaCheck.objects.select_related("ticket", "ticket__customer", "verified_by")
-
-
-def capa_due(today: datetime.date | None = None) -> QuerySet[CapaCheck]:
-    """Scheduled checks due today or earlier, most overdue first."""
-    today = today or timezone.localdate()
-    return capa_checks().filter(status=CapaCheck.Status.SCHEDULED, due_on__lte=today)
+def on_ticket_moved(sender, *, ticket: Ticket, action: str, by: User, **kwargs) -> None:
+    """tickets.signals.ticket_moved, inside the step's transaction: archiving schedules a
+    check of the corrective actions; reopening cancels it (the actions are being redone)."""
+    if action == "archive":
+        capa_schedule(ticket=ticket, by=by)
+    elif action == "reopen":
+        capa_cancel_scheduled(ticket=ticket, by=by, reason=ticket.reason)

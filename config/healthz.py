@@ -41,9 +41,7 @@ def _check_broker() -> str:
     return "ok"
 
 
-
 _STATIC_REF = re.compile(r'(?:href|src)="([^"?#]+)')
-
 
 
 def _check_pages() -> str:
@@ -78,4 +76,3 @@ def healthz(request):
     checks = {"database": _check_database(), "broker": _check_broker(), "pages": _check_pages()}
     healthy = all(v == "ok" or v.startswith("not configured") for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
-

@@ -1,4 +1,4 @@
-"""Installation & commissioning (seed §3-5.3): services and reads.
+"""Installation & commissioning (seed §3-5.3): the write actions (reads: installations.selectors).
 
 Issues found while installing are fixed on site, or raised by phone conference (who took
 part, when) and fixed later. When none is open, the project manager and the production
@@ -9,7 +9,6 @@ says why in Chinese and changes nothing.
 import datetime
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +18,8 @@ from accounts.roles import Role
 from accounts.selectors import users_with_roles
 from masterdata.models import Customer, Shipment
 from notify.services import notify
-
-from .errors import MissingData, NotAllowed, WrongState
-from .models import Installation, InstallationIssue, Ticket
+from tickets.errors import MissingData, NotAllowed, WrongState
+from tickets.models import Installation, InstallationIssue, Ticket
 
 S = Installation.Status
 H = InstallationIssue.Handling
@@ -237,34 +235,3 @@ def installation_verify(*, installation: Installation, by: User, note: str) -> I
     current.verification_note = note
     current.save()
     return current
-
-
-# -- reads -----------------------------------------------------------------------------------
-
-
-def installations() -> QuerySet[Installation]:
-    return (
-        Installation.objects.select_related("customer", "ticket")
-        .annotate(
-            issue_count=Count("issues"),
-            open_issue_count=Count("issues", filter=Q(issues__fixed_at__isnull=True)),
-        )
-        .order_by("-created_at", "-id")
-    )
-
-
-def installation_for_page(pk: int) -> Installation:
-    return (
-        Installation.objects.select_related(
-            "customer",
-            "ticket",
-            "shipment",
-            "shipment__product",
-            "pm_signed_by",
-            "production_signed_by",
-            "verified_by",
-            "created_by",
-        )
-        .prefetch_related("issues__created_by", "issues__fixed_by")
-        .get(pk=pk)
-    )

@@ -20,4 +20,3 @@ def shipments_of(customer_id) -> list[Shipment]:
 
 def shipment_label(shipment: Shipment) -> str:
     return f"{shipment.ship_date:%Y-%m-%d} · {shipment.product.name} · {shipment.lot_number}"
-

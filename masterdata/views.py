@@ -27,4 +27,3 @@ def customer_shipments(request):
         for s in shipments_of(request.GET.get("customer", ""))
     ]
     return JsonResponse({"shipments": data})
-

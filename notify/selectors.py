@@ -14,4 +14,3 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 
 def unread_count(user: User) -> int:
     return notifications_for(user).filter(read_at__isnull=True).count()
-

@@ -113,4 +113,3 @@ def notification_retry(*, ids: Iterable[int], by: User) -> int:
     )
     transaction.on_commit(lambda: queue_send(send_notifications, ids))
     return len(ids)
-

@@ -59,4 +59,3 @@ def notification_read(request, pk: int | None = None):
         get_object_or_404(notifications_for(request.user), pk=pk)
     notification_mark_read(user=request.user, ids=None if pk is None else [pk])
     return HttpResponseRedirect(next_path(request.POST, reverse("notifications"), request))
-

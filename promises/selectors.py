@@ -56,4 +56,3 @@ def commitment_kept_rates(*, since: datetime.datetime | None = None) -> list[Kep
     result = [KeptRate(owner=owners[a.pop("owner")], **a) for a in agg]
     result.sort(key=lambda r: (r.rate is None, r.rate if r.rate is not None else 0, r.owner.display_name))
     return result
-

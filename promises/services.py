@@ -160,4 +160,3 @@ def commitment_send_escalations(*, now: datetime.datetime | None = None) -> int:
             )
             sent += 1
     return sent
-

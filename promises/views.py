@@ -71,4 +71,3 @@ def commitment_team(request):
     if not can(request.user, "commitments.team"):
         raise PermissionDenied
     return render(request, "promises/commitment_team.html", {"rates": commitment_kept_rates()})
-

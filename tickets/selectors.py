@@ -142,3 +142,8 @@ def my_work_card(user: User):
     if not can(user, "tickets.view"):
         return None
     return DashboardCard(title=_("My work"), count=my_work(user).count(), url=reverse("tickets:my_work"))
+
+
+def current_disposition(ticket: Ticket) -> m.Disposition:
+    """The latest disposition form (a rework writes a new one)."""
+    return m.Disposition.objects.filter(ticket=ticket).order_by("-created_at", "-id").first()

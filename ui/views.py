@@ -12,4 +12,3 @@ def home(request):
     labels = dict(Role.choices)
     roles = [labels[r] for r in sorted(roles_of(request.user)) if r in labels]
     return render(request, "ui/home.html", {"roles": roles, "cards": dashboard_cards(request.user)})
-

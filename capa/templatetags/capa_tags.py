@@ -1,6 +1,9 @@
 from django import template
 from django.utils import timezone
 
+from accounts.permissions import can
+from capa.selectors import capa_due
+
 register = template.Library()
 
 DUE_SHOWN = 10
@@ -9,10 +12,6 @@ DUE_SHOWN = 10
 @register.inclusion_tag("capa/_capa_due.html", takes_context=True)
 def capa_due_card(context):
     """ "My work" of QC: the CAPA checks due (one query, and none for other roles)."""
-    from accounts.permissions import can
-
-    from ..capa import capa_due
-
     user = context["user"]
     if not can(user, "tickets.capa_verify"):
         return {"checks": []}
@@ -23,8 +22,6 @@ def capa_due_card(context):
 @register.inclusion_tag("capa/_capa_card.html", takes_context=True)
 def capa_card(context, ticket):
     """The ticket page's CAPA checks (one query)."""
-    from accounts.permissions import can
-
     checks = list(ticket.capa_checks.select_related("verified_by").order_by("-due_on", "-id"))
     return {
         "checks": checks,

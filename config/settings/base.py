@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "notify",
     "ui",
     "tickets",
+    "capa",
+    "installations",
     "objections",
     "accounting",
     "documents",
@@ -196,7 +198,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "commitment-reminders": {"task": "promises.tasks.commitment_reminders", "schedule": 60.0},
     "sla-escalations": {"task": "tickets.tasks.sla_escalations", "schedule": 60.0},
-    "capa-checks-due": {"task": "tickets.tasks.capa_checks_due", "schedule": 3600.0},
+    "capa-checks-due": {"task": "capa.tasks.capa_checks_due", "schedule": 3600.0},
     "kept-photos-cleanup": {"task": "tickets.tasks.kept_photos_cleanup", "schedule": 3600.0},
 }
 

@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from installations import services as commissioning
 
 from accounts.roles import Role
+from installations import services as commissioning
 from tests.factories import ShipmentFactory
 from tests.tickets.conftest import intake_data, step_data
 from tickets import services

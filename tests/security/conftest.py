@@ -10,11 +10,11 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from installations import services as commissioning
 
 from accounting import services as books
 from accounting.models import ExportJob, Period, QualityDispute, Voucher
 from accounts.models import User
+from installations import services as commissioning
 from masterdata.models import Customer, Shipment
 from notify.models import Notification
 from objections.models import Objection, Prospect

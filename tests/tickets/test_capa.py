@@ -5,12 +5,12 @@ import datetime
 
 import pytest
 import time_machine
-from capa import services as capa
-from capa.selectors import capa_due
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from capa import services as capa
+from capa.selectors import capa_due
 from notify.models import Notification
 from tickets.errors import MissingData, NotAllowed, WrongState
 from tickets.models import CapaCheck, Event, State
@@ -121,7 +121,7 @@ def test_a_check_on_a_ticket_reopened_meanwhile_is_refused_and_changes_nothing(a
 
 def test_qc_is_told_once_when_a_check_falls_due(archived, people, make_user):
     from accounts.roles import Role
-    from tickets.tasks import capa_checks_due
+    from capa.tasks import capa_checks_due
 
     other_qc = make_user(Role.QC, username="qc2")
     due = _check(archived).due_on
@@ -141,7 +141,7 @@ def test_qc_is_told_once_when_a_check_falls_due(archived, people, make_user):
 def test_the_beat_schedule_runs_the_due_task():
     from django.conf import settings
 
-    assert any(e["task"] == "tickets.tasks.capa_checks_due" for e in settings.CELERY_BEAT_SCHEDULE.values())
+    assert any(e["task"] == "capa.tasks.capa_checks_due" for e in settings.CELERY_BEAT_SCHEDULE.values())
 
 
 # -- pages -----------------------------------------------------------------------------------

@@ -3,12 +3,12 @@
 import datetime
 
 import pytest
-from capa import services as capa
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from installations import services as commissioning
 
 from accounts.roles import Role
+from capa import services as capa
+from installations import services as commissioning
 from notify.models import Notification
 from tests.tickets.test_concurrency import run_together
 from tickets.errors import WrongState

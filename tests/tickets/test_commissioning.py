@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from installations import services as c
 
+from installations import services as c
 from tests.factories import CustomerFactory
 from tickets.errors import MissingData, NotAllowed, WrongState
 from tickets.models import Installation

@@ -12,7 +12,6 @@ from decimal import Decimal
 from unittest import mock
 
 import time_machine
-from capa.services import capa_verify
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -23,6 +22,7 @@ from django.utils import timezone
 from accounting import services as accounting
 from accounts.models import User
 from accounts.roles import Role
+from capa.services import capa_verify
 from demo.management.commands.seed_demo import DEMO_PASSWORD
 from masterdata.models import Shipment, Supplier
 from notify.models import Notification
