@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django import forms as dj_forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import action_required
+from accounts.permissions import action_required, can
+from documents.services import download_response
 from masterdata.models import Shipment
 from security.params import int_param, parse_int
 
@@ -222,8 +224,6 @@ def dispute_detail(request, pk: int):
 @require_POST
 def dispute_dates(request, pk: int):
     """Enter the date of an event that happened; the vouchers that waited for it are generated."""
-    from django import forms as dj_forms
-
     dispute = get_object_or_404(QualityDispute, pk=pk)
     field = dj_forms.DateField()
     dates = {}
@@ -493,8 +493,6 @@ def evidence_remove(request, pk: int, evidence_pk: int):
 @action_required("accounting.view")
 def evidence_download(request, pk: int, evidence_pk: int):
     """Evidence is served only to roles that may view accounting, as an attachment."""
-    from documents.services import download_response
-
     dispute = get_object_or_404(QualityDispute, pk=pk)  # see evidence_remove: pk first
     evidence = get_object_or_404(
         EvidenceFile.objects.select_related("document"), pk=evidence_pk, dispute=dispute
@@ -510,8 +508,6 @@ def claim_list(request):
     """Purchasing's supplier claims (seed §3-3.2); finance opens the recourse dispute from one."""
     form = ClaimForm(request.POST or None)
     if request.method == "POST":
-        from accounts.permissions import can
-
         if not can(request.user, "accounting.claim_edit"):
             raise PermissionDenied
         if form.is_valid():

@@ -4,6 +4,7 @@ tickets:installation*)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -98,8 +99,6 @@ def _get_installation(pk: int) -> Installation:
     try:
         return selectors.installation_for_page(pk)
     except Installation.DoesNotExist as exc:
-        from django.http import Http404
-
         raise Http404 from exc
 
 

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import can
 from masterdata.models import Customer
+from ui.dashboard import DashboardCard
 from ui.timeline import TimelineEntry
 
 from .models import Objection, ObjectionType
@@ -245,12 +248,6 @@ def types_order(types: dict, code: str) -> int:
 
 def pending_objections_card(user: User):
     """Home-page card for sales: my objections still without an outcome."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from accounts.permissions import can
-    from ui.dashboard import DashboardCard
-
     if not can(user, "objections.log"):
         return None
     pending = Objection.objects.filter(owner=user, outcome=Objection.Outcome.PENDING).count()

@@ -10,6 +10,7 @@ import socket
 from urllib.parse import urlparse
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 
 from tests.factories import UserFactory
@@ -94,7 +95,5 @@ def _reference_data(request):
     if not _is_transactional(request.node):
         return
     request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
     for module, function in REFERENCE_DATA:
         getattr(importlib.import_module(module), function)(apps, None)

@@ -16,6 +16,7 @@ from ui.widgets import FilterableSelect
 
 from .models import DefectType, Department, RootCause, Severity, State, Ticket, root_causes_of
 from .search import search_lookup
+from .sla import status_q
 
 CLOSED = (State.ARCHIVED, State.REJECTED)
 # Open tickets by age in days since intake: (key, label, from day, until day exclusive).
@@ -137,8 +138,6 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(**search_lookup(value))
 
     def sla_filter(self, queryset, name, value):
-        from .sla import status_q
-
         return queryset.filter(status_q(value))
 
     def created_from_filter(self, queryset, name, value):

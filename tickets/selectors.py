@@ -2,11 +2,13 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import can, roles_of
 from accounts.roles import Role
 from masterdata.models import Customer
+from ui.dashboard import DashboardCard
 from ui.timeline import TimelineEntry
 
 from . import models as m
@@ -133,12 +135,6 @@ def customer_timeline_entries(customer: Customer, user: User):
 
 def my_work_card(user: User):
     """Home-page card: how many tickets wait for this user."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from accounts.permissions import can
-    from ui.dashboard import DashboardCard
-
     if not can(user, "tickets.view"):
         return None
     return DashboardCard(title=_("My work"), count=my_work(user).count(), url=reverse("tickets:my_work"))

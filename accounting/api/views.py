@@ -2,7 +2,8 @@
 role rules (the services check them; a refusal is 403). Errors: {"error", "field", "errors"}."""
 
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.db import transaction
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -88,8 +89,6 @@ class DisputeList(generics.ListAPIView):
         fields = dict(data.validated_data)
         booking_date = fields.pop("booking_date")
         try:
-            from django.db import transaction
-
             with transaction.atomic():
                 dispute = services.dispute_create(by=request.user, booking_date=booking_date, **fields)
                 services.dispute_generate_vouchers(dispute=dispute, by=request.user)
@@ -260,8 +259,6 @@ class ExportDownload(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes, 404: None})
     def get(self, request, pk: int):
-        from django.http import FileResponse
-
         job = get_object_or_404(ExportJob, pk=pk, status=ExportJob.Status.DONE)
         return FileResponse(
             job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]

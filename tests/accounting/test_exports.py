@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -13,7 +14,7 @@ from accounting import services
 from accounting.exports import KINGDEE, U8, write_csv
 from accounting.models import ExportJob, Period, VoucherLine
 from accounts.roles import Role
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, SupplierFactory, UserFactory
 
 from .factories import finance_pair, make_dispute, posted_vouchers
 
@@ -177,8 +178,6 @@ def test_reviewed_vouchers_only_when_asked_and_marked_in_every_layout(export, bo
 
 
 def test_only_finance_exports(export, books, make_user):
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         services.export_request(by=make_user(Role.QC), layout="generic", file_format="csv")
 
@@ -197,8 +196,6 @@ def test_download_is_streamed_to_finance_only(export, books, client, make_user):
 @pytest.mark.parametrize("layout", ["generic", "kingdee", "u8"])
 def test_copy_path_gives_the_same_bytes_as_the_python_path(export, books, layout):
     # Text that needs quoting, a supplier with no customer, a user known by username only.
-    from tests.factories import SupplierFactory, UserFactory
-
     odd = UserFactory(roles=["finance"], full_name="", first_name="", last_name="", username="fin_odd")
     dispute = make_dispute(
         odd, source_reference='合同 "A-7", 第2版\n补充', supplier=SupplierFactory(name="供方, 有限")

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser, Group
 from django.template import Context, Template
 
 from accounts import permissions
@@ -29,8 +30,6 @@ def test_any_of_several_roles_is_enough(make_user, action):
 
 
 def test_inactive_and_anonymous_users_may_not_act(make_user, action):
-    from django.contrib.auth.models import AnonymousUser
-
     assert not permissions.can(make_user(Role.QC, is_active=False), action)
     assert not permissions.can(AnonymousUser(), action)
 
@@ -51,8 +50,6 @@ def test_template_filter_uses_the_same_rule(make_user, action):
 
 
 def test_every_role_has_a_group():
-    from django.contrib.auth.models import Group
-
     assert set(Group.objects.values_list("name", flat=True)) >= {r.value for r in Role}
 
 

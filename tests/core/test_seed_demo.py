@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from accounts.models import User
 from accounts.permissions import roles_of
@@ -34,8 +35,6 @@ def test_demo_users_sign_in_and_hold_their_role(client, settings):
 
 
 def test_seed_demo_refuses_without_debug(settings):
-    from django.core.management.base import CommandError
-
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")

@@ -5,8 +5,10 @@ from django import forms
 from django.template import Context, Template
 from django.utils import translation
 
+from masterdata.models import Customer
 from objections.models import Objection
 from tests.factories import CustomerFactory
+from ui.widgets import FilterableSelect
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +30,6 @@ def test_label_of_a_value_outside_the_choices_is_the_value():
 
 
 def test_fast_select_escapes_keeps_the_choice_and_the_widget_attributes():
-    from masterdata.models import Customer
-    from ui.widgets import FilterableSelect
-
     hostile = CustomerFactory(name='<script>alert("x")</script>')
     other = CustomerFactory(name="大庆油田")
 

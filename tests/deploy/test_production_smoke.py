@@ -30,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from PIL import Image
 
@@ -184,16 +185,12 @@ def services_ready():
 
 def _purge(broker: str) -> None:
     """Empty the default queue and the unacknowledged set of this Redis DB (our own)."""
-    import redis
-
     client = redis.Redis.from_url(broker)
     client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
     client.close()
 
 
 def _queue_length(broker: str) -> int:
-    import redis
-
     client = redis.Redis.from_url(broker)
     try:
         return client.llen("celery")
@@ -382,7 +379,8 @@ def browse(base: str, tmp_path: Path) -> dict:
     start in a thread where another one (tests/browser's session browser) is running."""
 
     def run() -> dict:
-        from playwright.sync_api import sync_playwright
+        # Imported here: in the thread that runs it.
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)

@@ -2,6 +2,7 @@
 
 import io
 import re
+import sys
 
 import pytest
 from django.core import mail
@@ -15,8 +16,6 @@ pytestmark = pytest.mark.django_db
 
 def run(*args, stdin: str = "") -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    import sys
-
     old = sys.stdin
     sys.stdin = io.StringIO(stdin)
     try:

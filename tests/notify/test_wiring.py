@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.sql import emit_post_migrate_signal
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,9 +43,6 @@ def test_only_their_own_manager_may_close_someone_elses_promise(client, make_use
 
 @pytest.mark.django_db
 def test_role_groups_come_back_after_a_flush():
-    from django.contrib.auth.models import Group
-    from django.core.management.sql import emit_post_migrate_signal
-
     Group.objects.all().delete()
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert set(Group.objects.values_list("name", flat=True)) == {r.value for r in Role}

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -42,8 +43,6 @@ def smtp():
 def worker_env(django_db_setup, smtp):
     """What a worker needs to share this test's database, broker and SMTP server.
     (Module-scoped fixtures run before the autouse service check, so check here.)"""
-    from django.conf import settings
-
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         _missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
     broker = settings.CELERY_BROKER_URL

@@ -5,13 +5,19 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from capa import services as capa
 from capa.selectors import capa_due
+from capa.tasks import capa_checks_due
 from notify.models import Notification
+from tickets import services
 from tickets.errors import MissingData, NotAllowed, WrongState
 from tickets.models import CapaCheck, Event, State
 
@@ -108,8 +114,6 @@ def test_a_result_without_evidence_is_refused(archived, people, effective):
 
 @pytest.mark.parametrize("effective", [True, False])
 def test_a_check_on_a_ticket_reopened_meanwhile_is_refused_and_changes_nothing(archived, people, effective):
-    from tickets import services
-
     check = _check(archived)  # the page QC opened before the reopen
     services.ticket_transition(ticket=archived, to="reopen", by=people.pm, data={"reason": "客户再次投诉"})
     seq = archived.events.count()
@@ -120,9 +124,6 @@ def test_a_check_on_a_ticket_reopened_meanwhile_is_refused_and_changes_nothing(a
 
 
 def test_qc_is_told_once_when_a_check_falls_due(archived, people, make_user):
-    from accounts.roles import Role
-    from capa.tasks import capa_checks_due
-
     other_qc = make_user(Role.QC, username="qc2")
     due = _check(archived).due_on
     with time_machine.travel(datetime.datetime.combine(due, datetime.time(1)) - datetime.timedelta(days=1)):
@@ -139,8 +140,6 @@ def test_qc_is_told_once_when_a_check_falls_due(archived, people, make_user):
 
 
 def test_the_beat_schedule_runs_the_due_task():
-    from django.conf import settings
-
     assert any(e["task"] == "capa.tasks.capa_checks_due" for e in settings.CELERY_BEAT_SCHEDULE.values())
 
 
@@ -205,9 +204,6 @@ def test_a_non_qc_post_is_forbidden(client, archived, people):
 def test_my_work_query_count_does_not_grow_with_due_checks(
     client, people, new_ticket, walk, django_assert_max_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     t = walk(new_ticket(), State.ARCHIVED)
     _overdue(t)
     client.force_login(people.qc)
@@ -264,8 +260,6 @@ def test_scheduling_event_kind_is_shown_on_the_timeline(archived):
 def test_a_manual_reopen_cancels_the_scheduled_check_and_the_next_archive_schedules_anew(
     client, archived, people, walk
 ):
-    from tickets import services
-
     services.ticket_transition(ticket=archived, to="reopen", by=people.pm, data={"reason": "客户再次投诉"})
     old = _check(archived)
     assert old.status == CapaCheck.Status.CANCELLED and old.result_note == "客户再次投诉"

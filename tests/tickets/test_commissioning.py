@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from installations import services as c
-from tests.factories import CustomerFactory
+from notify.models import Notification
+from tests.factories import CustomerFactory, ShipmentFactory
 from tickets.errors import MissingData, NotAllowed, WrongState
 from tickets.models import Installation
 
@@ -63,8 +64,6 @@ def test_issues_fixed_on_site_and_by_conference_then_both_sign_and_qc_verifies(i
 
 
 def test_each_step_tells_the_next_people(inst, people, mailoutbox, django_capture_on_commit_callbacks):
-    from notify.models import Notification
-
     def told(event):
         return {n.recipient.username for n in Notification.objects.filter(event=event)}
 
@@ -291,8 +290,6 @@ def test_new_installation_takes_a_typed_ticket_number_not_a_list_of_every_ticket
 
 
 def test_new_installation_with_an_unknown_ticket_number_says_so_and_saves_nothing(client, people, shipment):
-    from tests.factories import ShipmentFactory
-
     other = ShipmentFactory()  # another customer's shipment
     client.force_login(people.pm)
     r = client.post(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..search import search_text
 from .classification import RootCause
 
 
@@ -190,8 +191,6 @@ class Ticket(models.Model):
             self.customer_words,
             self.description,
         ]
-        from ..search import search_text
-
         return search_text(parts)
 
     @property

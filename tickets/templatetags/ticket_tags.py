@@ -1,7 +1,16 @@
 from html import escape
 
 from django import forms, template
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+
+from ui.labels import choice_labels
+
+from ..models import Ticket
+from .sla_tags import sla_badge
 
 register = template.Library()
 
@@ -49,16 +58,6 @@ def ticket_rows(page) -> str:
     lookups each were most of a list page's time. Same markup as a template would give;
     every value is escaped. Labels come from ui.labels and the clock is read once per
     page, not per row."""
-    from django.urls import reverse
-    from django.utils import timezone
-    from django.utils.text import Truncator
-    from django.utils.translation import gettext
-
-    from ui.labels import choice_labels
-
-    from ..models import Ticket
-    from .sla_tags import sla_badge
-
     detail = reverse("tickets:detail", args=["NUMBER"])
     safety = escape(gettext("Safety"))
     states, severities = choice_labels(Ticket, "state"), choice_labels(Ticket, "severity")
