@@ -18,7 +18,7 @@ from installations import services as commissioning
 from masterdata.models import Customer, Shipment
 from notify.models import Notification
 from objections.models import Objection, Prospect
-from promises import services as core_services
+from promises import services as promise_services
 from tests.tickets.conftest import intake_data, step_data
 from tickets import services
 from tickets.models import CapaCheck
@@ -75,7 +75,7 @@ def build_world(settings) -> SimpleNamespace:
         handling="on_site",
         resolution="更换垫片",
     )
-    promise = core_services.commitment_create(
+    promise = promise_services.commitment_create(
         owner=people["sales"],
         by=people["sales"],
         description="明天回电",
