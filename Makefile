@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APPS := apperrors core tickets objections accounting documents workhours insight demo
 # One way to write both locks, so anyone can redo them after a rebase: `make lock`.
 UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
 	--custom-compile-command "make lock"
@@ -59,7 +58,9 @@ upgrade:
 docs:
 	$(PY) manage.py workflow_doc
 
-## Re-extract translation strings: one catalogue per app, one for templates/ and config/
+## Re-extract translation strings, from the project root: each file's strings go to the
+## catalogue of its own app (the nearest locale/ directory), templates/ and config/ to locale/.
+## (Not per app from inside it: Celery's Django fix-up puts the working directory on
+## sys.path, where an app's rules.py or errors.py would shadow a package of that name.)
 messages:
-	for app in $(APPS); do [ -d $$app/locale ] && (cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete) || true; done
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete $(foreach a,$(APPS),-i '$(a)/*') -i '.venv/*' -i 'tests/*'
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i '.venv/*' -i 'tests/*' -i 'benchmarks/*' -i 'test-output/*'

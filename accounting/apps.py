@@ -7,8 +7,8 @@ class AccountingConfig(AppConfig):
     verbose_name = _("Quality-dispute accounting")
 
     def ready(self) -> None:
-        from core.context_processors import add_nav_item
-        from core.dashboard import register_dashboard_card
+        from ui.context_processors import add_nav_item
+        from ui.dashboard import register_dashboard_card
 
         from . import permissions  # noqa: F401  registers the accounting actions
 
@@ -18,7 +18,7 @@ class AccountingConfig(AppConfig):
         from .selectors import vouchers_waiting_card
 
         register_dashboard_card(vouchers_waiting_card)
-        from core.panels import register_panel
+        from ui.panels import register_panel
 
         from .selectors import ticket_disputes_panel
 

@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from django.db import connection
 from django.db.models import F, QuerySet
+from openpyxl import Workbook
 
 from .chart import COUNTERPARTY_ACCOUNTS
 from .models import Voucher, VoucherLine
@@ -448,8 +449,6 @@ def _copy(out: IO[bytes], layout: str, filters: dict) -> int:
 def write_xlsx(out: IO[bytes], layout: str, filters: dict, progress=None) -> int:
     """XLSX with openpyxl's write-only mode: rows stream to disk, memory stays flat. Text cells
     are neutralised like the CSV's (openpyxl would otherwise store "=…" as a live formula)."""
-    from openpyxl import Workbook
-
     columns = LAYOUTS[layout]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("凭证")

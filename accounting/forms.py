@@ -1,7 +1,11 @@
+from decimal import Decimal
+
 from django import forms
+from django.apps import apps
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import CustomerSelect, MaterialBatchSelect, SupplierSelect, offer_customer_shipments
+from masterdata.widgets import CustomerSelect, MaterialBatchSelect, SupplierSelect, offer_customer_shipments
 
 from .models import ExportJob, Period, QualityDispute, SupplierClaim, VatRate
 from .models.disputes import EvidenceKind
@@ -67,8 +71,6 @@ class DisputeForm(forms.ModelForm):
             self.initial["vat_rate"] = str(self.instance.vat_rate.normalize())
         self.fields["unit_price"].help_text = _("Filled from the material batch on a purchase-side dispute.")
         if not self.instance.pk:  # the day it is booked, unless finance says otherwise
-            from django.utils import timezone
-
             self.fields["booking_date"].initial = timezone.localdate()
         offer_customer_shipments(self)
         for name, field in self.fields.items():
@@ -86,8 +88,6 @@ class DisputeForm(forms.ModelForm):
 
 
 def _decimal(value):
-    from decimal import Decimal
-
     return Decimal(value)
 
 
@@ -163,8 +163,6 @@ class ClaimForm(forms.ModelForm):
             field.widget.attrs.setdefault("class", css)
 
     def clean_ticket(self):
-        from django.apps import apps
-
         number = (self.cleaned_data.get("ticket") or "").replace("\x00", "").strip()
         if not number:
             return None

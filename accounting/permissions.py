@@ -2,8 +2,8 @@
 
 from rules import predicate
 
-from core.permissions import register
-from core.roles import Role
+from accounts.permissions import register
+from accounts.roles import Role
 
 
 @predicate

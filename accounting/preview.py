@@ -12,11 +12,13 @@ from decimal import Decimal
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
+from masterdata.models import MaterialBatch
 from security.params import parse_int
 from security.parsers import JSONBodyError
 from security.parsers import loads as json_loads
 
 from . import rules
+from .selectors import chart_mapping
 
 PURCHASE_NODES = ("before_issue", "after_issue", "litigation")
 MAX_BODY_BYTES = 64 * 1024  # one dispute is a few hundred bytes; anything larger is refused
@@ -31,8 +33,6 @@ def batch_price(*, node: str | None, batch) -> Decimal | None:
 
 
 def _chart() -> dict[str, tuple[str, str]] | None:
-    from .selectors import chart_mapping
-
     try:
         return chart_mapping() or None
     except DatabaseError:  # no database (yet): the standard chart
@@ -66,8 +66,6 @@ def resolve(data: Mapping) -> tuple[dict, object, Decimal | None]:
     pk = parse_int(raw)
     batch = None
     if pk is not None:
-        from core.models import MaterialBatch
-
         batch = MaterialBatch.objects.filter(pk=pk).select_related("supplier").first()
     if batch is None:
         raise rules.DisputeInputError(_("This material batch does not exist."), "material_batch")

@@ -1,11 +1,20 @@
 """Reads for accounting pages, the API and exports."""
 
+import csv
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, F, Max, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from accounts.permissions import can
+from ui.dashboard import DashboardCard
+
+from .exports import GENERIC, neutralise, write_csv
 from .models import Account, Period, QualityDispute, VatRate, Voucher, VoucherLine
 
 
@@ -66,12 +75,6 @@ def ticket_disputes(ticket) -> list[QualityDispute]:
 
 def vouchers_waiting_card(user):
     """Home-page card for finance: vouchers to review or post."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from core.dashboard import DashboardCard
-    from core.permissions import can
-
     if not can(user, "accounting.voucher_post"):
         return None
     waiting = Voucher.objects.filter(state__in=[Voucher.State.DRAFT, Voucher.State.REVIEWED]).count()
@@ -83,10 +86,6 @@ def vouchers_waiting_card(user):
 def ticket_disputes_panel(request, ticket) -> str:
     """The quality-dispute card of a complaint ticket's page: finance may open one from the
     ticket; roles that may view accounting see its disputes and their vouchers."""
-    from django.template.loader import render_to_string
-
-    from core.permissions import can
-
     may_view = can(request.user, "accounting.view")
     may_open = can(request.user, "accounting.dispute_edit")
     if not (may_view or may_open):
@@ -160,11 +159,6 @@ def export_check(period: Period, rows: list[BalanceRow] | None = None) -> list[s
     """Write the period's generic journal export (COPY on PostgreSQL, as the export job does),
     add its lines up per account and compare them with the balance table, to the fen.
     Returns the differences (empty: the export and the table agree exactly)."""
-    import csv
-    import io
-
-    from .exports import GENERIC, neutralise, write_csv
-
     rows = period_balances(period) if rows is None else rows
     out = io.BytesIO()
     write_csv(out, "generic", {"period": period})

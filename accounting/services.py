@@ -5,15 +5,19 @@ transaction. Row locks: the dispute while generating, the period and its counter
 """
 
 import datetime
+import logging
+import re
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.permissions import can
 from apperrors.exceptions import Conflict, Forbidden, Invalid, full_clean
-from core.models import MaterialBatch, Shipment, User
-from core.permissions import can
+from documents.services import document_store
+from masterdata.models import MaterialBatch, Shipment
 
 from . import rules
 from .chart import DEFAULT_CHART, DEFAULT_VAT_RATES, parent_code
@@ -32,6 +36,7 @@ from .models import (
 )
 from .preview import PURCHASE_NODES, batch_price
 from .selectors import chart_mapping
+from .tasks import run_export
 
 __all__ = ["PURCHASE_NODES"]
 WON_OUTCOMES = ("return", "exchange", "allowance", "in_kind_compensation")
@@ -171,8 +176,6 @@ def _apply_batch_price(fields: dict) -> None:
 
 def label_fields(message: str) -> str:
     """A rule's reason with its input field names ("unit_price") replaced by the form labels."""
-    import re
-
     labels = {
         f.name: str(f.verbose_name) for f in QualityDispute._meta.get_fields() if hasattr(f, "verbose_name")
     }
@@ -491,8 +494,6 @@ def _check_evidence(voucher: Voucher) -> None:
 def evidence_add(*, dispute: QualityDispute, by: User, kind: str, upload) -> EvidenceFile:
     """Attach an evidence file (validated by documents.validate_document) to the dispute; the
     附件数 of its vouchers not yet posted follows."""
-    from documents.services import document_store
-
     _require(by, "accounting.dispute_edit")
     dispute = QualityDispute.objects.select_for_update().get(pk=dispute.pk)
     evidence = EvidenceFile(dispute=dispute, kind=kind, created_by=by)
@@ -687,8 +688,6 @@ def export_request(
     if date_from and date_to and date_from > date_to:
         raise Invalid(_("The end date is before the start date."), field="date_to")
     job.save()
-    from .tasks import run_export
-
     transaction.on_commit(lambda: _queue_export(run_export, job.pk))
     return job
 
@@ -697,6 +696,4 @@ def _queue_export(task, job_id: int) -> None:
     try:
         task.delay(job_id)
     except Exception:  # noqa: BLE001 - a broker outage leaves the job waiting, visible on the page
-        import logging
-
         logging.getLogger(__name__).warning("broker unavailable; export %s waits", job_id)

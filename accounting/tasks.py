@@ -1,12 +1,13 @@
 """Background work: journal exports (any size, flat memory, progress on the job row)."""
 
 import logging
+import tempfile
 
 from celery import shared_task
 from django.core.files.base import File
 from django.utils import timezone
 
-from .exports import WRITERS
+from .exports import WRITERS, journal_lines
 from .models import ExportJob
 
 log = logging.getLogger(__name__)
@@ -19,8 +20,6 @@ def run_export(job_id: int) -> None:
     ).first()
     if job is None:
         return
-    from .exports import journal_lines
-
     filters = job.filters()
     total = journal_lines(**filters).count()
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, total_rows=total, done_rows=0)
@@ -29,8 +28,6 @@ def run_export(job_id: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(done_rows=done)
 
     try:
-        import tempfile
-
         with tempfile.TemporaryFile() as tmp:
             count = WRITERS[job.file_format](tmp, job.layout, filters, progress)
             tmp.seek(0)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django import forms as dj_forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import action_required, can
 from apperrors.exceptions import AppError
 from apperrors.forms import add_to_form, flash
-from core.models import Shipment
-from core.permissions import action_required, can
+from documents.services import download_response
+from masterdata.models import Shipment
 from security.params import int_param, parse_int
 
 from . import preview, rules, selectors, services
@@ -213,8 +215,6 @@ def dispute_detail(request, pk: int):
 @require_POST
 def dispute_dates(request, pk: int):
     """Enter the date of an event that happened; the vouchers that waited for it are generated."""
-    from django import forms as dj_forms
-
     dispute = get_object_or_404(QualityDispute, pk=pk)
     field = dj_forms.DateField()
     dates = {}
@@ -484,8 +484,6 @@ def evidence_remove(request, pk: int, evidence_pk: int):
 @action_required("accounting.view")
 def evidence_download(request, pk: int, evidence_pk: int):
     """Evidence is served only to roles that may view accounting, as an attachment."""
-    from documents.services import download_response
-
     dispute = get_object_or_404(QualityDispute, pk=pk)  # see evidence_remove: pk first
     evidence = get_object_or_404(
         EvidenceFile.objects.select_related("document"), pk=evidence_pk, dispute=dispute
@@ -501,8 +499,6 @@ def claim_list(request):
     """Purchasing's supplier claims (procedure §3-3.2); finance opens the recourse dispute from one."""
     form = ClaimForm(request.POST or None)
     if request.method == "POST":
-        from core.permissions import can
-
         if not can(request.user, "accounting.claim_edit"):
             raise PermissionDenied
         if form.is_valid():

@@ -86,7 +86,7 @@ def bench_rules(n: int) -> None:
 
 
 def bench_services(n: int) -> None:
-    from core.models import User
+    from accounts.models import User
 
     group, _ = Group.objects.get_or_create(name="finance")
     by, _ = User.objects.get_or_create(username="bench-finance", defaults={"full_name": "基准测试"})
@@ -110,7 +110,7 @@ def bench_services(n: int) -> None:
 
 def seed_lines(n_lines: int) -> None:
     """n_lines posted journal lines (4 per voucher, 12 periods), inserted in SQL."""
-    from core.models import User
+    from accounts.models import User
 
     by = User.objects.get(username="bench-finance")
     n_vouchers = n_lines // 4

@@ -38,14 +38,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from core import selectors  # noqa: E402
-from core.models import Customer, Shipment, User  # noqa: E402
-from core.roles import Role  # noqa: E402
-from core.selectors import (  # noqa: E402
-    customers_matching,
-    material_batches_matching,
-    shipments_matching,
-)
+from accounts.models import User  # noqa: E402
+from accounts.roles import Role  # noqa: E402
+from masterdata import selectors  # noqa: E402
+from masterdata.models import Customer, Shipment  # noqa: E402
+from masterdata.selectors import customers_matching, material_batches_matching, shipments_matching  # noqa: E402
 
 PLACES = (
     "大庆 胜利 长庆 华北 辽河 新疆 塔里木 西南 吉林 大港 中原 江苏 青海 玉门 吐哈 冀东 渤海 南海 东海 四川"

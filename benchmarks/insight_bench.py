@@ -26,8 +26,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from core.models import Product, Supplier, User
-from core.roles import Role
+from accounts.models import User
+from accounts.roles import Role
+from masterdata.models import Product, Supplier
 from tickets.models import DefectType, Ticket
 
 

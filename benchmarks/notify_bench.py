@@ -89,10 +89,14 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from accounts.models import User  # noqa: E402
+from accounts.roles import Role  # noqa: E402
 from config.celery_app import app as celery_app  # noqa: E402
-from core.models import Commitment, Customer, Notification, User  # noqa: E402
-from core.roles import Role  # noqa: E402
-from core.services import commitment_create, notify  # noqa: E402
+from masterdata.models import Customer  # noqa: E402
+from notify.models import Notification  # noqa: E402
+from notify.services import notify  # noqa: E402
+from promises.models import Commitment  # noqa: E402
+from promises.services import commitment_create  # noqa: E402
 from tests.notify.live import database_url, free_port, workers  # noqa: E402
 
 
@@ -153,7 +157,7 @@ def action_commitment(run: str, i: int, people: dict) -> None:
             event="bench.action",
             recipients=[people["owner"]],
             cc=[people["manager"]],
-            template="core/notifications/message",
+            template="notify/email/message",
             context={"title": f"承诺已登记 #{i}", "text": promise.description},
             link="/promises/",
             number=f"P-{promise.pk}",

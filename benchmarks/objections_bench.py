@@ -36,7 +36,8 @@ def _fill(n: int) -> None:
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from core.models import Customer, User
+    from accounts.models import User
+    from masterdata.models import Customer
     from objections.models import Objection, ObjectionType
 
     if Objection.objects.count() >= n:
@@ -114,8 +115,9 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from core.models import Customer, User
-    from core.roles import Role
+    from accounts.models import User
+    from accounts.roles import Role
+    from masterdata.models import Customer
     from objections.models import Objection, ObjectionType
 
     call_command("migrate", verbosity=0)

@@ -43,8 +43,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from core.models import Customer, Product, User  # noqa: E402
-from core.roles import Role  # noqa: E402
+from accounts.models import User  # noqa: E402
+from accounts.roles import Role  # noqa: E402
+from masterdata.models import Customer, Product  # noqa: E402
 from tickets.models import Disposition, Event, ServicePlan, State, Ticket  # noqa: E402
 from tickets.search import search_text  # noqa: E402
 

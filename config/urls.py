@@ -8,7 +8,11 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import views as core_views
+from config import healthz
+from masterdata import views as masterdata_views
+from notify import views as notify_views
+from promises import views as promises_views
+from ui import views as ui_views
 
 
 def favicon(request):
@@ -17,26 +21,26 @@ def favicon(request):
 
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", ui_views.home, name="home"),
     path("favicon.ico", favicon),
-    path("healthz", core_views.healthz, name="healthz"),
-    path("promises/", core_views.commitment_list, name="commitments"),
-    path("promises/<int:pk>/close/", core_views.commitment_close_view, name="commitment-close"),
-    path("promises/team/", core_views.commitment_team, name="commitment-team"),
-    path("notifications/", core_views.notification_list, name="notifications"),
-    path("notifications/<int:pk>/", core_views.notification_open, name="notification-open"),
-    path("notifications/<int:pk>/read/", core_views.notification_read, name="notification-read"),
-    path("notifications/read/", core_views.notification_read, name="notification-read-all"),
-    path("notifications/menu/", core_views.notification_menu, name="notification-menu"),
-    path("autocomplete/customers/", core_views.autocomplete_customers, name="autocomplete-customers"),
-    path("autocomplete/suppliers/", core_views.autocomplete_suppliers, name="autocomplete-suppliers"),
-    path("autocomplete/products/", core_views.autocomplete_products, name="autocomplete-products"),
+    path("healthz", healthz.healthz, name="healthz"),
+    path("promises/", promises_views.commitment_list, name="commitments"),
+    path("promises/<int:pk>/close/", promises_views.commitment_close_view, name="commitment-close"),
+    path("promises/team/", promises_views.commitment_team, name="commitment-team"),
+    path("notifications/", notify_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notify_views.notification_open, name="notification-open"),
+    path("notifications/<int:pk>/read/", notify_views.notification_read, name="notification-read"),
+    path("notifications/read/", notify_views.notification_read, name="notification-read-all"),
+    path("notifications/menu/", notify_views.notification_menu, name="notification-menu"),
+    path("autocomplete/customers/", masterdata_views.autocomplete_customers, name="autocomplete-customers"),
+    path("autocomplete/suppliers/", masterdata_views.autocomplete_suppliers, name="autocomplete-suppliers"),
+    path("autocomplete/products/", masterdata_views.autocomplete_products, name="autocomplete-products"),
     path(
         "autocomplete/material-batches/",
-        core_views.autocomplete_material_batches,
+        masterdata_views.autocomplete_material_batches,
         name="autocomplete-material-batches",
     ),
-    path("autocomplete/shipments/", core_views.autocomplete_shipments, name="autocomplete-shipments"),
+    path("autocomplete/shipments/", masterdata_views.autocomplete_shipments, name="autocomplete-shipments"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # New people choose their password here (links from import_users --send-invites).
@@ -60,7 +64,7 @@ urlpatterns = [
         login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
-    path("api/", include("core.api.urls")),
+    path("api/", include("config.api")),
     path("tickets/", include("tickets.urls")),
     path("objections/", include("objections.urls")),
     path("insight/", include("insight.urls")),

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.http import FileResponse
 
+from accounts.models import User
 from apperrors.exceptions import Invalid
-from core.models import User
 
 from .models import Document
 from .validation import validate_document

@@ -9,8 +9,8 @@ class InsightConfig(AppConfig):
     verbose_name = _("Quality insight")
 
     def ready(self) -> None:
-        from core.context_processors import add_nav_item
-        from core.panels import register_panel
+        from ui.context_processors import add_nav_item
+        from ui.panels import register_panel
 
         from . import permissions  # noqa: F401  registers the insight actions
         from .panels import ticket_quality_panel

@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Customer, Product, Supplier
+from masterdata.models import Customer, Product, Supplier
 from tickets.models import Department
 
 from .selectors import Filters, default_period

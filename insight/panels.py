@@ -1,9 +1,9 @@
 """The quality card on a complaint ticket's page: the way to its 8D report and, for the
-roles that see money, what the ticket cost (registered through core.panels)."""
+roles that see money, what the ticket cost (registered through ui.panels)."""
 
 from django.template.loader import render_to_string
 
-from core.permissions import can
+from accounts.permissions import can
 
 from .selectors import ZERO, ticket_costs
 

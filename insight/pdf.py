@@ -3,6 +3,7 @@ Noto Sans CJK (Debian's fonts-noto-cjk), which WeasyPrint finds through fontconf
 
 
 def html_to_pdf(html: str, *, base_url: str = "") -> bytes:
-    from weasyprint import HTML  # imported on use: it loads pango, which the web pages never need
+    # Imported on use: WeasyPrint loads pango, which the web pages never need.
+    from weasyprint import HTML  # noqa: PLC0415
 
     return HTML(string=html, base_url=base_url).write_pdf()

@@ -8,8 +8,8 @@ manager, not sales. The 8D report holds what the ticket page shows, so every rol
 Nothing here writes: the general manager holds no other action.
 """
 
-from core.permissions import register
-from core.roles import Role
+from accounts.permissions import register
+from accounts.roles import Role
 
 R = Role
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounting.selectors import ticket_quality_costs
-from core.labels import choice_labels
-from core.models import Customer, Product, Supplier, User
+from accounts.models import User
+from masterdata.models import Customer, Product, Supplier
 from tickets.filters import AGE_BUCKETS, CLOSED, age_range
 from tickets.models import (
     DEPARTMENT_OF_ROOT_CAUSE,
@@ -35,6 +35,7 @@ from tickets.models import (
     root_causes_of,
 )
 from tickets.sla import BREACHED, MET, clocks, with_targets
+from ui.labels import choice_labels
 from workhours import clock
 
 ZERO = Decimal("0.00")

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import action_required, can
+from accounts.permissions import action_required, can
 from tickets.models import Ticket
 
 from . import eight_d, selectors

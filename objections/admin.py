@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.permissions import ObjectRuleAdmin
+from accounts.permissions import ObjectRuleAdmin
 
 from .models import Objection, ObjectionType, Prospect, QuietContact
 

@@ -5,8 +5,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Customer, User
-from core.widgets import AutocompleteSelect
+from accounts.models import User
+from masterdata.models import Customer
+from masterdata.widgets import AutocompleteSelect
 
 from .models import Objection, ObjectionType
 

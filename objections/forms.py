@@ -5,8 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Customer
-from core.widgets import CustomerSelect
+from masterdata.models import Customer
+from masterdata.widgets import CustomerSelect
 from security.limits import TEXT_MAX
 
 from .models import Objection, ObjectionType, QuietContact

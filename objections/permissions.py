@@ -12,8 +12,8 @@ user and objection.
 from django.db.models import Q
 from rules import predicate
 
-from core.permissions import can, holds_role_for, is_admin, register
-from core.roles import Role
+from accounts.permissions import can, holds_role_for, is_admin, register
+from accounts.roles import Role
 
 LOGGERS = [Role.SALES, Role.SALES_MANAGER]
 

@@ -10,10 +10,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from core.models import Customer, User
-from core.permissions import can
-from core.timeline import TimelineEntry
+from accounts.models import User
+from accounts.permissions import can
+from masterdata.models import Customer
+from ui.dashboard import DashboardCard
+from ui.timeline import TimelineEntry
 
 from .models import Objection, ObjectionType, QuietContact
 from .permissions import editable_filter, quiet_filter, visible_filter
@@ -78,7 +82,7 @@ def customer_objections(*, customer: Customer, user: User) -> QuerySet[Objection
 
 
 def customer_timeline_entries(customer: Customer, user: User) -> list[TimelineEntry]:
-    """The objections provider for core.timeline."""
+    """The objections provider for ui.timeline."""
     entries = []
     for o in customer_objections(customer=customer, user=user):
         body = f"“{o.words}”"
@@ -358,12 +362,6 @@ def types_order(types: dict, code: str) -> int:
 
 def pending_objections_card(user: User):
     """Home-page card for sales: my objections still without an outcome."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from core.dashboard import DashboardCard
-    from core.permissions import can
-
     if not can(user, "objections.log"):
         return None
     pending = Objection.objects.filter(owner=user, outcome=Objection.Outcome.PENDING).count()

@@ -10,9 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Commitment, Customer, User
-from core.permissions import can
-from core.services import commitment_create
+from accounts.models import User
+from accounts.permissions import can
+from masterdata.models import Customer
+from promises.models import Commitment
+from promises.services import commitment_create
 
 from .models import Objection, ObjectionType, Prospect, QuietContact
 

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.models import Commitment, Customer
-from core.permissions import action_required, can
-from core.selectors import customers_matching
-from core.timeline import customer_timeline
-from core.views import autocomplete_response
+from accounts.permissions import action_required, can
+from masterdata.models import Customer
+from masterdata.selectors import customers_matching
+from masterdata.views import autocomplete_response
+from promises.models import Commitment
 from security.params import int_param
+from ui.timeline import customer_timeline
 
 from . import selectors
 from .filters import ObjectionFilter
@@ -310,6 +311,8 @@ def quiet_edit_view(request, pk: int):
             messages.success(request, _("Saved: %(name)s.") % {"name": contact.party_name})
             return redirect("objections:quiet")
     return render(request, "objections/quiet_form.html", {"form": form, "contact": contact})
+
+
 @login_required
 @require_GET
 def customer_autocomplete(request):

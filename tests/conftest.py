@@ -10,6 +10,7 @@ import socket
 from urllib.parse import urlparse
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 
 from tests.factories import UserFactory
@@ -76,8 +77,8 @@ def _is_transactional(item) -> bool:
 
 # The data migrations' rows: (module, function) run again with the live app registry.
 REFERENCE_DATA = [
-    ("core.migrations.0002_roles", "create_groups"),
-    ("core.migrations.0005_general_manager_role", "create_group"),
+    ("accounts.migrations.0002_roles", "create_groups"),
+    ("accounts.migrations.0005_general_manager_role", "create_group"),
     ("accounting.migrations.0002_default_chart", "load"),
     ("objections.migrations.0002_seed_objection_types", "seed"),
     ("tickets.migrations.0003_sla", "seed_targets"),
@@ -94,7 +95,5 @@ def _reference_data(request):
     if not _is_transactional(request.node):
         return
     request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
     for module, function in REFERENCE_DATA:
         getattr(importlib.import_module(module), function)(apps, None)

@@ -6,7 +6,8 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import Group
 
-from core.models import Customer, MaterialBatch, Product, Shipment, Supplier, User
+from accounts.models import User
+from masterdata.models import Customer, MaterialBatch, Product, Shipment, Supplier
 
 PASSWORD = "pw-for-tests-1"
 

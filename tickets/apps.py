@@ -7,9 +7,9 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Complaint tickets")
 
     def ready(self) -> None:
-        from core.context_processors import add_nav_item
-        from core.dashboard import register_dashboard_card
-        from core.timeline import register_customer_timeline
+        from ui.context_processors import add_nav_item
+        from ui.dashboard import register_dashboard_card
+        from ui.timeline import register_customer_timeline
 
         from . import permissions  # noqa: F401  registers the ticket actions
         from .selectors import customer_timeline_entries

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from core.models import User
+from accounts.models import User
 
 from .models import SignOff, Ticket
+from .signals import actions_accepted, actions_reopened
 
 
 @dataclass(frozen=True)
@@ -51,16 +52,13 @@ def _restart_resolution_clock(ticket: Ticket, by: User, d: dict) -> None:
     ticket.resolved_at = None
 
 
+# CAPA lives in its own app (capa/), which listens: tickets does not import it.
 def _schedule_capa(ticket: Ticket, by: User, d: dict) -> None:
-    from .capa import capa_schedule
-
-    capa_schedule(ticket=ticket, by=by)
+    actions_accepted.send(sender=Ticket, ticket=ticket, by=by)
 
 
 def _cancel_capa(ticket: Ticket, by: User, d: dict) -> None:
-    from .capa import capa_cancel_scheduled
-
-    capa_cancel_scheduled(ticket=ticket, by=by, reason=ticket.reason)
+    actions_reopened.send(sender=Ticket, ticket=ticket, by=by)
 
 
 VOID_SIGNATURES = Effect("void_signatures", "both sign-offs start again", _void_signatures)

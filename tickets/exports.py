@@ -10,8 +10,9 @@ import tempfile
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
-from core.labels import choice_labels
+from ui.labels import choice_labels
 
 from .models import Ticket
 
@@ -78,8 +79,6 @@ def csv_stream(queryset):
 
 def xlsx_file(queryset):
     """A temporary file holding the workbook, positioned at its start."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("All tickets"))
     sheet.append(header())

@@ -11,11 +11,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Customer, Product, Supplier
-from core.widgets import CustomerSelect, ProductSelect, SupplierSelect
+from masterdata.models import Customer, Product, Supplier
+from masterdata.widgets import CustomerSelect, ProductSelect, SupplierSelect
 
 from .models import DefectType, Department, RootCause, Severity, State, Ticket, root_causes_of
 from .search import search_lookup
+from .sla import status_q
 
 CLOSED = (State.ARCHIVED, State.REJECTED)
 # Open tickets by age in days since intake: (key, label, from day, until day exclusive).
@@ -49,7 +50,7 @@ class TicketFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Number, customer, lot or words")}),
     )
     state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices, empty_label=_("(all)"))
-    # Long lists: only the chosen one is rendered; others are found by typing (core.widgets).
+    # Long lists: only the chosen one is rendered; others are found by typing (masterdata.widgets).
     customer = django_filters.ModelChoiceFilter(
         label=_("Customer"),
         queryset=Customer.objects.only("code", "name"),
@@ -140,8 +141,6 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(**search_lookup(value))
 
     def sla_filter(self, queryset, name, value):
-        from .sla import status_q
-
         return queryset.filter(status_q(value))
 
     def created_from_filter(self, queryset, name, value):

@@ -12,9 +12,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Customer, Shipment, Supplier, User
-from core.roles import Role
-from core.widgets import CustomerSelect, offer_customer_shipments
+from accounts.models import User
+from accounts.roles import Role
+from masterdata.models import Customer, Shipment, Supplier
+from masterdata.widgets import CustomerSelect, offer_customer_shipments
 from security.limits import TEXT_MAX
 
 from .models import DefectType, Disposition, RootCause, ServicePlan, Ticket

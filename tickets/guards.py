@@ -19,8 +19,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rules import Predicate
 
-from core.models import User
-from core.permissions import is_admin
+from accounts.models import User
+from accounts.permissions import is_admin
 
 from .errors import MissingData, NotAllowed, TicketError, WrongState
 from .models import PurchaseRequest, Ticket

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.models import User
+from accounts.models import User
 
 from .models import KeptPhoto, Photo, Ticket
-from .photos import stored_file
+from .photos import photo_store, stored_file
 
 
 def photos_keep(*, by: User, intake_token: uuid.UUID, uploads: Iterable) -> list[KeptPhoto]:
@@ -57,14 +57,12 @@ def photos_discard(*, by: User, intake_token: uuid.UUID, uids: Iterable[str]) ->
 
 def photos_adopt(*, ticket: Ticket, by: User, intake_token: uuid.UUID) -> list[Photo]:
     """The saved ticket takes the kept photos (inside ticket_create's transaction)."""
-    from .services import _photo_store
-
     rows = list(photos_kept(by=by, intake_token=intake_token))
     adopted = []
     for row in rows:
         with row.image.open("rb") as f:
             content = ContentFile(f.read(), name=os.path.basename(row.image.name))
-        adopted.append(_photo_store(ticket, by, content, row.original_name, row.size))
+        adopted.append(photo_store(ticket, by, content, row.original_name, row.size))
     _delete(rows)
     return adopted
 

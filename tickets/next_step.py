@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from core.roles import Role
-from core.selectors import users_with_roles
+from accounts.roles import Role
+from accounts.selectors import users_with_roles
 
 from .models import Ticket
 from .workflow import CREATOR, LEAD, waiting_now

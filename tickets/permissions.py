@@ -12,8 +12,8 @@ from functools import reduce
 
 from rules import Predicate
 
-from core.permissions import register
-from core.roles import WORKING_ROLES, Role
+from accounts.permissions import register
+from accounts.roles import WORKING_ROLES, Role
 
 from .predicates import holds_installation_capacity
 from .workflow import TRANSITIONS

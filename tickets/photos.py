@@ -1,4 +1,5 @@
-"""Photo uploads: images only (checked with Pillow), size-limited, stored under generated names."""
+"""Photo uploads: images only (checked with Pillow), size-limited, stored under generated names,
+and saved as a ticket's photos (also by kept_photos, for photos kept from an earlier try)."""
 
 import uuid
 
@@ -7,6 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from accounts.models import User
+
+from .models import Photo, Ticket
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "BMP": "bmp"}
 MAX_NAME = 200
@@ -59,3 +64,16 @@ def stored_file(upload) -> tuple[ContentFile, str]:
 
 def name_for_display(name: str) -> str:
     return "".join(c for c in name if c.isprintable())[:MAX_NAME]
+
+
+def photo_save(ticket: Ticket, upload, by: User) -> Photo:
+    content, original = stored_file(upload)
+    return photo_store(ticket, by, content, original, upload.size)
+
+
+def photo_store(ticket: Ticket, by: User, content, original: str, size: int) -> Photo:
+    """A photo's file (already under a generated name) saved as the ticket's."""
+    photo = Photo(ticket=ticket, created_by=by, original_name=original, size=size)
+    photo.image.save(content.name, content, save=False)
+    photo.save()
+    return photo

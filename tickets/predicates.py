@@ -4,8 +4,8 @@ workflow's guards (tickets.guards), so the table and the permission check cannot
 
 from rules import predicate
 
-from core.permissions import has_role, is_admin
-from core.roles import Role
+from accounts.permissions import has_role, is_admin
+from accounts.roles import Role
 
 from .models import Installation, SignOff
 

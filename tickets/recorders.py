@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import User
+from accounts.models import User
 
 from . import models as m
 from .errors import ConcurrentChange

@@ -6,14 +6,21 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
-from core.models import Customer, User
-from core.permissions import can, roles_of
-from core.timeline import TimelineEntry
+from accounts.models import User
+from accounts.permissions import can, roles_of
+from masterdata.models import Customer
+from ui.dashboard import DashboardCard
+from ui.labels import choice_labels
+from ui.timeline import TimelineEntry
 
 from . import models as m
+from . import sla
 from .models import State, Ticket
-from .sla import with_targets
+from .recorders import current_disposition  # noqa: F401  (the latest disposition form, read by capa)
+from .sla import duration, with_targets
 from .workflow import CLOSED_STATES, CREATOR, LEAD, WAITS
 
 LIST_RELATED = ("customer", "product", "created_by", "service_lead")
@@ -161,12 +168,6 @@ def customer_timeline_entries(customer: Customer, user: User):
 
 def my_work_card(user: User):
     """Home-page card: how many tickets wait for this user."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from core.dashboard import DashboardCard
-    from core.permissions import can
-
     if not can(user, "tickets.view"):
         return None
     return DashboardCard(title=_("My work"), count=my_work(user).count(), url=reverse("tickets:my_work"))
@@ -216,11 +217,6 @@ class TicketRow:
 
 def sla_badge(ticket: Ticket, now: datetime.datetime | None = None) -> SlaBadge | None:
     """Nothing, or one badge: a breached running clock, else one due soon."""
-    from django.utils.translation import gettext as _
-
-    from . import sla
-    from .templatetags.sla_tags import duration
-
     clock = sla.flag(ticket, now)
     if not clock:
         return None
@@ -243,12 +239,8 @@ def sla_badge(ticket: Ticket, now: datetime.datetime | None = None) -> SlaBadge 
 
 def ticket_rows(tickets) -> list[TicketRow]:
     """The rows of a ticket list page (a page of ticket_list() or my_work(): customer,
-    product, lead and author joined, SLA targets annotated). Labels come from core.labels
+    product, lead and author joined, SLA targets annotated). Labels come from ui.labels
     and the clock is read once per page, not per row."""
-    from django.utils.text import Truncator
-
-    from core.labels import choice_labels
-
     detail = reverse("tickets:detail", args=["NUMBER"])
     states, severities = choice_labels(Ticket, "state"), choice_labels(Ticket, "severity")
     now = timezone.now()
@@ -270,26 +262,3 @@ def ticket_rows(tickets) -> list[TicketRow]:
         )
         for t in tickets
     ]
-
-
-CAPA_DUE_SHOWN = 10
-
-
-def capa_due_card(user: User) -> dict:
-    """ "My work" of QC: the CAPA checks due (one query, and none for other roles)."""
-    from .capa import capa_due
-
-    if not can(user, "tickets.capa_verify"):
-        return {"checks": []}
-    checks = list(capa_due()[: CAPA_DUE_SHOWN + 1])
-    return {
-        "checks": checks[:CAPA_DUE_SHOWN],
-        "more": len(checks) > CAPA_DUE_SHOWN,
-        "today": timezone.localdate(),
-    }
-
-
-def capa_card(ticket: Ticket, user: User) -> dict:
-    """The ticket page's CAPA checks (one query)."""
-    checks = list(ticket.capa_checks.select_related("verified_by").order_by("-due_on", "-id"))
-    return {"checks": checks, "may_verify": can(user, "tickets.capa_verify"), "today": timezone.localdate()}

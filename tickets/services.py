@@ -7,25 +7,25 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Customer, User
-from core.permissions import can
-from core.selectors import users_with_roles
-from core.services import commitment_create, notify
+from accounts.models import User
+from accounts.permissions import can
+from masterdata.models import Customer
+from notify.services import notify
+from promises.services import commitment_create
 
 from . import models as m
 from .errors import ConcurrentChange, MissingData, NotAllowed, WrongState
+from .kept_photos import photos_adopt
 from .models import State, Ticket
 from .next_step import describe, next_steps
-from .photos import stored_file, validate_photo
+from .photos import photo_save, validate_photo
+from .timeline import people_for, record_event
 from .workflow import (
-    CREATOR,
     INTAKE_CC,
     INTAKE_NOTIFY,
-    LEAD,
     PURCHASE_STATES,
     RETURN_CC,
     TRANSITIONS,
@@ -46,46 +46,6 @@ def _take_number(counter: m.TicketCounter) -> str:
     return f"KS-{counter.year}-{counter.last:06d}"
 
 
-def _event(
-    ticket: Ticket,
-    *,
-    kind: str,
-    by: User,
-    text: str = "",
-    action: str = "",
-    from_state: str = "",
-    to_state: str = "",
-    internal: bool = False,
-) -> m.Event:
-    """Append to the timeline. The caller holds the ticket's row lock."""
-    Ticket.objects.filter(pk=ticket.pk).update(last_seq=F("last_seq") + 1)
-    ticket.last_seq = Ticket.objects.values_list("last_seq", flat=True).get(pk=ticket.pk)
-    return m.Event.objects.create(
-        ticket=ticket,
-        seq=ticket.last_seq,
-        kind=kind,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        text=text,
-        internal=internal,
-        actor=by,
-    )
-
-
-def _people(roles: Iterable[str], ticket: Ticket) -> list[User]:
-    people: dict[int, User] = {}
-    role_names = [r for r in roles if r not in (LEAD, CREATOR)]
-    if role_names:
-        for u in users_with_roles(*role_names):
-            people[u.pk] = u
-    if LEAD in roles and ticket.service_lead_id:
-        people[ticket.service_lead_id] = ticket.service_lead
-    if CREATOR in roles:
-        people[ticket.created_by_id] = ticket.created_by
-    return list(people.values())
-
-
 def _notify(ticket: Ticket, event: m.Event, name: str, to: Iterable[str], cc: Iterable[str] = ()) -> None:
     to, cc = tuple(to), tuple(cc)
     if not to and not cc:
@@ -95,8 +55,8 @@ def _notify(ticket: Ticket, event: m.Event, name: str, to: Iterable[str], cc: It
     notify(
         event_key=f"ticket:{ticket.pk}:{name}:{event.seq}",
         event=f"ticket.{name}",
-        recipients=_people(to, ticket),
-        cc=_people(cc, ticket),
+        recipients=people_for(to, ticket),
+        cc=people_for(cc, ticket),
         template=f"tickets/email/{name}",
         context={
             "ticket": ticket,
@@ -106,19 +66,6 @@ def _notify(ticket: Ticket, event: m.Event, name: str, to: Iterable[str], cc: It
         },
         link=settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
     )
-
-
-def _photo_save(ticket: Ticket, upload, by: User) -> m.Photo:
-    content, original = stored_file(upload)
-    return _photo_store(ticket, by, content, original, upload.size)
-
-
-def _photo_store(ticket: Ticket, by: User, content, original: str, size: int) -> m.Photo:
-    """A photo's file (already under a generated name) saved as the ticket's."""
-    photo = m.Photo(ticket=ticket, created_by=by, original_name=original, size=size)
-    photo.image.save(content.name, content, save=False)
-    photo.save()
-    return photo
 
 
 def _validated_photos(photos) -> list:
@@ -189,14 +136,12 @@ def ticket_create(
         if existing:
             return existing
         raise
-    event = _event(
+    event = record_event(
         ticket, kind=m.Event.Kind.CREATED, by=by, to_state=State.RECEIVED, text=ticket.description[:500]
     )
     for upload in photos:
-        _photo_save(ticket, upload, by)
+        photo_save(ticket, upload, by)
     if intake_token:  # photos kept from an earlier try of this form
-        from .kept_photos import photos_adopt
-
         photos_adopt(ticket=ticket, by=by, intake_token=intake_token)
     if callback_due_at:
         try:
@@ -279,7 +224,7 @@ def ticket_transition(
                 effect.apply(current, by, data)
         current._history_user = by
         current.save()
-        event = _event(
+        event = record_event(
             current,
             kind=transition.event,
             by=by,
@@ -309,7 +254,7 @@ def note_add(*, ticket: Ticket, by: User, text: str, internal: bool = False) -> 
     text = (text or "").strip()
     if not text:
         raise MissingData(_("Write the note first."), errors={"text": [_("Write the note first.")]})
-    return _event(_locked(ticket), kind=m.Event.Kind.NOTE, by=by, text=text, internal=internal)
+    return record_event(_locked(ticket), kind=m.Event.Kind.NOTE, by=by, text=text, internal=internal)
 
 
 @transaction.atomic
@@ -322,8 +267,8 @@ def photo_add(*, ticket: Ticket, by: User, photos: Iterable) -> list[m.Photo]:
             _("Choose at least one photo."), errors={"photos": [_("Choose at least one photo.")]}
         )
     ticket = _locked(ticket)
-    saved = [_photo_save(ticket, p, by) for p in photos]
-    _event(ticket, kind=m.Event.Kind.ATTACHMENT, by=by, text=", ".join(p.original_name for p in saved))
+    saved = [photo_save(ticket, p, by) for p in photos]
+    record_event(ticket, kind=m.Event.Kind.ATTACHMENT, by=by, text=", ".join(p.original_name for p in saved))
     return saved
 
 
@@ -339,7 +284,7 @@ def purchase_request_add(
     request = m.PurchaseRequest.objects.create(
         ticket=ticket, created_by=by, item=item, quantity=quantity, needed_by=needed_by
     )
-    event = _event(ticket, kind=m.Event.Kind.PURCHASE, by=by, text=f"{item} × {quantity}")
+    event = record_event(ticket, kind=m.Event.Kind.PURCHASE, by=by, text=f"{item} × {quantity}")
     _notify(ticket, event, "purchase", ["purchasing"])
     return request
 
@@ -354,7 +299,7 @@ def purchase_request_update(*, request: m.PurchaseRequest, by: User, status: str
     request.status = status
     request.status_changed_at = timezone.now()
     request.save(update_fields=["status", "status_changed_at"])
-    _event(
+    record_event(
         _locked(request.ticket),
         kind=m.Event.Kind.PURCHASE,
         by=by,

@@ -19,13 +19,19 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from notify.services import notify
 from workhours import clock as workclock
 
 from .models import SlaEscalation, SlaTarget, State, Ticket
+from .timeline import people_for
 
 # Seeded by migration 0003 (wall-clock hours); change them in the admin.
 DEFAULT_TARGETS = {
@@ -217,14 +223,6 @@ def sla_send_escalations(*, now: datetime.datetime | None = None) -> int:
     beat racing this one) finds the row, or loses on its unique constraint, and sends
     nothing. The outbox key `ticket:<id>:sla:<kind>` is a second guard.
     """
-    from django.conf import settings
-    from django.db import IntegrityError, transaction
-
-    from core.models import User
-    from core.services import notify
-
-    from .services import _people
-
     now = now or timezone.now()
     sent = 0
     for kind in SlaEscalation.Kind.values:
@@ -235,7 +233,7 @@ def sla_send_escalations(*, now: datetime.datetime | None = None) -> int:
             try:
                 with transaction.atomic():
                     SlaEscalation.objects.create(ticket=ticket, kind=kind, due_at=clock.due_at)
-                    to = _people(ESCALATE_TO[kind], ticket)
+                    to = people_for(ESCALATE_TO[kind], ticket)
                     if not to:  # nobody holds the role: the admins hear of it rather than nobody
                         to = list(User.objects.filter(is_staff=True, is_active=True))
                     ids = {u.pk for u in to}
@@ -243,7 +241,7 @@ def sla_send_escalations(*, now: datetime.datetime | None = None) -> int:
                         event_key=f"ticket:{ticket.pk}:sla:{kind}",
                         event=f"ticket.sla_{kind}",
                         recipients=to,
-                        cc=[u for u in _people(ESCALATE_CC, ticket) if u.pk not in ids],
+                        cc=[u for u in people_for(ESCALATE_CC, ticket) if u.pk not in ids],
                         template="tickets/email/sla_breach",
                         context={"ticket": ticket, "clock": clock, "now": now},
                         link=settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
@@ -273,3 +271,20 @@ def status_q(status: str, now: datetime.datetime | None = None) -> Q:
     if status == BREACHED:
         return open_ & breached
     return open_ & soon & ~breached
+
+
+def duration(value: datetime.timedelta | None) -> str:
+    """'2 d 3 h', '5 h 20 min', '12 min': the two largest units, never negative."""
+    if value is None:
+        return ""
+    minutes = int(abs(value).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(gettext("%(n)d d") % {"n": days})
+    if hours:
+        parts.append(gettext("%(n)d h") % {"n": hours})
+    if minutes and not days:
+        parts.append(gettext("%(n)d min") % {"n": minutes})
+    return " ".join(parts[:2]) or gettext("%(n)d min") % {"n": 0}

@@ -1,7 +1,10 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views, views_capa
+from capa import views as capa_views
+from installations import views as installation_views
+
+from . import views
 
 app_name = "tickets"
 urlpatterns = [
@@ -14,19 +17,25 @@ urlpatterns = [
     path("photos/<uuid:uid>/", views.photo, name="photo"),
     path("photos/kept/<uuid:uid>/", views.kept_photo, name="kept_photo"),
     # CAPA checks and installations: before "<number>/", which would take their prefixes.
-    path("capa/", views_capa.capa_list, name="capa"),
-    path("capa/<int:pk>/verify/", views_capa.capa_verify, name="capa_verify"),
-    path("installations/", views_capa.installation_list, name="installations"),
-    path("installations/new/", views_capa.installation_new, name="installation_new"),
-    path("installations/<int:pk>/", views_capa.installation_detail, name="installation"),
-    path("installations/<int:pk>/issues/", views_capa.installation_add_issue, name="installation_add_issue"),
+    path("capa/", capa_views.capa_list, name="capa"),
+    path("capa/<int:pk>/verify/", capa_views.capa_verify, name="capa_verify"),
+    path("installations/", installation_views.installation_list, name="installations"),
+    path("installations/new/", installation_views.installation_new, name="installation_new"),
+    path("installations/<int:pk>/", installation_views.installation_detail, name="installation"),
+    path(
+        "installations/<int:pk>/issues/",
+        installation_views.installation_add_issue,
+        name="installation_add_issue",
+    ),
     path(
         "installations/<int:pk>/issues/<int:issue>/fix/",
-        views_capa.installation_fix_issue,
+        installation_views.installation_fix_issue,
         name="installation_fix",
     ),
-    path("installations/<int:pk>/sign/", views_capa.installation_sign, name="installation_sign"),
-    path("installations/<int:pk>/verify/", views_capa.installation_verify, name="installation_verify"),
+    path("installations/<int:pk>/sign/", installation_views.installation_sign, name="installation_sign"),
+    path(
+        "installations/<int:pk>/verify/", installation_views.installation_verify, name="installation_verify"
+    ),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<str:name>/", views.act, name="act"),
     path("<str:number>/notes/", views.add_note, name="add_note"),

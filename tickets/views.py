@@ -3,22 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.panels import render_panels
-from core.permissions import can
+from accounts.permissions import can
 from security.params import int_param
+from ui.panels import render_panels
 
-from . import kept_photos, selectors, services
+from . import exports, kept_photos, selectors, services
 from .errors import MissingData, TicketError
 from .filters import TicketFilter
 from .forms import IntakeForm, NoteForm, PhotoForm, PurchaseForm
-from .models import PurchaseRequest, Ticket
+from .models import KeptPhoto, Photo, PurchaseRequest, Ticket
 from .next_step import describe, next_steps
 from .pagination import CappedPaginator as Paginator
 from .workflow import TRANSITIONS
@@ -68,10 +68,6 @@ def intake(request):
 @login_required
 def kept_photo(request, uid):
     """A photo kept for the user's own unsaved complaint form, for its thumbnail."""
-    from django.http import FileResponse
-
-    from .models import KeptPhoto
-
     _require(request, "tickets.create")
     item = get_object_or_404(KeptPhoto, uid=uid, created_by=request.user)
     return _private(FileResponse(item.image.open("rb")))
@@ -110,10 +106,6 @@ def ticket_list(request):
 @login_required
 def ticket_export(request, fmt: str):
     """The list with its current filters, as CSV (streamed) or XLSX."""
-    from django.http import FileResponse, StreamingHttpResponse
-
-    from . import exports
-
     _require(request, "tickets.export")
     filterset = TicketFilter(request.GET or None, queryset=Ticket.objects.all())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -296,10 +288,6 @@ def purchases(request):
 @login_required
 def photo(request, uid):
     """Photos are customer data: served only to signed-in users who may see tickets."""
-    from django.http import FileResponse
-
-    from .models import Photo
-
     _require(request, "tickets.view")
     item = get_object_or_404(Photo, uid=uid)
     return _private(FileResponse(item.image.open("rb")))

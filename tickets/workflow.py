@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from core.models import User
-from core.permissions import roles_of
-from core.roles import Role
+from accounts.models import User
+from accounts.permissions import roles_of
+from accounts.roles import Role
 
 from . import effects as fx
 from . import forms

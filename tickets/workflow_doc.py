@@ -4,7 +4,7 @@ when the committed file differs, so the document cannot describe another workflo
 
 from django.utils import translation
 
-from core.roles import Role
+from accounts.roles import Role
 
 from . import guards as g
 from .errors import TicketError
@@ -214,7 +214,7 @@ def _render() -> str:
         "  left it. A role means every active user holding it.",
         '- A return (remedy "return") is led by sales: the person who logged it is copied on',
         "  every step's notification after intake.",
-        "- Sent through `core.services.notify` with the key `ticket:<id>:<action>:<timeline seq>`",
+        "- Sent through `notify.services.notify` with the key `ticket:<id>:<action>:<timeline seq>`",
         "  (once per step), templates `tickets/templates/tickets/email/<action>_subject.txt` and",
         "  `_body.txt`.",
         "",

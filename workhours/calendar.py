@@ -25,6 +25,8 @@ from functools import cache
 import chinese_calendar
 from django.utils import timezone
 
+from .models import PlantDay, WorkingPeriod
+
 RELOAD_SECONDS = 300  # other processes see an admin edit within this long
 ORIGIN = datetime.date(2010, 1, 1)
 DAY = datetime.timedelta(days=1)
@@ -128,8 +130,6 @@ class Calendar:
 
 
 def _load() -> Calendar:
-    from .models import PlantDay, WorkingPeriod
-
     periods: dict[int, list] = {}
     for weekday, start, end in WorkingPeriod.objects.order_by("weekday", "start").values_list(
         "weekday", "start", "end"

@@ -1,5 +1,8 @@
+from django.urls import reverse
 from rest_framework import serializers
 
+from .. import services
+from ..forms import DISPUTE_FIELDS
 from ..models import ExportJob, Period, QualityDispute, Voucher, VoucherLine
 from ..models.disputes import WriteOffCondition
 
@@ -52,8 +55,6 @@ class DisputeIn(serializers.ModelSerializer):
     """A dispute's input: the same fields as the page's form, through the same services."""
 
     class Meta:
-        from ..forms import DISPUTE_FIELDS
-
         model = QualityDispute
         fields = DISPUTE_FIELDS
 
@@ -66,8 +67,6 @@ class DisputeSummaryOut(serializers.ModelSerializer):
     vouchers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
-        from ..forms import DISPUTE_FIELDS
-
         model = QualityDispute
         fields = ["id", "number", *DISPUTE_FIELDS, "source_document", "generation", "vouchers"]
         read_only_fields = fields
@@ -93,8 +92,6 @@ class DisputeOut(DisputeSummaryOut):
 
     def get_pending(self, obj) -> list[str]:
         """The date fields still to enter before the remaining vouchers are generated."""
-        from .. import services
-
         return [field for _pos, _draft, field in services.dispute_pending(obj)]
 
 
@@ -155,8 +152,6 @@ class ExportOut(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_download(self, obj) -> str | None:
-        from django.urls import reverse
-
         if obj.status != ExportJob.Status.DONE:
             return None
         return reverse("accounting-api:export-download", args=[obj.pk])

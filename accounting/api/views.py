@@ -2,7 +2,7 @@
 role rules (the services check them; a refusal is 403). Errors answer in the one shape of apperrors.api."""
 
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -11,8 +11,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import ActionPermission
 from apperrors.exceptions import NotFound
-from core.permissions import ActionPermission
 
 from .. import selectors, services
 from ..models import ExportJob, Period, QualityDispute, Voucher
@@ -222,8 +222,6 @@ class ExportDownload(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes, 404: None})
     def get(self, request, pk: int):
-        from django.http import FileResponse
-
         job = get_object_or_404(ExportJob, pk=pk, status=ExportJob.Status.DONE)
         return FileResponse(
             job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Customer, MaterialBatch, Shipment, Supplier
+from masterdata.models import Customer, MaterialBatch, Shipment, Supplier
 from security.limits import TEXT_MAX
 
 from .. import rules

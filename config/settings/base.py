@@ -48,8 +48,14 @@ INSTALLED_APPS = [
     "csp",
     "security",
     "apperrors",
-    "core",
+    "accounts",  # app label "core": see accounts/apps.py
+    "masterdata",
+    "promises",
+    "notify",
+    "ui",
     "tickets",
+    "capa",
+    "installations",
     "objections",
     "accounting",
     "documents",
@@ -63,7 +69,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "core.middleware.ChosenLanguageMiddleware",
+    "ui.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -89,8 +95,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
-                "core.context_processors.notifications",
+                "ui.context_processors.navigation",
+                "notify.context_processors.notifications",
             ],
         },
     },
@@ -110,7 +116,7 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    # user.has_perm(action, obj) answers with core.permissions' rules (can(user, action, obj))
+    # user.has_perm(action, obj) answers with accounts.permissions' rules (can(user, action, obj))
     "rules.permissions.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -195,12 +201,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE: dict = {
     "resend-notifications": {
-        "task": "core.tasks.resend_notifications",
+        "task": "notify.tasks.resend_notifications",
         "schedule": env.float("NOTIFY_RESEND_EVERY_SECONDS", default=60.0),
     },
-    "commitment-reminders": {"task": "core.tasks.commitment_reminders", "schedule": 60.0},
+    "commitment-reminders": {"task": "promises.tasks.commitment_reminders", "schedule": 60.0},
     "sla-escalations": {"task": "tickets.tasks.sla_escalations", "schedule": 60.0},
-    "capa-checks-due": {"task": "tickets.tasks.capa_checks_due", "schedule": 3600.0},
+    "capa-checks-due": {"task": "capa.tasks.capa_checks_due", "schedule": 3600.0},
     "kept-photos-cleanup": {"task": "tickets.tasks.kept_photos_cleanup", "schedule": 3600.0},
 }
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.models import Customer
+from masterdata.models import Customer
 
 from ..models import Objection, ObjectionType, Prospect, QuietContact
 

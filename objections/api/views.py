@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.permissions import ActionPermission, can
+from accounts.permissions import ActionPermission, can
 
 from .. import selectors
 from ..filters import ObjectionFilter

@@ -1,12 +1,16 @@
 import datetime
+import importlib
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from django.db import connection
 
 from accounting import services
-from accounting.models import QualityDispute
-from core.roles import Role
-from tests.factories import UserFactory
+from accounting.models import ExportJob, QualityDispute, Voucher, VoucherLine
+from accounts.roles import Role
+from tests.factories import ShipmentFactory, UserFactory
+from tests.tickets.conftest import intake_data
+from tickets import services as ticket_services
 
 
 def ensure_reference_data():
@@ -48,12 +52,6 @@ def purge_books() -> None:
     SQLite flushes with DELETE, which the immutability triggers refuse for posted vouchers;
     so drop the triggers, delete, and put them back. (PostgreSQL flushes with TRUNCATE.)
     """
-    import importlib
-
-    from django.db import connection
-
-    from accounting.models import ExportJob, Voucher, VoucherLine
-
     migration = importlib.import_module("accounting.migrations.0003_immutable_posted_vouchers")
     with connection.schema_editor() as editor:
         migration.remove(None, editor)
@@ -69,10 +67,6 @@ def purge_books() -> None:
 
 def make_ticket(*, shipment=None, by=None, **overrides):
     """A complaint ticket logged through the tickets service, as sales would on the phone."""
-    from tests.factories import ShipmentFactory
-    from tests.tickets.conftest import intake_data
-    from tickets import services as ticket_services
-
     shipment = shipment or ShipmentFactory(quantity=Decimal("120"))
     by = by or UserFactory(roles=[Role.SALES])
     data = {

@@ -9,7 +9,7 @@ from accounting import services
 from accounting.models import Period, QualityDispute, Voucher
 from apperrors.exceptions import AppError
 
-from .factories import finance_pair, make_dispute, posted_vouchers
+from .factories import finance_pair, make_dispute, make_ticket, posted_vouchers
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +68,6 @@ def test_vouchers_periods_and_exports_are_read_only_in_the_admin(admin_client):
 
 
 def test_tickets_are_read_only_in_the_admin(admin_client):
-    from .factories import make_ticket
-
     ticket = make_ticket()
     url = f"/admin/tickets/ticket/{ticket.pk}/change/"
     assert admin_client.get(url).status_code == 200

@@ -1,10 +1,13 @@
 """The vouchers API calls the same services as the pages."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from accounting import services
-from core.roles import Role
+from accounting.models import Period, QualityDispute
+from accounts.roles import Role
 
 from .factories import finance_pair, make_dispute
 
@@ -46,10 +49,6 @@ def test_purchasing_cannot_post_over_the_api(client, make_user):
 def test_the_whole_cycle_over_the_api_with_the_pages_role_rules(
     client, make_user, django_capture_on_commit_callbacks
 ):
-    import datetime
-
-    from accounting.models import Period
-
     preparer, reviewer = finance_pair()
     client.force_login(preparer)
     body = {
@@ -115,8 +114,6 @@ def test_the_whole_cycle_over_the_api_with_the_pages_role_rules(
 
 
 def test_api_bad_input_is_a_400_with_a_reason_and_saves_nothing(client):
-    from accounting.models import QualityDispute
-
     preparer, _ = finance_pair()
     client.force_login(preparer)
     url = reverse("accounting-api:dispute-list")

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from accounting import services
 from accounting.exports import write_csv
+from accounts.roles import Role
 from apperrors.exceptions import AppError
-from core.roles import Role
 
 from .factories import finance_pair, make_dispute
 

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from accounting import services
 from accounting.exports import KINGDEE, U8, write_csv
 from accounting.models import ExportJob, Period, VoucherLine
+from accounts.roles import Role
 from apperrors.exceptions import Forbidden
-from core.roles import Role
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, SupplierFactory, UserFactory
 
 from .factories import finance_pair, make_dispute, posted_vouchers
 
@@ -196,8 +196,6 @@ def test_download_is_streamed_to_finance_only(export, books, client, make_user):
 @pytest.mark.parametrize("layout", ["generic", "kingdee", "u8"])
 def test_copy_path_gives_the_same_bytes_as_the_python_path(export, books, layout):
     # Text that needs quoting, a supplier with no customer, a user known by username only.
-    from tests.factories import SupplierFactory, UserFactory
-
     odd = UserFactory(roles=["finance"], full_name="", first_name="", last_name="", username="fin_odd")
     dispute = make_dispute(
         odd, source_reference='合同 "A-7", 第2版\n补充', supplier=SupplierFactory(name="供方, 有限")

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from accounting import services
-from accounting.models import QualityDispute, Voucher
-from core.roles import Role
+from accounting.models import Account, QualityDispute, Voucher
+from accounts.roles import Role
 from tests.factories import MaterialBatchFactory, ShipmentFactory
 
 from .factories import finance_pair, make_dispute, posted_vouchers
@@ -237,8 +237,6 @@ def test_correcting_a_posted_dispute_through_the_page_reverses_and_rebooks(clien
 
 
 def test_admin_maps_standard_codes_to_the_company_chart(admin_client):
-    from accounting.models import Account
-
     body = admin_client.get("/admin/accounting/account/").content.decode()
     assert "222103" in body and "company_code" in body
     account = Account.objects.get(code="660202")

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounting.models import QualityDispute, Voucher
-from core.roles import Role
+from accounts.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 RETURN = {

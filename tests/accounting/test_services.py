@@ -4,12 +4,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from accounting import services
 from accounting.models import Account, Period, QualityDispute, Voucher, VoucherLine
+from accounts.roles import Role
 from apperrors.exceptions import AppError, Forbidden
-from core.roles import Role
 from tests.factories import MaterialBatchFactory, ShipmentFactory
 
 from .factories import finance_pair, make_dispute, posted_vouchers
@@ -218,8 +219,6 @@ def test_every_voucher_carries_its_own_business_date_checked_for_order():
 
 
 def test_draft_reviewed_posted_with_numbers_per_period_and_word():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     preparer, reviewer = finance_pair()
     lost = make_dispute(
         preparer,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounting import services
 from accounting.exports import KINGDEE, U8, write_csv
 from accounting.models import QualityDispute
-from core.roles import Role
+from accounts.roles import Role
 
 from .factories import finance_pair, make_ticket, posted_vouchers
 

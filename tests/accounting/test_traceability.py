@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from accounting import services
 from accounting.models import QualityDispute, SupplierClaim
+from accounts.roles import Role
 from apperrors.exceptions import AppError
-from core.roles import Role
 from tests.factories import MaterialBatchFactory, ShipmentFactory
 
 from .factories import finance_pair, make_dispute, make_ticket

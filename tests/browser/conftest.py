@@ -41,7 +41,8 @@ def browser():
         if REQUIRE_SERVICES:
             pytest.fail(f"REQUIRE_SERVICES=1 but Chromium is missing at {CHROMIUM}", pytrace=False)
         pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    # Imported here: only once Chromium is known to exist.
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)

@@ -6,16 +6,18 @@ test_accounting_ticket_to_export.py; this one covers a purchase-side dispute typ
 """
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from accounting import services
 from accounting.models import Voucher
-from tests.accounting.factories import ensure_reference_data, purge_books
+from tests.accounting.factories import ensure_reference_data, make_dispute, purge_books
 from tests.browser.intake import choose, offered
-from tests.factories import MaterialBatchFactory, UserFactory
+from tests.factories import MaterialBatchFactory, ShipmentFactory, UserFactory
 
 
 @pytest.fixture
@@ -125,11 +127,6 @@ def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login
 
 
 def test_a_lost_suit_waits_for_evidence_and_shows_it(page, login, screenshot, books, tmp_path):
-    import datetime
-
-    from accounting import services
-    from tests.accounting.factories import make_dispute
-
     ensure_reference_data()
     preparer = UserFactory(roles=["finance"], full_name="吴芳")
     dispute = make_dispute(
@@ -159,8 +156,6 @@ def test_a_lost_suit_waits_for_evidence_and_shows_it(page, login, screenshot, bo
 
 
 def test_choosing_the_customer_offers_its_shipments(page, login, books):
-    from tests.factories import ShipmentFactory
-
     ensure_reference_data()
     ShipmentFactory(customer__name="长庆油田钻采公司", lot_number="LOT-CQ-01")
     ShipmentFactory(customer__name="大庆石化有限公司", lot_number="LOT-DQ-01")

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 
-from core.models import Customer
-from core.roles import Role
+from accounts.roles import Role
+from masterdata.models import Customer
 from tests.factories import CustomerFactory, ShipmentFactory
 
 from .intake import choose, offered

@@ -4,7 +4,7 @@ page URL of the URL conf (the same walk as the hostile-input crawl), and the API
 
 import pytest
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.factories import UserFactory
 from tests.security.conftest import build_world
 from tests.security.test_hostile_pages import page_routes, urls_for

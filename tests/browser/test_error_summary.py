@@ -3,7 +3,7 @@ each line of the summary takes the cursor to its field (issue 15 point 4)."""
 
 import pytest
 
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection
 from tests.objections.factories import restore_reference_data
 

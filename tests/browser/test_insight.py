@@ -3,7 +3,7 @@ charts drawn, a click on a bar opens its tickets, screenshots for a person to lo
 
 import pytest
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.accounting.factories import purge_books
 from tests.insight.conftest import people, shipment, world  # noqa: F401 - the hand-counted tickets
 

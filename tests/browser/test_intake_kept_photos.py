@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from PIL import Image
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.browser.intake import choose
 from tests.factories import ShipmentFactory
 from tickets.models import Ticket

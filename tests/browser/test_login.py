@@ -1,4 +1,4 @@
-from core.roles import Role
+from accounts.roles import Role
 
 
 def test_sales_user_signs_in_in_chinese_and_switches_to_english(page, make_user, login, screenshot):

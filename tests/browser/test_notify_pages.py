@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from core.models import Notification
-from core.roles import Role
-from core.services import commitment_close, commitment_create, notify
+from accounts.roles import Role
+from notify.models import Notification
+from notify.services import notify
+from promises.services import commitment_close, commitment_create
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,7 +19,7 @@ def _notify(user, key, title, link="/promises/"):
         event_key=key,
         event="test.message",
         recipients=[user],
-        template="core/notifications/message",
+        template="notify/email/message",
         context={"title": title, "text": "请尽快处理。"},
         link=link,
         number=key,

@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from core.models import Commitment
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection, QuietContact
+from promises.models import Commitment
 from tests.browser.intake import choose
 from tests.factories import CustomerFactory
 from tests.objections.factories import ObjectionFactory, closed, objection_type, restore_reference_data

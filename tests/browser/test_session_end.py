@@ -4,7 +4,7 @@ is saved once the user has signed in again in another tab."""
 import pytest
 from django.contrib.auth.models import Group
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.browser.intake import choose
 from tests.factories import ShipmentFactory
 from tickets.models import Ticket

@@ -7,11 +7,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from core.roles import Role
+from accounts.roles import Role
+from installations import services as commissioning
 from tests.browser.intake import choose, offered
 from tests.factories import ShipmentFactory
 from tests.tickets.conftest import intake_data, step_data
-from tickets import commissioning, services
+from tickets import services
 from tickets.models import CapaCheck, Installation, State
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from PIL import Image
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.browser.intake import choose
 from tests.factories import CustomerFactory, ShipmentFactory
 from tests.tickets.conftest import intake_data

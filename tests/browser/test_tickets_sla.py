@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.factories import ShipmentFactory
 from tests.tickets.conftest import intake_data
 from tickets import services

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 
-from core.roles import Role
+from accounts.roles import Role
 
 
 def test_roles_survive_earlier_live_server_tests(page):

@@ -1,5 +1,5 @@
 """Finding customers, suppliers, products, material batches and shipments by typing
-(core.views.autocomplete_*, core.widgets.AutocompleteSelect)."""
+(masterdata.views.autocomplete_*, masterdata.widgets.AutocompleteSelect)."""
 
 import datetime
 
@@ -7,10 +7,10 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from core.models import Customer, Shipment
-from core.roles import Role
-from core.selectors import AUTOCOMPLETE_LIMIT, AUTOCOMPLETE_MAX_Q
-from core.widgets import CustomerSelect, offer_customer_shipments
+from accounts.roles import Role
+from masterdata.models import Customer, Shipment
+from masterdata.selectors import AUTOCOMPLETE_LIMIT, AUTOCOMPLETE_MAX_Q
+from masterdata.widgets import CustomerSelect, offer_customer_shipments
 from tests.factories import (
     CustomerFactory,
     MaterialBatchFactory,

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import Commitment
-from core.roles import Role
-from core.services import commitment_create
+from accounts.roles import Role
+from promises.models import Commitment
+from promises.services import commitment_create
 
 pytestmark = pytest.mark.django_db
 

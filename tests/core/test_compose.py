@@ -1,6 +1,7 @@
 """docker-compose.yml cannot run here (no Docker engine), so validate it offline."""
 
 import json
+import os
 from pathlib import Path
 
 import yaml
@@ -43,8 +44,6 @@ BIN = COMPOSE.parent / "bin"
 
 def test_every_app_service_runs_a_bin_script_that_exists():
     """docker-compose, the Dockerfile and the README start the same bin/ entry points."""
-    import os
-
     services = _compose()["services"]
     for name in ("migrate", "web", "worker", "beat"):
         command = services[name]["command"]

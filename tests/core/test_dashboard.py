@@ -5,8 +5,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from core.roles import Role
-from core.services import commitment_create
+from accounts.roles import Role
+from promises.services import commitment_create
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,7 @@
+import os
+
 import pytest
+from django.db import connection
 
 
 @pytest.mark.django_db
@@ -21,8 +24,6 @@ def test_healthz_fails_when_broker_is_down(client, settings):
 @pytest.mark.redis
 @pytest.mark.django_db
 def test_healthz_reports_a_live_redis_broker(client, settings):
-    import os
-
     settings.CELERY_BROKER_URL = os.environ.get("REDIS_URL") or settings.CELERY_BROKER_URL
     response = client.get("/healthz")
     assert response.status_code == 200, response.json()
@@ -32,6 +33,4 @@ def test_healthz_reports_a_live_redis_broker(client, settings):
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_suite_runs_on_postgresql_when_configured():
-    from django.db import connection
-
     assert connection.vendor == "postgresql"

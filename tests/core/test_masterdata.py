@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from core.models import Customer, MaterialBatch
+from masterdata.models import Customer, MaterialBatch
 from tests.factories import CustomerFactory, MaterialBatchFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db

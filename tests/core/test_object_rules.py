@@ -1,4 +1,4 @@
-"""Every object rule (`core.permissions.object_rules()`), each with people who may and
+"""Every object rule (`accounts.permissions.object_rules()`), each with people who may and
 people who hold the action's roles but may not on this record: through `can()`, through
 the service, and through a page or the API.
 
@@ -13,6 +13,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.contrib.admin.sites import site
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.template import Context, Template
 from django.urls import reverse
@@ -22,11 +24,10 @@ from rest_framework.test import APIClient
 
 from accounting import services as accounting_services
 from accounting.models import Voucher
+from accounts.permissions import can, object_rules
+from accounts.roles import Role
 from apperrors.exceptions import Invalid
-from core.models import Commitment
-from core.permissions import can, object_rules
-from core.roles import Role
-from core.services import commitment_close, commitment_create
+from installations import services as commissioning
 from objections import selectors as objection_selectors
 from objections.models import Objection, Prospect, QuietContact
 from objections.services import (
@@ -35,11 +36,12 @@ from objections.services import (
     prospect_link_customer,
     quiet_contact_update,
 )
+from promises.models import Commitment
+from promises.services import commitment_close, commitment_create
 from tests.accounting.factories import make_dispute
 from tests.factories import CustomerFactory, ShipmentFactory
 from tests.objections.factories import ObjectionFactory, QuietContactFactory
 from tests.tickets.conftest import intake_data, step_data
-from tickets import commissioning
 from tickets import services as ticket_services
 from tickets.errors import NotAllowed, WrongState
 from tickets.models import Installation, SignOff, State, Ticket
@@ -460,7 +462,7 @@ def test_the_voucher_page_offers_review_only_to_another_finance_colleague(w):
 def test_template_tag_asks_the_rule_on_the_record(w):
     objection = ObjectionFactory(owner=w.sales)
     tpl = Template(
-        '{% load core_tags %}{% can_do u "objections.edit" o as ok %}{{ ok }}|{{ u|can:"objections.log" }}'
+        '{% load ui_tags %}{% can_do u "objections.edit" o as ok %}{{ ok }}|{{ u|can:"objections.log" }}'
     )
     assert tpl.render(Context({"u": w.sales, "o": objection})) == "True|True"
     assert tpl.render(Context({"u": w.sales_mgr, "o": objection})) == "False|True"
@@ -479,8 +481,6 @@ def test_the_admin_closes_a_promise_only_by_the_same_rule(w, make_user, client):
 
 
 def test_the_admin_changes_and_deletes_objections_by_the_same_rule(w, rf):
-    from django.contrib.admin.sites import site
-    from django.contrib.auth.models import Permission
 
     objection = ObjectionFactory(owner=w.sales)
     model_admin = site._registry[Objection]

@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from core import context_processors, permissions
-from core.roles import Role
+from accounts import permissions
+from accounts.roles import Role
 from tests.factories import PASSWORD
+from ui import context_processors
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser, Group
 from django.template import Context, Template
 
-from core import permissions
-from core.roles import Role
+from accounts import permissions
+from accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,6 @@ def test_any_of_several_roles_is_enough(make_user, action):
 
 
 def test_inactive_and_anonymous_users_may_not_act(make_user, action):
-    from django.contrib.auth.models import AnonymousUser
-
     assert not permissions.can(make_user(Role.QC, is_active=False), action)
     assert not permissions.can(AnonymousUser(), action)
 
@@ -45,14 +44,12 @@ def test_unknown_action_is_a_programming_error(make_user):
 
 
 def test_template_filter_uses_the_same_rule(make_user, action):
-    tpl = Template('{% load core_tags %}{% if u|can:"test.approve" %}yes{% else %}no{% endif %}')
+    tpl = Template('{% load ui_tags %}{% if u|can:"test.approve" %}yes{% else %}no{% endif %}')
     assert tpl.render(Context({"u": make_user(Role.QC)})) == "yes"
     assert tpl.render(Context({"u": make_user(Role.SALES)})) == "no"
 
 
 def test_every_role_has_a_group():
-    from django.contrib.auth.models import Group
-
     assert set(Group.objects.values_list("name", flat=True)) >= {r.value for r in Role}
 
 
@@ -60,5 +57,5 @@ def test_every_role_has_a_group():
     ("value", "shown"), [("5.000", "5"), ("100", "100"), ("100.000", "100"), ("2.50", "2.5"), (None, "")]
 )
 def test_quantities_show_without_trailing_zeros_or_exponents(value, shown):
-    tpl = Template("{% load core_tags %}{{ q|quantity }}")
+    tpl = Template("{% load ui_tags %}{{ q|quantity }}")
     assert tpl.render(Context({"q": None if value is None else Decimal(value)})) == shown

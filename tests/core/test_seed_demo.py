@@ -2,10 +2,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from core.management.commands.seed_demo import DEMO_PASSWORD
-from core.models import Customer, MaterialBatch, Shipment, Supplier, User
-from core.permissions import roles_of
+from accounts.models import User
+from accounts.permissions import roles_of
+from demo.management.commands.seed_demo import DEMO_PASSWORD
+from masterdata.models import Customer, MaterialBatch, Shipment, Supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +35,6 @@ def test_demo_users_sign_in_and_hold_their_role(client, settings):
 
 
 def test_seed_demo_refuses_without_debug(settings):
-    from django.core.management.base import CommandError
-
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")

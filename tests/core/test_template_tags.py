@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_label_is_what_get_display_gives_in_the_active_language(language):
     o = Objection(stage="negotiation", outcome="won", genuineness="hidden")
     with translation.override(language):
-        rendered = Template('{% load core_tags %}{{ o|label:"stage" }}|{{ o|label:"outcome" }}').render(
+        rendered = Template('{% load ui_tags %}{{ o|label:"stage" }}|{{ o|label:"outcome" }}').render(
             Context({"o": o})
         )
         assert rendered == f"{o.get_stage_display()}|{o.get_outcome_display()}"
@@ -22,4 +22,4 @@ def test_label_is_what_get_display_gives_in_the_active_language(language):
 
 def test_label_of_a_value_outside_the_choices_is_the_value():
     o = Objection(stage="legacy-stage")
-    assert Template('{% load core_tags %}{{ o|label:"stage" }}').render(Context({"o": o})) == "legacy-stage"
+    assert Template('{% load ui_tags %}{{ o|label:"stage" }}').render(Context({"o": o})) == "legacy-stage"

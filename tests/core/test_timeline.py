@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from core import timeline
-from core.roles import Role
+from accounts.roles import Role
 from tests.factories import CustomerFactory
+from ui import timeline
 
 pytestmark = pytest.mark.django_db
 

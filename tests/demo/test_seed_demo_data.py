@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounting.models import Voucher
-from core.models import Notification
+from notify.models import Notification
 from tickets.models import Event, Ticket
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import psycopg2
 import pytest
 from django.conf import settings
 
@@ -45,8 +46,6 @@ def collected(tmp_path_factory) -> Path:
 
 def server_connection(dbname: str = "postgres"):
     """A psycopg2 connection to the PostgreSQL server the test run uses."""
-    import psycopg2
-
     server = settings.DATABASES["default"]
     return psycopg2.connect(
         dbname=dbname,

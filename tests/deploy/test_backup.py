@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from accounting.models import Voucher
-from core.roles import Role
+from accounts.roles import Role
 from tests.accounting.factories import finance_pair, make_dispute, posted_vouchers
 from tests.factories import ShipmentFactory, UserFactory
 from tests.tickets.conftest import intake_data

@@ -30,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from PIL import Image
 
@@ -50,7 +51,7 @@ tech1,郑技术,tech1@smoke.example.com,technical,是
 MASTER_DATA = """
 import datetime
 from decimal import Decimal
-from core.models import Customer, Product, Shipment
+from masterdata.models import Customer, Product, Shipment
 c = Customer.objects.create(code="C-DQ", name="大庆油田装备有限公司")
 p = Product.objects.create(code="P-139", name="石油套管", specification="139.7mm N80")
 Shipment.objects.create(customer=c, product=p, lot_number="LOT-0801", quantity=Decimal("100"),
@@ -60,13 +61,13 @@ Shipment.objects.create(customer=c, product=p, lot_number="LOT-0801", quantity=D
 # as three tasks.
 BACKLOG = """
 from django.db import transaction
-from core.models import User
-from core.services import notify
+from accounts.models import User
+from notify.services import notify
 people = list(User.objects.filter(username__in=["pm1", "prod1", "qc1", "tech1"]))
 with transaction.atomic():
     for i in range(3):
         notify(event_key=f"smoke:backlog:{i}", event="smoke.backlog", recipients=people,
-               template="core/notifications/message", link="/",
+               template="notify/email/message", link="/",
                context={"title": f"积压通知 {i}", "text": "工人进程重启测试"}, number=f"SMOKE-{i}")
 """
 
@@ -184,16 +185,12 @@ def services_ready():
 
 def _purge(broker: str) -> None:
     """Empty the default queue and the unacknowledged set of this Redis DB (our own)."""
-    import redis
-
     client = redis.Redis.from_url(broker)
     client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
     client.close()
 
 
 def _queue_length(broker: str) -> int:
-    import redis
-
     client = redis.Redis.from_url(broker)
     try:
         return client.llen("celery")
@@ -382,7 +379,8 @@ def browse(base: str, tmp_path: Path) -> dict:
     start in a thread where another one (tests/browser's session browser) is running."""
 
     def run() -> dict:
-        from playwright.sync_api import sync_playwright
+        # Imported here: in the thread that runs it.
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)

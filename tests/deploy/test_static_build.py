@@ -2,6 +2,7 @@
 any file a stylesheet or script references that is not there (a dangling source map, an
 icon font), so running it is the test. It needs no database or service."""
 
+import json
 import re
 from pathlib import Path
 
@@ -16,8 +17,6 @@ def test_vendored_assets_reference_only_files_that_exist():
 
 
 def test_collectstatic_with_production_settings_succeeds_and_writes_a_manifest(collected):
-    import json
-
     manifest = json.loads((collected / "staticfiles.json").read_text())["paths"]
     for name in (
         "vendor/bootstrap.min.css",

@@ -2,21 +2,20 @@
 
 import io
 import re
+import sys
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 
-from core.models import User
+from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
 
 def run(*args, stdin: str = "") -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    import sys
-
     old = sys.stdin
     sys.stdin = io.StringIO(stdin)
     try:

@@ -5,12 +5,13 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounting import services as accounting
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection
 from tests.accounting.factories import finance_pair, make_dispute
 from tests.objections.factories import ObjectionFactory
@@ -131,7 +132,6 @@ def test_the_schema_documents_the_one_shape(people):
 
 
 def test_cli_preview_prints_the_same_shape(tmp_path):
-    from django.core.management import call_command
 
     source = tmp_path / "bad.json"
     source.write_text(json.dumps({"node": "after_issue"}), encoding="utf-8")

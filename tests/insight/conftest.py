@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
+from accounting import services as accounting
 from tests.accounting.factories import finance_pair, posted_vouchers
 from tests.factories import SupplierFactory
 from tests.tickets.conftest import intake_data, new_ticket, people, shipment, step_data  # noqa: F401
@@ -35,8 +37,6 @@ def at(month, day, hour=9, minute=0):
 @pytest.fixture(autouse=True)
 def chinese():
     """The figures carry their labels in the active language: Chinese, whatever ran before."""
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         yield
 
@@ -78,8 +78,6 @@ def world(people, shipment):  # noqa: F811 - the fixtures imported above
     preparer, reviewer = finance_pair()
     a = Ticket.objects.get(pk=a.pk)
     with time_machine.travel(at(10, 9, 10), tick=False):
-        from accounting import services as accounting
-
         dispute = accounting.dispute_create(
             by=preparer,
             booking_date=datetime.date(2026, 10, 9),

@@ -1,6 +1,7 @@
 """Each dashboard figure against the hand-counted set in conftest.py."""
 
 import datetime
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,8 @@ import time_machine
 from insight import selectors
 from insight.selectors import Filters
 from tests.insight.conftest import NOW
+from workhours import calendar
+from workhours.models import WorkingPeriod
 
 pytestmark = pytest.mark.django_db
 PERIOD = Filters(date_from=datetime.date(2026, 10, 1), date_to=datetime.date(2026, 11, 30))
@@ -105,11 +108,6 @@ def test_service_level_compliance_by_severity(world):
 def test_service_level_compliance_is_the_same_per_ticket_in_working_hours_mode(world, settings):
     """The wall-clock SQL aggregate and the per-ticket clocks agree (a calendar with every
     hour of every day working is the wall clock)."""
-    import datetime as dt
-
-    from workhours import calendar
-    from workhours.models import WorkingPeriod
-
     sql = [vars(r) for r in selectors.sla_compliance(PERIOD, now=NOW)]
     WorkingPeriod.objects.all().delete()
     WorkingPeriod.objects.bulk_create(
@@ -127,8 +125,6 @@ def test_service_level_compliance_is_the_same_per_ticket_in_working_hours_mode(w
 def test_time_in_step_on_working_hours(world, settings):
     """With the plant calendar, A's disposition step (Tue 6 Oct 15:00 → Wed 7 Oct) falls in
     the National Day holiday (1–7 Oct): no working hour passes in it."""
-    from workhours import calendar
-
     settings.SLA_CLOCK = "working"
     calendar.forget()
     try:

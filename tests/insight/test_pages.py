@@ -11,8 +11,9 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.insight.conftest import NOW
+from tests.tickets.conftest import intake_data
 from tests.tickets.test_pages import main_content
 from tickets import services
 from tickets.errors import NotAllowed
@@ -158,8 +159,6 @@ def test_ticket_list_exports_open_with_the_filters(client, world, gm):
 
 
 def test_export_cells_never_run_as_formulas(client, people, shipment):
-    from tests.tickets.conftest import intake_data
-
     services.ticket_create(by=people.sales, **intake_data(shipment, description='=HYPERLINK("x")'))
     client.force_login(people.qc)
     text = b"".join(client.get(reverse("tickets:export", args=["csv"])).streaming_content).decode("utf-8-sig")

@@ -1,6 +1,6 @@
 import pytest
 
-from core.roles import Role
+from accounts.roles import Role
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from core.models import Commitment
-from core.roles import Role
-from core.services import commitment_close, commitment_create
-from core.tasks import commitment_reminders
+from accounts.roles import Role
+from promises.models import Commitment
+from promises.services import commitment_close, commitment_create
+from promises.tasks import commitment_reminders
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from core.roles import Role
-from core.selectors import commitment_kept_rates
-from core.services import commitment_close, commitment_create
+from accounts.roles import Role
+from promises.selectors import commitment_kept_rates
+from promises.services import commitment_close, commitment_create
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from core.models import Notification
-from core.services import notify
+from notify.models import Notification
+from notify.services import notify
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def _notify(user, key, title):
         event_key=key,
         event="test.message",
         recipients=[user],
-        template="core/notifications/message",
+        template="notify/email/message",
         context={"title": title, "text": "正文"},
         link="/promises/",
     )[0]

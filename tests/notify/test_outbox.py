@@ -10,9 +10,9 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import Notification
-from core.services import notify
-from core.tasks import backoff, resend_notifications, send_one
+from notify.models import Notification
+from notify.services import notify
+from notify.tasks import backoff, resend_notifications, send_one
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def _notify(recipients, key="evt:1", cc=(), **kw):
         event="test.message",
         recipients=recipients,
         cc=cc,
-        template="core/notifications/message",
+        template="notify/email/message",
         context={"title": kw.pop("title", "投诉已接收"), "text": "请处理"},
         link=kw.pop("link", "/promises/"),
         number=kw.pop("number", "KS-2026-0007"),

@@ -3,20 +3,23 @@ goes through Redis to a real `celery worker` subprocess, and the mail reaches an
 on loopback with the right recipients, subject (ticket number) and link. With the broker
 unreachable the transition still succeeds and the mail goes out once the broker is back."""
 
+import datetime
 import time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from core.models import Notification
-from core.roles import Role
-from core.tasks import resend_notifications
+from accounts.roles import Role
+from notify.models import Notification
+from notify.tasks import resend_notifications
 from tests.factories import ShipmentFactory
 from tests.notify import test_worker_delivery as delivery
 from tests.notify.live import free_port
 from tests.tickets.conftest import intake_data, step_data
 from tickets import services
 from tickets.models import State, Ticket
+from tickets.tasks import sla_escalations
 
 # The worker, SMTP server and broker switch of the other delivery tests (module-scoped there,
 # so this module starts its own worker).
@@ -113,12 +116,6 @@ def test_with_the_broker_down_a_transition_succeeds_and_its_mail_goes_out_when_i
 
 
 def test_the_sla_task_on_the_worker_mails_a_breach_once(live, crew, ticket):
-    import datetime
-
-    from django.utils import timezone
-
-    from tickets.tasks import sla_escalations
-
     live.wait_for(4, timeout=30)
     live.reset()
     # Logged 5 hours ago: its first-response target (high: 4 h) has passed.

@@ -4,19 +4,21 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.sql import emit_post_migrate_signal
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from config.celery_app import app
-from core.models import Commitment
-from core.roles import Role
-from core.services import commitment_create
+from promises.models import Commitment
+from promises.services import commitment_create
 
 
 def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"core.tasks.resend_notifications", "core.tasks.commitment_reminders"} <= scheduled
+    assert {"notify.tasks.resend_notifications", "promises.tasks.commitment_reminders"} <= scheduled
     assert scheduled <= set(app.tasks)
 
 
@@ -41,9 +43,6 @@ def test_only_their_own_manager_may_close_someone_elses_promise(client, make_use
 
 @pytest.mark.django_db
 def test_role_groups_come_back_after_a_flush():
-    from django.contrib.auth.models import Group
-    from django.core.management.sql import emit_post_migrate_signal
-
     Group.objects.all().delete()
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert set(Group.objects.values_list("name", flat=True)) == {r.value for r in Role}

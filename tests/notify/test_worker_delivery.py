@@ -7,14 +7,20 @@ import uuid
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.roles import Role
 from config.celery_app import app as celery_app
-from core.models import Notification
-from core.roles import Role
-from core.services import commitment_create, commitment_send_escalations, commitment_send_reminders, notify
-from core.tasks import resend_notifications, send_notifications
+from notify.models import Notification
+from notify.services import notify
+from notify.tasks import resend_notifications, send_notifications
+from promises.services import (
+    commitment_create,
+    commitment_send_escalations,
+    commitment_send_reminders,
+)
 from tests.conftest import _broker_answers, _missing
 from tests.notify.live import Worker, database_url, free_port, smtp_server
 
@@ -37,8 +43,6 @@ def smtp():
 def worker_env(django_db_setup, smtp):
     """What a worker needs to share this test's database, broker and SMTP server.
     (Module-scoped fixtures run before the autouse service check, so check here.)"""
-    from django.conf import settings
-
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         _missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
     broker = settings.CELERY_BROKER_URL
@@ -98,7 +102,7 @@ def _message(user, title="投诉 KS-0001 已接收", key=None):
         event_key=key or f"test:{uuid.uuid4().hex}",
         event="test.message",
         recipients=[user],
-        template="core/notifications/message",
+        template="notify/email/message",
         context={"title": title, "text": "请安排处理。"},
         link="/promises/",
         number="KS-0001",

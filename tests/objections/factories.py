@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection, ObjectionType, QuietContact
 from tests.factories import CustomerFactory, UserFactory
 

@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from core.models import Commitment
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection
+from promises.models import Commitment
 from tests.factories import CustomerFactory
 from tests.objections.factories import ObjectionFactory, closed
 

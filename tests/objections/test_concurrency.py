@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.db import connection
 
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection
 from objections.services import objection_log
 from tests.factories import CustomerFactory

@@ -4,7 +4,7 @@ customers of objections the user may see: what ObjectionFilter(narrow_choices=Tr
 import pytest
 from django.urls import reverse
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.factories import CustomerFactory
 
 from .factories import ObjectionFactory

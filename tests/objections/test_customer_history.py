@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection
 from tests.accounting.factories import make_ticket
 from tests.factories import ShipmentFactory

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection, Prospect, QuietContact
 from objections.selectors import objections_visible_to, playbook, quiet_contacts_visible_to, trends
 from objections.services import (

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection
 from tests.objections.test_pages import _post
 

@@ -5,12 +5,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core import timeline
-from core.models import Commitment
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection
+from promises.models import Commitment
 from tests.factories import CustomerFactory
 from tests.objections.factories import ObjectionFactory, objection_type
+from ui import timeline
 
 pytestmark = pytest.mark.django_db
 

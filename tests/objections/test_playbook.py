@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection
 from objections.selectors import playbook
 from tests.objections.factories import ObjectionFactory, closed

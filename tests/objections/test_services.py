@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from core.models import Commitment
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection, Prospect
 from objections.services import FindOut, objection_log, objection_update, prospect_link_customer
+from promises.models import Commitment
 from tests.factories import CustomerFactory
 from tests.objections.factories import ObjectionFactory, objection_type
 

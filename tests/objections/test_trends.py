@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from core.roles import Role
+from accounts.roles import Role
 from objections.models import Objection
 from objections.selectors import objections_visible_to, trends
 from tests.objections.factories import ObjectionFactory, objection_type

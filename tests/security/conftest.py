@@ -13,11 +13,14 @@ from django.utils import timezone
 
 from accounting import services as books
 from accounting.models import ExportJob, Period, QualityDispute, Voucher
-from core import services as core_services
-from core.models import Customer, Notification, Shipment, User
+from accounts.models import User
+from installations import services as commissioning
+from masterdata.models import Customer, Shipment
+from notify.models import Notification
 from objections.models import Objection, Prospect
+from promises import services as promise_services
 from tests.tickets.conftest import intake_data, step_data
-from tickets import commissioning, services
+from tickets import services
 from tickets.models import CapaCheck
 
 HOSTILE_VALUES = ["\x00", "²", "abc", "x" * 10_000, "-1", "99999999999999999999"]
@@ -72,7 +75,7 @@ def build_world(settings) -> SimpleNamespace:
         handling="on_site",
         resolution="更换垫片",
     )
-    promise = core_services.commitment_create(
+    promise = promise_services.commitment_create(
         owner=people["sales"],
         by=people["sales"],
         description="明天回电",

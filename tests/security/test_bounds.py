@@ -6,7 +6,7 @@ from django.utils import translation
 
 from accounting.models import QualityDispute
 from accounting.rules import DisputeInputError, generate
-from core.roles import Role
+from accounts.roles import Role
 
 HUGE = {
     "node": "before_issue",

@@ -1,5 +1,8 @@
 """Every page carries the Content-Security-Policy: scripts from our own files only."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -13,9 +16,6 @@ def test_pages_carry_a_content_security_policy(client):
 
 
 def test_no_template_has_an_inline_script_or_handler():
-    import re
-    from pathlib import Path
-
     root = Path(__file__).resolve().parents[2]
     templates = [p for p in root.glob("**/templates/**/*.html") if ".venv" not in p.parts]
     inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=\"", re.IGNORECASE)

@@ -7,9 +7,10 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from core.roles import Role
+from accounts.roles import Role
 from security.params import MAX_ID, BadParameter, int_param, parse_int
 from tests.factories import CustomerFactory
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +88,6 @@ def test_a_nul_byte_in_a_form_is_a_400_and_saves_nothing(finance):
     customer = CustomerFactory()
     response = finance.post(reverse("tickets:intake"), {"customer": customer.pk, "description": "坏\x00"})
     assert response.status_code == 400
-    from tickets.models import Ticket
-
     assert not Ticket.objects.exists()
 
 

@@ -11,6 +11,7 @@ overflowing number; the others never reach the view).
 
 import itertools
 import os
+import sys
 import time
 import uuid
 from urllib.parse import quote, urlencode
@@ -175,8 +176,6 @@ class Crawl:
         got_request_exception.connect(self._caught)
 
     def _caught(self, sender, request=None, **kwargs):
-        import sys
-
         self._exception = repr(sys.exc_info()[1])[:300]
 
     def client(self, role):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -18,9 +18,9 @@ from tests.tickets.test_pages import post_data
 from tickets.models import Ticket
 
 FORM_MODULES = [
-    "core.forms",
+    "promises.forms",
     "tickets.forms",
-    "tickets.forms_capa",
+    "capa.forms",
     "objections.forms",
     "accounting.forms",
 ]

@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from core.roles import Role
+from accounts.roles import Role
+from tests.accounting.factories import make_ticket
 from tickets.models import Photo
 from tickets.services import photo_add
 
@@ -21,8 +22,6 @@ def png(width: int, height: int) -> SimpleUploadedFile:
 
 @pytest.fixture
 def ticket(make_user):
-    from tests.accounting.factories import make_ticket
-
     return make_ticket()
 
 

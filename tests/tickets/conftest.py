@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.factories import ShipmentFactory
 from tickets import services
 from tickets.models import State

@@ -6,6 +6,8 @@ import uuid
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 from rest_framework.authtoken.models import Token
@@ -161,9 +163,6 @@ def test_api_list_makes_a_fixed_number_of_queries(api, people, new_ticket, djang
     client = api(people.qc)
     for _ in range(3):
         new_ticket()
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("api-tickets-list"))
     for _ in range(20):

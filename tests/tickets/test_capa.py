@@ -5,12 +5,19 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import Notification
-from tickets import capa
+from accounts.roles import Role
+from capa import services as capa
+from capa.selectors import capa_due
+from capa.tasks import capa_checks_due
+from notify.models import Notification
+from tickets import services
 from tickets.errors import MissingData, NotAllowed, WrongState
 from tickets.models import CapaCheck, Event, State
 
@@ -46,8 +53,8 @@ def test_the_interval_is_configurable(new_ticket, walk):
 def test_due_list_holds_only_scheduled_checks_that_have_fallen_due(archived, new_ticket, walk):
     later = walk(new_ticket(), State.ARCHIVED)
     CapaCheck.objects.filter(ticket=archived).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
-    assert [c.ticket_id for c in capa.capa_due()] == [archived.pk]
-    assert later.pk not in [c.ticket_id for c in capa.capa_due()]
+    assert [c.ticket_id for c in capa_due()] == [archived.pk]
+    assert later.pk not in [c.ticket_id for c in capa_due()]
 
 
 def test_qc_records_an_effective_check_and_the_ticket_stays_archived(archived, people):
@@ -107,8 +114,6 @@ def test_a_result_without_evidence_is_refused(archived, people, effective):
 
 @pytest.mark.parametrize("effective", [True, False])
 def test_a_check_on_a_ticket_reopened_meanwhile_is_refused_and_changes_nothing(archived, people, effective):
-    from tickets import services
-
     check = _check(archived)  # the page QC opened before the reopen
     services.ticket_transition(ticket=archived, to="reopen", by=people.pm, data={"reason": "客户再次投诉"})
     seq = archived.events.count()
@@ -119,9 +124,6 @@ def test_a_check_on_a_ticket_reopened_meanwhile_is_refused_and_changes_nothing(a
 
 
 def test_qc_is_told_once_when_a_check_falls_due(archived, people, make_user):
-    from core.roles import Role
-    from tickets.tasks import capa_checks_due
-
     other_qc = make_user(Role.QC, username="qc2")
     due = _check(archived).due_on
     with time_machine.travel(datetime.datetime.combine(due, datetime.time(1)) - datetime.timedelta(days=1)):
@@ -138,9 +140,7 @@ def test_qc_is_told_once_when_a_check_falls_due(archived, people, make_user):
 
 
 def test_the_beat_schedule_runs_the_due_task():
-    from django.conf import settings
-
-    assert any(e["task"] == "tickets.tasks.capa_checks_due" for e in settings.CELERY_BEAT_SCHEDULE.values())
+    assert any(e["task"] == "capa.tasks.capa_checks_due" for e in settings.CELERY_BEAT_SCHEDULE.values())
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -204,9 +204,6 @@ def test_a_non_qc_post_is_forbidden(client, archived, people):
 def test_my_work_query_count_does_not_grow_with_due_checks(
     client, people, new_ticket, walk, django_assert_max_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     t = walk(new_ticket(), State.ARCHIVED)
     _overdue(t)
     client.force_login(people.qc)
@@ -263,14 +260,12 @@ def test_scheduling_event_kind_is_shown_on_the_timeline(archived):
 def test_a_manual_reopen_cancels_the_scheduled_check_and_the_next_archive_schedules_anew(
     client, archived, people, walk
 ):
-    from tickets import services
-
     services.ticket_transition(ticket=archived, to="reopen", by=people.pm, data={"reason": "客户再次投诉"})
     old = _check(archived)
     assert old.status == CapaCheck.Status.CANCELLED and old.result_note == "客户再次投诉"
     assert archived.events.order_by("-seq").first().action == "capa_cancelled"
     # Nothing left for QC to verify or to be told about.
-    assert not capa.capa_due(timezone.localdate() + datetime.timedelta(days=60)).exists()
+    assert not capa_due(timezone.localdate() + datetime.timedelta(days=60)).exists()
 
     archived.refresh_from_db()
     walk(archived, State.ARCHIVED)  # through the whole flow again: the archive succeeds

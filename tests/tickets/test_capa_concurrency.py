@@ -6,10 +6,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from core.models import Notification
-from core.roles import Role
+from accounts.roles import Role
+from capa import services as capa
+from installations import services as commissioning
+from notify.models import Notification
 from tests.tickets.test_concurrency import run_together
-from tickets import capa, commissioning
 from tickets.errors import WrongState
 from tickets.models import CapaCheck, Installation, State
 

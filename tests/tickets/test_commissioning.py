@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CustomerFactory
-from tickets import commissioning as c
+from installations import services as c
+from notify.models import Notification
+from tests.factories import CustomerFactory, ShipmentFactory
 from tickets.errors import MissingData, NotAllowed, WrongState
 from tickets.models import Installation
 
@@ -63,8 +64,6 @@ def test_issues_fixed_on_site_and_by_conference_then_both_sign_and_qc_verifies(i
 
 
 def test_each_step_tells_the_next_people(inst, people, mailoutbox, django_capture_on_commit_callbacks):
-    from core.models import Notification
-
     def told(event):
         return {n.recipient.username for n in Notification.objects.filter(event=event)}
 
@@ -291,8 +290,6 @@ def test_new_installation_takes_a_typed_ticket_number_not_a_list_of_every_ticket
 
 
 def test_new_installation_with_an_unknown_ticket_number_says_so_and_saves_nothing(client, people, shipment):
-    from tests.factories import ShipmentFactory
-
     other = ShipmentFactory()  # another customer's shipment
     client.force_login(people.pm)
     r = client.post(
@@ -303,7 +300,7 @@ def test_new_installation_with_an_unknown_ticket_number_says_so_and_saves_nothin
     body = main_content(r)
     assert "没有编号为 KS-2026-999999 的工单" in body
     # The form comes back with the customer kept, its shipment field asking for that
-    # customer's shipments (core.widgets.AutocompleteSelect) and holding no other's.
+    # customer's shipments (masterdata.widgets.AutocompleteSelect) and holding no other's.
     field = body[body.index('name="shipment"') :].split("</select>")[0]
     assert 'data-depends="customer"' in field and other.lot_number not in field
     assert f'<option value="{shipment.customer.pk}" selected>' in body

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from core.roles import Role
+from accounts.roles import Role
 from tests.tickets.conftest import intake_data, step_data
 from tickets import services
 from tickets.errors import ConcurrentChange, TicketError

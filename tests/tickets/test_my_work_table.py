@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.permissions import roles_of
-from core.roles import Role
+from accounts.permissions import roles_of
+from accounts.roles import Role
 from tests.tickets.conftest import step_data
 from tickets import services
 from tickets.models import PurchaseRequest, State

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from core.models import Notification
+from notify.models import Notification
 from tests.tickets.conftest import step_data
 from tickets.models import State
 

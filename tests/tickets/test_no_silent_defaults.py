@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from tests.tickets.conftest import step_data
-from tickets.models import Disposition, State
+from tickets import services
+from tickets.models import Disposition, PurchaseRequest, State
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +68,6 @@ def test_follow_up_without_satisfaction_is_refused(client, people, new_ticket, w
     ],
 )
 def test_purchase_items_keep_the_quantity_typed(people, new_ticket, walk, typed, expected):
-    from tickets import services
-    from tickets.models import PurchaseRequest
-
     ticket = walk(new_ticket(), State.PLANNED)
     data = step_data("assign", people) | {"purchase_items": typed}
     services.ticket_transition(ticket=ticket, to="assign", by=people.prod, data=data)

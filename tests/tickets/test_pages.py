@@ -7,17 +7,19 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from core.models import Commitment
-from core.roles import Role
-from core.timeline import customer_timeline
-from tests.factories import CustomerFactory
+from accounts.roles import Role
+from promises.models import Commitment
+from tests.factories import CustomerFactory, ShipmentFactory
 from tests.tickets.conftest import intake_data, step_data
-from tickets import services
+from tickets import pagination, services
 from tickets.models import PurchaseRequest, State, Ticket
+from ui.timeline import customer_timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -204,9 +206,6 @@ def test_ticket_page_queries_do_not_grow_with_the_timeline(
     ticket = walk(new_ticket(), State.IN_SERVICE)
     client.force_login(people.pm)
     client.get(ticket.get_absolute_url())
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as short:
         client.get(ticket.get_absolute_url())
     for i in range(20):
@@ -345,8 +344,6 @@ def test_search_finds_one_two_and_longer_chinese_words(client, people, new_ticke
 
 
 def test_long_lists_stop_counting_at_the_cap(client, people, new_ticket, monkeypatch):
-    from tickets import pagination
-
     monkeypatch.setattr(pagination, "CAP", 3)
     for _ in range(5):
         new_ticket()
@@ -366,8 +363,6 @@ def test_admin_shows_tickets_and_their_history(client, new_ticket, walk, make_us
 
 
 def test_choosing_a_customer_offers_that_customers_shipments(client, people, shipment):
-    from tests.factories import ShipmentFactory
-
     ShipmentFactory()  # another customer's
     url = reverse("autocomplete-shipments")
     client.force_login(people.sales)
@@ -392,8 +387,6 @@ def test_shipments_are_not_for_someone_without_a_role(client, make_user, shipmen
 
 
 def test_filter_options_escape_names_and_keep_the_chosen_customer(client, people):
-    from tests.factories import CustomerFactory
-
     hostile = CustomerFactory(name='<script>alert("x")</script>有限公司')
     client.force_login(people.qc)
     body = client.get(reverse("tickets:list"), {"customer": hostile.pk}).content.decode()

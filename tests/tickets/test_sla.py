@@ -8,15 +8,17 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.models import Notification
-from core.roles import Role
-from tests.tickets.conftest import step_data
+from accounts.roles import Role
+from notify.models import Notification
+from tests.tickets.conftest import intake_data, step_data
 from tests.tickets.test_pages import main_content
 from tickets import services
 from tickets.models import SlaEscalation, SlaTarget, State, Ticket
-from tickets.sla import sla_send_escalations
+from tickets.sla import sla_send_escalations, time_in_states
 from tickets.tasks import sla_escalations
 
 pytestmark = pytest.mark.django_db
@@ -110,8 +112,6 @@ def test_the_ticket_page_flags_a_breach_and_shows_time_in_each_state(act, client
 
 
 def test_time_in_states_adds_up_repeated_visits_and_ignores_the_archive(act, people, logged, walk):
-    from tickets.sla import time_in_states
-
     ticket = logged()
     with at(H):
         ticket = walk(ticket, State.ARCHIVED)
@@ -207,8 +207,6 @@ def test_a_severity_without_target_has_no_clock(client, people, logged):
 
 
 def test_nobody_in_the_role_means_the_admins_hear_of_the_breach(make_user, shipment):
-    from tests.tickets.conftest import intake_data
-
     sales = make_user(Role.SALES, username="lonely")
     admin = make_user(username="root", is_staff=True)
     with at(datetime.timedelta(0)):
@@ -240,9 +238,6 @@ def test_admin_edits_the_targets(client, make_user):
 def test_flagged_lists_keep_a_fixed_number_of_queries(
     view, client, people, logged, django_assert_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for _ in range(3):
         logged()
     client.force_login(people.pm)

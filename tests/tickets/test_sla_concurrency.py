@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from core.models import Notification
+from notify.models import Notification
 from tests.tickets.test_concurrency import run_together
 from tickets.models import SlaEscalation, Ticket
 from tickets.sla import sla_send_escalations

@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.models import Notification
-from core.roles import Role
+from accounts.roles import Role
+from notify.models import Notification
 from tests.tickets.conftest import step_data
 from tickets import services
 from tickets.errors import ConcurrentChange, MissingData, NotAllowed, WrongState

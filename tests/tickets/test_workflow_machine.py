@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from core.models import Notification
-from core.permissions import can, roles_of
-from core.roles import Role
+from accounts.permissions import can, roles_of
+from accounts.roles import Role
+from notify.models import Notification
 from tests.factories import ShipmentFactory, UserFactory
 from tests.tickets.conftest import intake_data, step_data
 from tickets import selectors, services

@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from core.models import Commitment, Notification
-from core.services import commitment_create, commitment_send_reminders
+from notify.models import Notification
+from promises.models import Commitment
+from promises.services import commitment_create, commitment_send_reminders
 from tests.tickets.test_pages import main_content
 from tickets import sla
 from tickets.models import SlaEscalation, Ticket

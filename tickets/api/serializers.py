@@ -1,11 +1,13 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.models import Customer, Product, Shipment
+from masterdata.models import Customer, Product, Shipment
 from security.limits import TEXT_MAX
 
 from ..forms import INTAKE_FIELDS
 from ..models import Event, Photo, Ticket
+from ..services import allowed_transitions
 from ..sla import clocks
 from ..workflow import TRANSITIONS
 
@@ -18,8 +20,6 @@ class PhotoSerializer(serializers.ModelSerializer):
         fields = ["id", "original_name", "size", "width", "height", "url", "created_at"]
 
     def get_url(self, obj) -> str:
-        from django.urls import reverse
-
         return reverse("tickets:photo", args=[obj.uid])
 
 
@@ -124,8 +124,6 @@ class TicketDetailSerializer(TicketSerializer):
         return EventSerializer(obj.events.all(), many=True).data
 
     def get_allowed_actions(self, obj) -> list[str]:
-        from ..services import allowed_transitions
-
         return [t.name for t in allowed_transitions(obj, self.context["request"].user)]
 
 

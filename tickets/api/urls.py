@@ -1,6 +1,7 @@
+from capa.api import CapaCheckViewSet
+from installations.api import InstallationViewSet
 from security.routers import IdRouter
 
-from .capa import CapaCheckViewSet, InstallationViewSet
 from .views import TicketViewSet
 
 router = IdRouter()

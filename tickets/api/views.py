@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.permissions import ActionPermission, can
+from accounts.permissions import ActionPermission, can
 from security.parsers import LimitedJSONParser
 
 from .. import selectors, services

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Customer, Shipment
+from masterdata.models import Customer, Shipment
 
 from .ticket import Ticket
 

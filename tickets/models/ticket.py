@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from security.limits import TEXT_MAX
 
+from ..search import search_text
 from .classification import RootCause
 
 
@@ -193,8 +194,6 @@ class Ticket(models.Model):
             self.customer_words,
             self.description,
         ]
-        from ..search import search_text
-
         return search_text(parts)
 
     @property

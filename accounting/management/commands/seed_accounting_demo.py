@@ -10,7 +10,8 @@ from django.db import transaction
 
 from accounting import services
 from accounting.models import QualityDispute
-from core.models import Customer, MaterialBatch, User
+from accounts.models import User
+from masterdata.models import Customer, MaterialBatch
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError("run `manage.py seed_demo` first")
         reviewer, new = User.objects.get_or_create(username="finance2", defaults={"full_name": "郑洁"})
         if new:
-            from core.management.commands.seed_demo import DEMO_PASSWORD
+            from demo.management.commands.seed_demo import DEMO_PASSWORD
 
             reviewer.set_password(DEMO_PASSWORD)
             reviewer.save()

@@ -20,12 +20,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounting import services as accounting
-from core.management.commands.seed_demo import DEMO_PASSWORD
-from core.models import Commitment, Notification, Shipment, Supplier, User
-from core.roles import Role
-from core.services import commitment_close
+from accounts.models import User
+from accounts.roles import Role
+from capa.services import capa_verify
+from demo.management.commands.seed_demo import DEMO_PASSWORD
+from masterdata.models import Shipment, Supplier
+from notify.models import Notification
+from promises.models import Commitment
+from promises.services import commitment_close
 from tickets import services
-from tickets.capa import capa_verify
 from tickets.models import CapaCheck, DefectType, RootCause, State, Ticket
 
 NAMESPACE = uuid.UUID("0b7f5c7e-2d8e-4c1a-9c4e-5a1d2f3e4b60")
@@ -92,7 +95,7 @@ class Command(BaseCommand):
         first_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         # One transaction (SQLite syncs the disk once, not per step) and no mail: the demo's
         # notifications stay in the bell, marked read and skipped, never sent.
-        with mock.patch("core.services.queue_send"), transaction.atomic():
+        with mock.patch("notify.services.queue_send"), transaction.atomic():
             accounting.chart_ensure()
             for i in range(tickets):
                 created += self._ticket(i, tickets)

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import Customer, User
+from accounts.models import User
+from masterdata.models import Customer
 from objections.models import Objection, ObjectionType
 from objections.services import objection_log, quiet_contact_log
 

@@ -1,0 +1,91 @@
+"""Forms of the installation & commissioning pages (services validate again)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from masterdata.models import Customer, Shipment
+from masterdata.widgets import CustomerSelect, offer_customer_shipments
+from security.limits import TEXT_MAX
+from tickets.models import InstallationIssue, Ticket
+
+
+class InstallationForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=Customer.objects.order_by("code"), widget=CustomerSelect()
+    )
+    title = forms.CharField(label=_("Installation"), max_length=200)
+    site = forms.CharField(label=_("Site"), max_length=200, required=False)
+    # A number typed or pasted, not a select: a plant has tens of thousands of tickets.
+    ticket = forms.CharField(
+        label=_("Complaint ticket"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "KS-2026-000123", "autocomplete": "off"}),
+    )
+    # Validates any shipment; offers only the chosen customer's (offer_customer_shipments).
+    shipment = forms.ModelChoiceField(
+        label=_("Shipment"),
+        queryset=Shipment.objects.select_related("product"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_customer_shipments(self)
+
+    def clean_ticket(self) -> Ticket | None:
+        number = self.cleaned_data["ticket"].strip().upper()
+        if not number:
+            return None
+        ticket = Ticket.objects.filter(number=number).only("number", "customer_id").first()
+        if ticket is None:
+            raise forms.ValidationError(_("No ticket has the number %(number)s.") % {"number": number})
+        return ticket
+
+
+class IssueForm(forms.Form):
+    description = forms.CharField(label=_("Issue"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    handling = forms.ChoiceField(
+        label=_("Handled"), choices=InstallationIssue.Handling.choices, widget=forms.RadioSelect
+    )
+    resolution = forms.CharField(
+        max_length=TEXT_MAX,
+        label=_("How it was fixed on site"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    conference_participants = forms.CharField(
+        label=_("Conference participants"), max_length=300, required=False
+    )
+    conference_at = forms.DateTimeField(
+        label=_("Conference at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class FixForm(forms.Form):
+    resolution = forms.CharField(
+        max_length=TEXT_MAX, label=_("How it was fixed"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SignForm(forms.Form):
+    capacity = forms.ChoiceField(label=_("Signed as"))
+    rectification = forms.CharField(
+        max_length=TEXT_MAX,
+        label=_("Rectification record"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, capacities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {"project": _("Project manager"), "production": _("Production manager")}
+        self.fields["capacity"].choices = [(c, labels[c]) for c in capacities]
+
+
+class VerifyForm(forms.Form):
+    note = forms.CharField(
+        max_length=TEXT_MAX, label=_("What QC checked"), widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,115 @@
+"""Write actions on the outbox: notifications written in the caller's transaction, sent after it commits."""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.models import User
+
+from .models import Notification
+from .tasks import send_notifications
+
+log = logging.getLogger(__name__)
+
+
+def notify(
+    *,
+    event_key: str,
+    event: str,
+    recipients: Iterable[User],
+    cc: Iterable[User] = (),
+    template: str,
+    context: dict,
+    link: str = "",
+    number: str = "",
+) -> list[Notification]:
+    """Write outbox rows for one event; send them after the surrounding transaction commits.
+
+    `event_key` identifies the event (e.g. "ticket:12:planned:3"); with the recipient it
+    makes the row's unique key, so writing the same event twice notifies nobody twice.
+    `template` names a pair `<template>_subject.txt` / `<template>_body.txt`, rendered in
+    each recipient's own language. `link` may be a path ("/tickets/12/"): it is made
+    absolute with SITE_URL and appended to the body if the template did not show it.
+    `number` is the record's number (e.g. "KS-2026-0012"): the subject always carries it.
+    No network I/O happens here; a broker outage cannot fail the caller.
+    """
+    link = absolute_url(link)
+    rows: list[Notification] = []
+    seen: set[int] = set()
+    for person, is_cc in [(u, False) for u in recipients] + [(u, True) for u in cc]:
+        if person.pk in seen or not person.is_active:
+            continue
+        seen.add(person.pk)
+        with translation.override(person.language or "zh-hans"):
+            ctx = {**context, "recipient": person, "link": link, "number": number}
+            subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+            body = render_to_string(f"{template}_body.txt", ctx).strip()
+        if number and number not in subject:
+            subject = f"[{number}] {subject}"
+        if link and link not in body:
+            body = f"{body}\n\n{link}"
+        row, _created = Notification.objects.get_or_create(
+            key=f"{event_key[:170]}:{person.pk}",  # the recipient part is never cut off
+            defaults={
+                "event": event[:64],
+                "recipient": person,
+                "cc": is_cc,
+                "subject": subject[:255],
+                "body": body + "\n",
+                "link": link[:255],
+            },
+        )
+        rows.append(row)
+    ids = [r.pk for r in rows if r.status == Notification.Status.PENDING]
+    if ids:
+        transaction.on_commit(lambda: queue_send(send_notifications, ids))
+    return rows
+
+
+def absolute_url(link: str) -> str:
+    if link.startswith("/"):
+        return settings.SITE_URL.rstrip("/") + link
+    return link
+
+
+def queue_send(task, ids: list[int]) -> None:
+    """Hand the ids to the broker; if it is down, beat's resend picks them up later."""
+    try:
+        task.delay(ids)
+    except Exception:  # noqa: BLE001 - a broker outage must never fail the user's action
+        log.warning("broker unavailable; %s notification(s) wait for the resend task", len(ids))
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own notifications read (all unread ones if `ids` is None)."""
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_retry(*, ids: Iterable[int], by: User) -> int:
+    """An admin sends failed (or uncertain) rows again. For an uncertain row this accepts
+    that the recipient may get the mail twice: a person decided that, not a timer."""
+    ids = list(
+        Notification.objects.filter(
+            pk__in=list(ids), status__in=[Notification.Status.FAILED, Notification.Status.UNCERTAIN]
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    Notification.objects.filter(pk__in=ids).update(
+        status=Notification.Status.PENDING,
+        attempts=0,
+        next_attempt_at=None,
+        claimed_at=None,
+        last_error=f"retried by {by.get_username()}",
+    )
+    transaction.on_commit(lambda: queue_send(send_notifications, ids))
+    return len(ids)

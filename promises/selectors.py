@@ -1,0 +1,58 @@
+"""Reads on promises: kept-on-time rates."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Commitment
+
+
+@dataclass(frozen=True)
+class KeptRate:
+    owner: User
+    total: int
+    kept_on_time: int
+    kept_late: int
+    broken: int
+    open_overdue: int
+    open_pending: int
+
+    @property
+    def due(self) -> int:
+        """Promises whose time has come: the denominator of the rate."""
+        return self.kept_on_time + self.kept_late + self.broken + self.open_overdue
+
+    @property
+    def rate(self) -> float | None:
+        return self.kept_on_time / self.due if self.due else None
+
+
+def commitment_kept_rates(*, since: datetime.datetime | None = None) -> list[KeptRate]:
+    """Per owner: kept on time / promises already due (kept, broken or still open past due).
+    Promises not yet due do not count either way. Worst rate first."""
+    now = timezone.now()
+    rows = Commitment.objects.all()
+    if since is not None:
+        rows = rows.filter(due_at__gte=since)
+    kept = Q(status=Commitment.Status.KEPT)
+    open_ = Q(status=Commitment.Status.OPEN)
+    agg = (
+        rows.values("owner")
+        .annotate(
+            total=Count("id"),
+            kept_on_time=Count("id", filter=kept & Q(closed_at__lte=F("due_at"))),
+            kept_late=Count("id", filter=kept & Q(closed_at__gt=F("due_at"))),
+            broken=Count("id", filter=Q(status=Commitment.Status.BROKEN)),
+            open_overdue=Count("id", filter=open_ & Q(due_at__lte=now)),
+            open_pending=Count("id", filter=open_ & Q(due_at__gt=now)),
+        )
+        .order_by()
+    )
+    owners = User.objects.in_bulk([a["owner"] for a in agg])
+    result = [KeptRate(owner=owners[a.pop("owner")], **a) for a in agg]
+    result.sort(key=lambda r: (r.rate is None, r.rate if r.rate is not None else 0, r.owner.display_name))
+    return result
