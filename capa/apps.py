@@ -15,3 +15,10 @@ class CapaConfig(AppConfig):
 
         actions_accepted.connect(on_actions_accepted, dispatch_uid="capa.on_actions_accepted")
         actions_reopened.connect(on_actions_reopened, dispatch_uid="capa.on_actions_reopened")
+
+        from ui.panels import register_panel
+
+        from .panels import my_work_capa_panel, ticket_capa_panel
+
+        register_panel("tickets.ticket", ticket_capa_panel)
+        register_panel("tickets.my_work", my_work_capa_panel)

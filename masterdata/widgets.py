@@ -71,12 +71,17 @@ class AutocompleteSelect(forms.Select):
             return [(v, t) for v, t in choices if v in ("", None) or str(v) in wanted]
         field = choices.field
         rows = [("", field.empty_label)] if field.empty_label is not None else []
-        if field.to_field_name:
-            keys = {field.to_field_name + "__in": wanted}
+        # ModelForm fields name their key ("id"); a typed or tampered value that is no key
+        # of that kind is no choice, never a query that fails (a 500 on re-rendering the form).
+        name = field.to_field_name or "pk"
+        meta = choices.queryset.model._meta
+        key = meta.pk if name == "pk" else meta.get_field(name)
+        if "Integer" in key.get_internal_type() or "AutoField" in key.get_internal_type():
+            values = [k for k in (parse_int(v) for v in wanted) if k is not None]
         else:
-            keys = {"pk__in": [k for k in (parse_int(v) for v in wanted) if k is not None]}
-        if wanted and next(iter(keys.values())):
-            for obj in choices.queryset.filter(**keys):
+            values = list(wanted)
+        if values:
+            for obj in choices.queryset.filter(**{f"{name}__in": values}):
                 choice_value, text = choices.choice(obj)
                 rows.append((choice_value, self.label(obj) if self.label else text))
         return rows

@@ -82,7 +82,7 @@ def my_work(request):
     context = {
         "page": page,
         "rows": selectors.ticket_rows(page),
-        "capa_due": selectors.capa_due_card(request.user),
+        "panels": render_panels(request, request.user, place="tickets.my_work"),  # QC: CAPA due
         "following": following[:FOLLOWING_SHOWN],
         "more_following": len(following) > FOLLOWING_SHOWN,
     }
@@ -153,10 +153,9 @@ def _detail(
         "disposition": ticket.dispositions.all()[len(ticket.dispositions.all()) - 1]
         if ticket.dispositions.all()
         else None,
-        # Cards of other apps (accounting's disputes, insight's quality figures) and the
-        # CAPA checks: read here, not by template tags.
+        # Cards of other apps (accounting's disputes, insight's quality figures, the CAPA
+        # checks): read here, not by template tags.
         "panels": render_panels(request, ticket),
-        "capa": selectors.capa_card(ticket, request.user),
     }
     return render(request, "tickets/detail.html", context, status=status)
 

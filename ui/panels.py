@@ -16,11 +16,15 @@ _PANELS: dict[str, list[Renderer]] = {}
 
 
 def register_panel(model_label: str, render: Renderer) -> None:
+    """`model_label`: the record's model ("tickets.ticket"), or a place named by the page
+    that shows it ("tickets.my_work", rendered with the signed-in user as the record)."""
     renderers = _PANELS.setdefault(model_label.lower(), [])
     if render not in renderers:
         renderers.append(render)
 
 
-def render_panels(request: HttpRequest, obj: models.Model) -> list[str]:
-    """The record's panels, each rendered by its app's template (safe strings: render_to_string)."""
-    return [html for render in _PANELS.get(obj._meta.label_lower, []) if (html := render(request, obj))]
+def render_panels(request: HttpRequest, obj: models.Model, place: str = "") -> list[str]:
+    """The record's panels (or a named place's), each rendered by its app's template (safe
+    strings: render_to_string)."""
+    key = place or obj._meta.label_lower
+    return [html for render in _PANELS.get(key, []) if (html := render(request, obj))]

@@ -41,3 +41,10 @@ def quantity(value) -> str:
 def label(obj, field_name: str) -> str:
     """`{{ o|label:"stage" }}`: what get_stage_display() gives, without its cost (ui.labels)."""
     return choice_label(obj, field_name)
+
+
+@register.filter
+def error_target(field) -> str:
+    """The element a form's error summary links to: the field, or a radio group's first
+    button (auto_id + "_0"). Never renders the field's options to find out."""
+    return field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
