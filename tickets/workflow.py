@@ -28,7 +28,7 @@ from . import forms
 from . import guards as g
 from . import recorders as rec
 from .errors import TicketError
-from .models import Event, State, Ticket
+from .models import Event, Remedy, State, Ticket
 
 R = Role
 S = State
@@ -208,6 +208,7 @@ TRANSITIONS: dict[str, Transition] = {
             record=rec.record_timeline_only,
             event=K.TRANSITION,
             guards=[g.SERVICE_LEAD_ONLY],
+            effects=[fx.CLEAR_UNSATISFIED],  # the review's solution needs a new form anyway
             notify=[R.QC],
             button="outline-warning",
             step="3-5.2.4",
@@ -264,9 +265,43 @@ TRANSITIONS: dict[str, Transition] = {
             record=rec.record_disposition,
             event=K.TRANSITION,
             guards=[g.SERVICE_LEAD_ONLY],
-            effects=[fx.VOID_SIGNATURES],  # a new form needs both signatures again
+            # A new form needs both signatures again; its form insists the customer is satisfied.
+            effects=[fx.VOID_SIGNATURES, fx.CLEAR_UNSATISFIED],
             notify=[R.PROJECT_MANAGER, R.PRODUCTION_MANAGER],
             waits=[Waiting(R.SERVICE_LEAD, person=LEAD)],
+            step="3-5.2.6",
+        ),
+        # Only a satisfied customer moves the form on ("客户满意后"): otherwise the form is
+        # kept with what the customer said and the service goes on (or to a QC review).
+        _t(
+            "customer_unsatisfied",
+            _("The customer is not satisfied"),
+            [S.IN_SERVICE],
+            None,
+            [R.SERVICE_LEAD],
+            forms.UnsatisfiedForm,
+            record=rec.record_unsatisfied,
+            event=K.PROGRESS,
+            guards=[g.SERVICE_LEAD_ONLY],
+            effects=[fx.VOID_SIGNATURES, fx.MARK_UNSATISFIED],
+            notify=[R.PROJECT_MANAGER, R.PRODUCTION_MANAGER, CREATOR],
+            button="outline-danger",
+            step="3-5.2.6",
+        ),
+        # A manager may still have the kept form signed, saying why.
+        _t(
+            "override_satisfaction",
+            _("Start the sign-offs without the customer's satisfaction"),
+            [S.IN_SERVICE],
+            S.CONFIRMING,
+            [R.PROJECT_MANAGER, R.PRODUCTION_MANAGER],
+            forms.OverrideForm,
+            record=rec.record_timeline_only,
+            event=K.TRANSITION,
+            guards=[g.UNSATISFIED_CUSTOMER],
+            effects=[fx.VOID_SIGNATURES, fx.CLEAR_UNSATISFIED],
+            notify=[R.PROJECT_MANAGER, R.PRODUCTION_MANAGER, LEAD, CREATOR],
+            button="outline-warning",
             step="3-5.2.6",
         ),
         # Both managers sign, in either order; either may dispute. QC is told once both signed.
@@ -300,6 +335,22 @@ TRANSITIONS: dict[str, Transition] = {
             guards=[g.UNSIGNED_CAPACITY],
             effects=[fx.VOID_SIGNATURES],
             notify=[R.QC, LEAD],
+            button="outline-warning",
+            step="3-5.2.7",
+        ),
+        # The service lead may dispute them too, with the reason on the timeline.
+        _t(
+            "lead_dispute",
+            _("Dispute the corrective actions (service lead)"),
+            [S.CONFIRMING],
+            S.QC_REVIEW,
+            [R.SERVICE_LEAD],
+            forms.LeadDisputeForm,
+            record=rec.record_timeline_only,
+            event=K.TRANSITION,
+            guards=[g.SERVICE_LEAD_ONLY],
+            effects=[fx.VOID_SIGNATURES],
+            notify=[R.QC, R.PROJECT_MANAGER, R.PRODUCTION_MANAGER],
             button="outline-warning",
             step="3-5.2.7",
         ),
@@ -373,10 +424,43 @@ WATCHING: tuple[Waiting, ...] = (
 WAITS: tuple[Waiting, ...] = (*(w for t in TRANSITIONS.values() for w in t.waits), *WATCHING)
 
 # Who is told when a ticket is logged (procedure §3-5.2.1): project and production, cc the
-# departments. On a return (led by sales) the person who logged it is copied on every step.
+# departments: those sales chooses on the intake form (DEPARTMENTS) and always those the
+# procedure names (INTAKE_CC, and REMEDY_INTAKE_CC for the remedy asked).
 INTAKE_NOTIFY = (str(R.PROJECT_MANAGER), str(R.PRODUCTION_MANAGER))
 INTAKE_CC = (str(R.QC), str(R.TECHNICAL))
-RETURN_CC = CREATOR
+# The departments sales may copy at intake, by the role that answers for each.
+DEPARTMENTS = tuple(
+    str(r)
+    for r in (
+        R.PROJECT_MANAGER,
+        R.PRODUCTION_MANAGER,
+        R.QC,
+        R.TECHNICAL,
+        R.PURCHASING,
+        R.FINANCE,
+        R.SALES_MANAGER,
+    )
+)
+# A return is led by sales: the sales manager is copied at intake and the person who logged
+# it on every later step. An exchange brings in the project manager at intake (who plans the
+# service and is told of its progress by the rows above).
+REMEDY_INTAKE_CC = {
+    str(Remedy.RETURN): (str(R.SALES_MANAGER),),
+    str(Remedy.EXCHANGE): (str(R.PROJECT_MANAGER),),
+}
+REMEDY_CC = {str(Remedy.RETURN): (CREATOR,)}
+
+
+def intake_cc_required(remedy: str) -> tuple[str, ...]:
+    """The departments the procedure always copies at intake for this remedy."""
+    return (*INTAKE_CC, *REMEDY_INTAKE_CC.get(str(remedy), ()))
+
+
+def intake_cc(remedy: str, chosen: Iterable[str] = ()) -> list[str]:
+    """What the intake notification copies: the chosen departments and the required ones,
+    in DEPARTMENTS order (stored on the ticket, so the page shows who was told)."""
+    wanted = {str(c) for c in chosen} | set(intake_cc_required(remedy))
+    return [d for d in DEPARTMENTS if d in wanted]
 
 
 def _is_admin(user: User) -> bool:

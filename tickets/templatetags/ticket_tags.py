@@ -39,6 +39,14 @@ def is_checkbox(field) -> bool:
 
 
 @register.filter
+def role_labels(values) -> str:
+    """Role slugs (e.g. the departments copied at intake) as their names, comma-separated."""
+    from core.roles import Role
+
+    return "、".join(str(Role(v).label) for v in values or () if v in Role.values)
+
+
+@register.filter
 def state_colour(state: str) -> str:
     return STATE_COLOURS.get(state, "secondary")
 
