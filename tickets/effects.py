@@ -35,6 +35,14 @@ def _sign(ticket: Ticket, by: User, d: dict) -> None:
         ticket.production_signed = True
 
 
+def _mark_unsatisfied(ticket: Ticket, by: User, d: dict) -> None:
+    ticket.customer_unsatisfied = True
+
+
+def _clear_unsatisfied(ticket: Ticket, by: User, d: dict) -> None:
+    ticket.customer_unsatisfied = False
+
+
 def _followed_up(ticket: Ticket, by: User, d: dict) -> None:
     ticket.followed_up = True
 
@@ -63,6 +71,14 @@ def _cancel_capa(ticket: Ticket, by: User, d: dict) -> None:
 
 VOID_SIGNATURES = Effect("void_signatures", "both sign-offs start again", _void_signatures)
 SIGN = Effect("sign", "the signer's capacity counts as signed", _sign)
+# The customer's satisfaction (procedure §3-5.2.6): sign-offs start only after it (or a
+# manager's override); leaving the service step for a QC review needs a new form anyway.
+MARK_UNSATISFIED = Effect(
+    "mark_unsatisfied", "the sign-offs wait for a satisfied customer (or an override)", _mark_unsatisfied
+)
+CLEAR_UNSATISFIED = Effect(
+    "clear_unsatisfied", "no longer waits for the customer's satisfaction", _clear_unsatisfied
+)
 FOLLOWED_UP = Effect("followed_up", "the ticket counts as followed up", _followed_up)
 # SLA clocks (tickets/sla.py): first response ends at the plan or the rejection; resolution
 # at the archive or the rejection, and runs again when the ticket is reopened.

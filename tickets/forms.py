@@ -18,6 +18,7 @@ from masterdata.models import Customer, Shipment, Supplier
 from masterdata.widgets import CustomerSelect, offer_customer_shipments
 from security.limits import TEXT_MAX
 
+from .departments import DEPARTMENTS, intake_cc
 from .models import DefectType, Disposition, RootCause, ServicePlan, Ticket
 from .photos import validate_photo
 from .predicates import signing_capacities
@@ -130,7 +131,28 @@ class ClassificationMixin(forms.Form):
 CLASSIFICATION_FIELDS = ("root_cause_category", "supplier", "defect_type")
 
 
-class QCReviewForm(ClassificationMixin, ActionForm):
+class TechnicalReferenceMixin(forms.Form):
+    """The standard or drawing the complaint is judged against (procedure §3-3.5, the
+    technical department's part): its number and, optionally, a link to it."""
+
+    technical_reference = forms.CharField(
+        label=_("Standard or drawing number"),
+        max_length=100,
+        required=False,
+        help_text=_("The technical department's standard or drawing the complaint is judged against."),
+    )
+    technical_url = forms.URLField(
+        label=_("Link to the standard or drawing"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("technical_url") and not data.get("technical_reference"):
+            self.add_error("technical_reference", _("Give the standard's or drawing's number with its link."))
+        return data
+
+
+class QCReviewForm(ClassificationMixin, TechnicalReferenceMixin, ActionForm):
     participants = forms.CharField(label=_("Participants"), max_length=300)
     root_cause = forms.CharField(
         max_length=TEXT_MAX, label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2})
@@ -144,7 +166,7 @@ class ProgressForm(ActionForm):
     text = forms.CharField(max_length=TEXT_MAX, label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DispositionForm(ClassificationMixin, ActionForm):
+class DispositionForm(ClassificationMixin, TechnicalReferenceMixin, ActionForm):
     work_done = forms.CharField(
         max_length=TEXT_MAX, label=_("Work done"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -171,6 +193,66 @@ class DispositionForm(ClassificationMixin, ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["defect_type"].initial = self.ticket.defect_type_id
+        # The latest review's reference is what the form is usually judged against.
+        review = self.ticket.qc_reviews.exclude(technical_reference="").order_by("-created_at", "-id").first()
+        if review is not None:
+            self.fields["technical_reference"].initial = review.technical_reference
+            self.fields["technical_url"].initial = review.technical_url
+
+    def clean_satisfaction(self) -> str:
+        # The sign-offs start only once the customer is satisfied (procedure §3-5.2.6,
+        # "客户满意后"); otherwise the lead records it with the "not satisfied" action.
+        value = self.cleaned_data["satisfaction"]
+        if value != Disposition.Satisfaction.SATISFIED:
+            raise forms.ValidationError(
+                _(
+                    "The form goes to the sign-offs only when the customer is satisfied; "
+                    "otherwise record what the customer said with “The customer is not satisfied”."
+                )
+            )
+        return value
+
+
+class UnsatisfiedForm(DispositionForm):
+    """The disposition form the customer is not satisfied with: kept, with what they said."""
+
+    customer_feedback = forms.CharField(
+        max_length=TEXT_MAX, label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        satisfied = Disposition.Satisfaction.SATISFIED
+        self.fields["satisfaction"].choices = [c for c in CHOOSE_SATISFACTION if c[0] != satisfied]
+
+    def clean_satisfaction(self) -> str:
+        return self.cleaned_data["satisfaction"]  # the choices already leave "satisfied" out
+
+
+TECHNICAL_FIELDS = ("technical_reference", "technical_url")
+
+# The standard or drawing closes the form, after what it is judged for.
+for _form in (QCReviewForm, DispositionForm, UnsatisfiedForm):
+    _form.base_fields = {
+        **{k: f for k, f in _form.base_fields.items() if k not in TECHNICAL_FIELDS},
+        **{k: _form.base_fields[k] for k in TECHNICAL_FIELDS},
+    }
+
+
+class OverrideForm(ActionForm):
+    reason = forms.CharField(
+        max_length=TEXT_MAX,
+        label=_("Why the sign-offs start although the customer is not satisfied"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LeadDisputeForm(ActionForm):
+    reason = forms.CharField(
+        max_length=TEXT_MAX,
+        label=_("What is wrong with the corrective actions"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 def capacities_for(user: User, ticket: Ticket) -> list[tuple[str, str]]:
@@ -274,6 +356,7 @@ INTAKE_FIELDS = (
     "quantity",
     "site",
     "remedy",
+    "cc_departments",
     "paraphrase",
     "customer_confirmed",
     "emotion",
@@ -284,6 +367,11 @@ INTAKE_FIELDS = (
     "safety",
     "defect_type",
 )
+
+
+def department_choices() -> list[tuple[str, str]]:
+    """The departments sales may copy at intake (departments.DEPARTMENTS), by their role's name."""
+    return [(d, Role(d).label) for d in DEPARTMENTS]
 
 
 class IntakeForm(forms.ModelForm):
@@ -298,6 +386,16 @@ class IntakeForm(forms.ModelForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
     callback_note = forms.CharField(label=_("What we promised"), max_length=255, required=False)
+    cc_departments = forms.MultipleChoiceField(
+        label=_("Copy the departments"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "QC and technical support are always copied; a return also the sales manager, "
+            "an exchange the project manager."
+        ),
+    )
 
     class Meta:
         model = Ticket
@@ -320,11 +418,14 @@ class IntakeForm(forms.ModelForm):
         self.fields["shipment"].empty_label = "—"
         offer_customer_shipments(self)
         self.fields["customer_confirmed"].help_text = _('Ask: "Did I understand you correctly?"')
+        self.fields["cc_departments"].choices = department_choices()
         if not self.is_bound:
             self.initial.setdefault("intake_token", uuid.uuid4())
 
     def clean(self):
         data = super().clean()
+        # The departments the procedure names are copied whatever was ticked.
+        data["cc_departments"] = intake_cc(data.get("remedy") or "", data.get("cc_departments") or ())
         shipment, customer = data.get("shipment"), data.get("customer")
         if shipment and customer and shipment.customer_id != customer.pk:
             self.add_error("shipment", _("This shipment went to another customer."))

@@ -53,6 +53,11 @@ PRODUCTION_UNSIGNED = _fields(
     "production_unsigned", "the production manager has not signed", production_signed=False
 )
 BOTH_SIGNED = _fields("both_signed", "both managers have signed", pm_signed=True, production_signed=True)
+CUSTOMER_UNSATISFIED = _fields(
+    "customer_unsatisfied",
+    "the customer is not satisfied with the last disposition form",
+    customer_unsatisfied=True,
+)
 NOT_FOLLOWED_UP = _fields("not_followed_up", "no sales follow-up recorded yet", followed_up=False)
 OPEN_PURCHASE = Condition(
     name="open_purchase",
@@ -107,4 +112,11 @@ BOTH_SIGNATURES = Guard(
     test=lambda ticket, user: BOTH_SIGNED(ticket),
     error=MissingData,
     message=_("Both the project manager and the production manager must sign first."),
+)
+UNSATISFIED_CUSTOMER = Guard(
+    name="unsatisfied_customer",
+    doc="the customer is not satisfied with the last disposition form",
+    test=lambda ticket, user: CUSTOMER_UNSATISFIED(ticket),
+    error=WrongState,
+    message=_("Only a disposition form the customer is not satisfied with needs an override."),
 )

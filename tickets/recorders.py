@@ -81,6 +81,16 @@ def record_disposition(ticket: Ticket, by: User, d: dict) -> str:
     return d["work_done"]
 
 
+def record_unsatisfied(ticket: Ticket, by: User, d: dict) -> str:
+    """The form is kept (a manager may override and have it signed); the timeline says
+    what the customer said."""
+    d = _classify(ticket, d)
+    m.Disposition.objects.create(ticket=ticket, created_by=by, **d)
+    label = m.Disposition.Satisfaction(d["satisfaction"]).label
+    said = d["customer_feedback"]
+    return _("Customer: %(satisfaction)s — %(said)s") % {"satisfaction": label, "said": said}
+
+
 def current_disposition(ticket: Ticket) -> m.Disposition | None:
     return m.Disposition.objects.filter(ticket=ticket).order_by("-created_at", "-id").first()
 

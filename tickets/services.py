@@ -24,12 +24,12 @@ from .next_step import describe, next_steps
 from .photos import photo_save, validate_photo
 from .timeline import people_for, record_event
 from .workflow import (
-    INTAKE_CC,
     INTAKE_NOTIFY,
     PURCHASE_STATES,
-    RETURN_CC,
+    REMEDY_CC,
     TRANSITIONS,
     Transition,
+    intake_cc,
 )
 
 
@@ -50,8 +50,8 @@ def _notify(ticket: Ticket, event: m.Event, name: str, to: Iterable[str], cc: It
     to, cc = tuple(to), tuple(cc)
     if not to and not cc:
         return
-    if ticket.remedy == m.Remedy.RETURN and name != "received":
-        cc = (*cc, RETURN_CC)  # returns are led by sales (docs/workflow.md, "Notifications")
+    if name != "received":  # who the remedy brings in (docs/workflow.md, "Notifications")
+        cc = (*cc, *REMEDY_CC.get(ticket.remedy, ()))
     notify(
         event_key=f"ticket:{ticket.pk}:{name}:{event.seq}",
         event=f"ticket.{name}",
@@ -110,6 +110,7 @@ def ticket_create(
             ship_date=shipment.ship_date,
             order_number=shipment.order_number or fields.get("order_number", ""),
         )
+    fields["cc_departments"] = intake_cc(fields.get("remedy", ""), fields.get("cc_departments") or ())
     ticket = Ticket(customer=customer, created_by=by, state=State.RECEIVED, **fields)
     if intake_token:
         ticket.intake_token = intake_token
@@ -155,7 +156,7 @@ def ticket_create(
             )
         except ValidationError as exc:
             raise MissingData(errors={"callback_due_at": exc.messages}) from exc
-    _notify(ticket, event, "received", INTAKE_NOTIFY, INTAKE_CC)
+    _notify(ticket, event, "received", INTAKE_NOTIFY, ticket.cc_departments)
     return ticket
 
 

@@ -27,8 +27,9 @@ from . import effects as fx
 from . import forms
 from . import guards as g
 from . import recorders as rec
+from .departments import DEPARTMENTS, INTAKE_CC, REMEDY_INTAKE_CC, intake_cc, intake_cc_required  # noqa: F401
 from .errors import TicketError
-from .models import Event, State, Ticket
+from .models import Event, Remedy, State, Ticket
 
 R = Role
 S = State
@@ -221,6 +222,7 @@ TRANSITIONS: dict[str, Transition] = {
             record=rec.record_timeline_only,
             event=K.TRANSITION,
             guards=[g.SERVICE_LEAD_ONLY],
+            effects=[fx.CLEAR_UNSATISFIED],  # the review's solution needs a new form anyway
             notify=[R.QC],
             button="outline-warning",
             step="3-5.2.4",
@@ -278,9 +280,43 @@ TRANSITIONS: dict[str, Transition] = {
             record=rec.record_disposition,
             event=K.TRANSITION,
             guards=[g.SERVICE_LEAD_ONLY],
-            effects=[fx.VOID_SIGNATURES],  # a new form needs both signatures again
+            # A new form needs both signatures again; its form insists the customer is satisfied.
+            effects=[fx.VOID_SIGNATURES, fx.CLEAR_UNSATISFIED],
             notify=[R.PROJECT_MANAGER, R.PRODUCTION_MANAGER],
             waits=[Waiting(R.SERVICE_LEAD, person=LEAD)],
+            step="3-5.2.6",
+        ),
+        # Only a satisfied customer moves the form on ("客户满意后"): otherwise the form is
+        # kept with what the customer said and the service goes on (or to a QC review).
+        _t(
+            "customer_unsatisfied",
+            _("The customer is not satisfied"),
+            [S.IN_SERVICE],
+            None,
+            [R.SERVICE_LEAD],
+            forms.UnsatisfiedForm,
+            record=rec.record_unsatisfied,
+            event=K.PROGRESS,
+            guards=[g.SERVICE_LEAD_ONLY],
+            effects=[fx.VOID_SIGNATURES, fx.MARK_UNSATISFIED],
+            notify=[R.PROJECT_MANAGER, R.PRODUCTION_MANAGER, CREATOR],
+            button="outline-danger",
+            step="3-5.2.6",
+        ),
+        # A manager may still have the kept form signed, saying why.
+        _t(
+            "override_satisfaction",
+            _("Start the sign-offs without the customer's satisfaction"),
+            [S.IN_SERVICE],
+            S.CONFIRMING,
+            [R.PROJECT_MANAGER, R.PRODUCTION_MANAGER],
+            forms.OverrideForm,
+            record=rec.record_timeline_only,
+            event=K.TRANSITION,
+            guards=[g.UNSATISFIED_CUSTOMER],
+            effects=[fx.VOID_SIGNATURES, fx.CLEAR_UNSATISFIED],
+            notify=[R.PROJECT_MANAGER, R.PRODUCTION_MANAGER, LEAD, CREATOR],
+            button="outline-warning",
             step="3-5.2.6",
         ),
         # Both managers sign, in either order; either may dispute. QC is told once both signed.
@@ -317,6 +353,22 @@ TRANSITIONS: dict[str, Transition] = {
             button="outline-warning",
             step="3-5.2.7",
             escape=True,
+        ),
+        # The service lead may dispute them too, with the reason on the timeline.
+        _t(
+            "lead_dispute",
+            _("Dispute the corrective actions (service lead)"),
+            [S.CONFIRMING],
+            S.QC_REVIEW,
+            [R.SERVICE_LEAD],
+            forms.LeadDisputeForm,
+            record=rec.record_timeline_only,
+            event=K.TRANSITION,
+            guards=[g.SERVICE_LEAD_ONLY],
+            effects=[fx.VOID_SIGNATURES],
+            notify=[R.QC, R.PROJECT_MANAGER, R.PRODUCTION_MANAGER],
+            button="outline-warning",
+            step="3-5.2.7",
         ),
         _t(
             "archive",
@@ -390,10 +442,10 @@ WATCHING: tuple[Waiting, ...] = (
 WAITS: tuple[Waiting, ...] = (*(w for t in TRANSITIONS.values() for w in t.waits), *WATCHING)
 
 # Who is told when a ticket is logged (procedure §3-5.2.1): project and production, cc the
-# departments. On a return (led by sales) the person who logged it is copied on every step.
+# departments: those sales chooses on the intake form (DEPARTMENTS) and always those the
+# procedure names (INTAKE_CC, and REMEDY_INTAKE_CC for the remedy asked).
 INTAKE_NOTIFY = (str(R.PROJECT_MANAGER), str(R.PRODUCTION_MANAGER))
-INTAKE_CC = (str(R.QC), str(R.TECHNICAL))
-RETURN_CC = CREATOR
+REMEDY_CC = {str(Remedy.RETURN): (CREATOR,)}
 
 
 def _is_admin(user: User) -> bool:

@@ -8,8 +8,20 @@ from accounts.roles import Role
 
 from . import guards as g
 from .errors import TicketError
-from .models import Event, State
-from .workflow import CLOSED_STATES, CREATOR, INTAKE_CC, INTAKE_NOTIFY, LEAD, TRANSITIONS, WATCHING, Waiting
+from .models import Event, Remedy, State
+from .workflow import (
+    CLOSED_STATES,
+    CREATOR,
+    DEPARTMENTS,
+    INTAKE_CC,
+    INTAKE_NOTIFY,
+    LEAD,
+    REMEDY_CC,
+    REMEDY_INTAKE_CC,
+    TRANSITIONS,
+    WATCHING,
+    Waiting,
+)
 
 INTRO = """\
 # The complaint workflow
@@ -38,12 +50,23 @@ these docs cite them as "procedure §…":
 | 3-5.2.3 | the production manager names a service lead, who prepares; parts go to purchasing |
 | 3-5.2.4 | no solution found: QC organises a review |
 | 3-5.2.5 | the service lead travels and records progress; the project manager follows it |
-| 3-5.2.6 | the disposition form (产品售后处置单), with the customer's satisfaction |
-| 3-5.2.7 | both managers sign the form, in either order; QC archives it |
+| 3-5.2.6 | the disposition form (产品售后处置单), signed off only once the customer is satisfied |
+| 3-5.2.7 | both managers sign the form, in either order (they or the lead may dispute); QC archives it |
 | 3-5.2.8 | sales follows up with the customer |
 | 3-5.3 | installation and commissioning (docs/tickets.md) |
 | 3.1–3.5 | which department answers for which root cause (docs/insight.md) |
+| 3-3.5 | the technical department's part: the standard or drawing a complaint is judged against |
 | 4 | the phone techniques the intake form follows (docs/tickets.md) |
+
+The customer's satisfaction (§3-5.2.6, "客户满意后"): `submit_disposition` accepts only a
+satisfied customer. A form the customer is not satisfied with is recorded by
+`customer_unsatisfied`: kept, with what the customer said on the timeline; the ticket stays
+in service, where the lead does more work and submits a new form, or asks QC for a review.
+Until then the sign-offs cannot start, unless the project or production manager overrides
+with a reason (`override_satisfaction`), which sends the kept form to the sign-offs.
+
+The standard or drawing (§3-3.5) is recorded by its number and an optional link on the QC
+review and the disposition form; the ticket page, the printed form and the API show it.
 
 Rejecting a complaint (not ours, only before planning) and reopening an archived one (the
 customer complained again, or a CAPA effectiveness check failed) are the plant's additions.
@@ -209,11 +232,20 @@ def _render() -> str:
     out += [
         "## Notifications",
         "",
-        f"- Intake: {_roles(INTAKE_NOTIFY)}; cc {_roles(INTAKE_CC)}.",
+        f"- Intake: {_roles(INTAKE_NOTIFY)}; cc the departments sales ticks on the intake form",
+        f"  ({_roles(DEPARTMENTS)}) and always {_roles(INTAKE_CC)}, and by the remedy asked:",
+        *(
+            f"  {Remedy(remedy).label} (`{remedy}`): {_roles(roles)}."
+            for remedy, roles in REMEDY_INTAKE_CC.items()
+        ),
+        "  The ticket keeps the list (`cc_departments`); its page shows it.",
         '- Each action: the "who is told" column above, evaluated on the ticket as the action',
         "  left it. A role means every active user holding it.",
-        '- A return (remedy "return") is led by sales: the person who logged it is copied on',
-        "  every step's notification after intake.",
+        *(
+            f'- A ticket whose remedy is "{remedy}" also copies {_roles(roles)} on every step\'s'
+            " notification after intake (a return is led by sales)."
+            for remedy, roles in REMEDY_CC.items()
+        ),
         "- Sent through `notify.services.notify` with the key `ticket:<id>:<action>:<timeline seq>`",
         "  (once per step), templates `tickets/templates/tickets/email/<action>_subject.txt` and",
         "  `_body.txt`.",

@@ -170,6 +170,10 @@ def _moved(ticket: Ticket) -> bool:
     return Ticket.objects.get(pk=ticket.pk).state != ticket.state
 
 
+def _unsatisfied(ticket: Ticket) -> bool:
+    return Ticket.objects.get(pk=ticket.pk).customer_unsatisfied
+
+
 def _second_signature(ticket: Ticket) -> bool:
     return SignOff.objects.filter(ticket=ticket).count() > 1
 
@@ -290,12 +294,15 @@ CASES: dict[str, Case] = {
             page=_transition(name)[1],
             page_ok=200,
             page_refused=403,
-            done=_moved,
+            done=done,
         )
-        for name, until in [
-            ("escalate", State.ASSIGNED),
-            ("start_service", State.ASSIGNED),
-            ("submit_disposition", State.IN_SERVICE),
+        for name, until, done in [
+            ("escalate", State.ASSIGNED, _moved),
+            ("start_service", State.ASSIGNED, _moved),
+            ("submit_disposition", State.IN_SERVICE, _moved),
+            ("lead_dispute", State.CONFIRMING, _moved),
+            # the ticket stays in service, now waiting for a satisfied customer
+            ("customer_unsatisfied", State.IN_SERVICE, _unsatisfied),
         ]
     },
     "tickets.sign_off": Case(

@@ -48,6 +48,13 @@ def _situation(name, new_ticket, walk, people):
         return walk(ticket, State.IN_SERVICE)
     if name == "qc review":
         return _do(walk(ticket, State.IN_SERVICE), "escalate", "lead", people)
+    if name == "in service, customer not satisfied":
+        return _do(walk(ticket, State.IN_SERVICE), "customer_unsatisfied", "lead", people)
+    if name == "confirming, overridden":
+        ticket = _do(walk(ticket, State.IN_SERVICE), "customer_unsatisfied", "lead", people)
+        return _do(ticket, "override_satisfaction", "prod", people)
+    if name == "qc review, the lead disputes":
+        return _do(walk(ticket, State.CONFIRMING), "lead_dispute", "lead", people)
     if name == "confirming":
         return walk(ticket, State.CONFIRMING)
     if name == "confirming, project signed":
@@ -74,6 +81,9 @@ EXPECTED = {
     "assigned, parts ordered": {"lead"},
     "in service": {"lead", "pm", "purchasing"},
     "qc review": {"qc", "purchasing"},
+    "in service, customer not satisfied": {"lead", "pm", "purchasing"},
+    "confirming, overridden": {"pm", "prod"},
+    "qc review, the lead disputes": {"qc", "purchasing"},
     "confirming": {"pm", "prod"},
     "confirming, project signed": {"prod"},
     "confirming, production signed": {"pm"},

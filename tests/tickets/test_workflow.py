@@ -44,9 +44,17 @@ def prepare(new_ticket, walk, people):
             return services.ticket_transition(
                 ticket=ticket, to="escalate", by=people.lead, data=step_data("escalate", people)
             )
-        if name in ("progress", "submit_disposition"):
+        if name in ("progress", "submit_disposition", "customer_unsatisfied"):
             return walk(ticket, State.IN_SERVICE)
-        if name in ("sign_off", "dispute"):
+        if name == "override_satisfaction":
+            ticket = walk(ticket, State.IN_SERVICE)
+            return services.ticket_transition(
+                ticket=ticket,
+                to="customer_unsatisfied",
+                by=people.lead,
+                data=step_data("customer_unsatisfied", people),
+            )
+        if name in ("sign_off", "dispute", "lead_dispute"):
             return walk(ticket, State.CONFIRMING)
         if name == "archive":
             ticket = walk(ticket, State.CONFIRMING)
@@ -110,6 +118,9 @@ WRONG_STATE = {
     "start_service": State.IN_SERVICE,
     "progress": State.ASSIGNED,
     "submit_disposition": State.ASSIGNED,
+    "customer_unsatisfied": State.CONFIRMING,
+    "override_satisfaction": State.ASSIGNED,
+    "lead_dispute": State.IN_SERVICE,
     "sign_off": State.IN_SERVICE,
     "dispute": State.IN_SERVICE,
     "archive": State.IN_SERVICE,

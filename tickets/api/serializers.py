@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from masterdata.models import Customer, Product, Shipment
@@ -9,7 +10,7 @@ from ..forms import INTAKE_FIELDS
 from ..models import Event, Photo, Ticket
 from ..services import allowed_transitions
 from ..sla import clocks
-from ..workflow import TRANSITIONS
+from ..workflow import DEPARTMENTS, TRANSITIONS
 
 
 class PhotoSerializer(serializers.ModelSerializer):
@@ -44,6 +45,13 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
 
+class TechnicalReferenceSerializer(serializers.Serializer):
+    step = serializers.CharField(help_text=_("The record that names it: qc_review or disposition."))
+    reference = serializers.CharField(help_text=_("The standard's or drawing's number."))
+    url = serializers.CharField(allow_blank=True)
+    recorded_at = serializers.DateTimeField()
+
+
 class TicketSerializer(serializers.ModelSerializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
@@ -62,6 +70,15 @@ class TicketSerializer(serializers.ModelSerializer):
     callback_due_at = serializers.DateTimeField(required=False, write_only=True)
     callback_note = serializers.CharField(required=False, write_only=True, max_length=255)
     sla = serializers.SerializerMethodField(help_text=_("The SLA clocks: first response and resolution."))
+    cc_departments = serializers.ListField(
+        child=serializers.ChoiceField(choices=DEPARTMENTS),
+        required=False,
+        help_text=_(
+            "The departments copied on the intake notification (role names). The ones the procedure "
+            "names (QC, technical support; by remedy the sales manager or the project manager) are "
+            "always added."
+        ),
+    )
 
     class Meta:
         model = Ticket
@@ -77,6 +94,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "pm_signed",
             "production_signed",
             "followed_up",
+            "customer_unsatisfied",
             "reason",
             "created_by",
             "created_at",
@@ -97,6 +115,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "pm_signed",
             "production_signed",
             "followed_up",
+            "customer_unsatisfied",
             "reason",
             "created_at",
             "updated_at",
@@ -116,9 +135,34 @@ class TicketDetailSerializer(TicketSerializer):
     events = serializers.SerializerMethodField()
     photos = PhotoSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
+    technical_references = serializers.SerializerMethodField()
 
     class Meta(TicketSerializer.Meta):
-        fields = [*TicketSerializer.Meta.fields, "events", "photos", "allowed_actions"]
+        fields = [
+            *TicketSerializer.Meta.fields,
+            "events",
+            "photos",
+            "allowed_actions",
+            "technical_references",
+        ]
+
+    @extend_schema_field(TechnicalReferenceSerializer(many=True))
+    def get_technical_references(self, obj) -> list[dict]:
+        """The standards or drawings the QC reviews and disposition forms were judged against."""
+        records = [
+            *(("qc_review", r) for r in obj.qc_reviews.all()),
+            *(("disposition", d) for d in obj.dispositions.all()),
+        ]
+        return [
+            {
+                "step": step,
+                "reference": r.technical_reference,
+                "url": r.technical_url,
+                "recorded_at": r.created_at,
+            }
+            for step, r in sorted(records, key=lambda x: (x[1].created_at, x[0]))
+            if r.technical_reference
+        ]
 
     def get_events(self, obj) -> list[dict]:
         return EventSerializer(obj.events.all(), many=True).data

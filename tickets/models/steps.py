@@ -84,7 +84,18 @@ class PurchaseRequest(StepRecord):
         verbose_name_plural = _("purchase requests")
 
 
-class QCReview(StepRecord):
+class TechnicalReference(models.Model):
+    """The technical department's part (procedure §3-3.5): the standard or drawing the
+    complaint is judged against, by its number and, optionally, where to read it."""
+
+    technical_reference = models.CharField(_("standard or drawing number"), max_length=100, blank=True)
+    technical_url = models.URLField(_("link to the standard or drawing"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class QCReview(TechnicalReference, StepRecord):
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="qc_reviews", verbose_name=_("ticket"))
     participants = models.CharField(_("participants"), max_length=300)
     root_cause = models.TextField(_("root cause"), max_length=TEXT_MAX)
@@ -104,7 +115,7 @@ class ProgressEntry(StepRecord):
         verbose_name_plural = _("progress entries")
 
 
-class Disposition(StepRecord):
+class Disposition(TechnicalReference, StepRecord):
     """产品售后处置单: filled by the service lead, signed by the customer on paper."""
 
     class Satisfaction(models.TextChoices):
@@ -127,6 +138,8 @@ class Disposition(StepRecord):
     )
     satisfaction = models.CharField(_("customer satisfaction"), max_length=12, choices=Satisfaction.choices)
     customer_signatory = models.CharField(_("signed for the customer by"), max_length=64)
+    # What the customer said when not satisfied (the form then goes back to the service step).
+    customer_feedback = models.TextField(_("what the customer said"), max_length=TEXT_MAX, blank=True)
 
     class Meta(StepRecord.Meta):
         verbose_name = _("disposition form")

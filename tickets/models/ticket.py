@@ -147,6 +147,12 @@ class Ticket(models.Model):
     pm_signed = models.BooleanField(_("project manager signed"), default=False)
     production_signed = models.BooleanField(_("production manager signed"), default=False)
     followed_up = models.BooleanField(_("sales followed up"), default=False)
+    # The service lead recorded that the customer is not satisfied with the disposition form
+    # (procedure §3-5.2.6): the sign-offs wait for a satisfied customer or a manager's override.
+    customer_unsatisfied = models.BooleanField(_("customer not satisfied"), default=False)
+    # The departments copied on the intake notification (procedure §3-5.2.1): those sales
+    # chose plus those the procedure always names (workflow.intake_cc); role slugs.
+    cc_departments = models.JSONField(_("departments copied"), default=list, blank=True)
     reason = models.TextField(_("reason (rejection / reopening)"), max_length=TEXT_MAX, blank=True)
 
     intake_token = models.UUIDField(_("intake token"), unique=True, default=uuid.uuid4, editable=False)

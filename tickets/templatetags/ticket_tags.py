@@ -1,5 +1,7 @@
 from django import forms, template
 
+from accounts.roles import Role
+
 from ..selectors import STATE_COLOURS
 
 register = template.Library()
@@ -23,6 +25,12 @@ def bs(field):
 @register.filter
 def is_checkbox(field) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def role_labels(values) -> str:
+    """Role slugs (e.g. the departments copied at intake) as their names, comma-separated."""
+    return "、".join(str(Role(v).label) for v in values or () if v in Role.values)
 
 
 @register.filter
