@@ -127,7 +127,7 @@ class Shipment(models.Model):
     )
     ship_date = models.DateField(_("ship date"))
     # The purchased material the shipped goods were made from: a complaint about the shipment
-    # traces to the batch's own price and supplier (seed §2.2, §2.5 recourse).
+    # traces to the batch's own price and supplier (procedure §2.2, §2.5 recourse; docs/accounting.md).
     material_batch = models.ForeignKey(
         "MaterialBatch",
         models.PROTECT,
@@ -161,7 +161,8 @@ class Shipment(models.Model):
 
 
 class MaterialBatch(models.Model):
-    """A batch of purchased material. Returns are valued at this batch's own price (seed §2.2)."""
+    """A batch of purchased material. Returns are valued at this batch's own price
+    (procedure §2.2, docs/accounting.md)."""
 
     supplier = models.ForeignKey(Supplier, models.PROTECT, related_name="batches", verbose_name=_("supplier"))
     material = models.CharField(_("material"), max_length=128)

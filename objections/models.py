@@ -1,4 +1,4 @@
-"""Sales objections (seed §1): what the customer said, what we answered, and how it ended."""
+"""Sales objections (docs/objections.md): what the customer said, what we answered, and how it ended."""
 
 from django.conf import settings
 from django.db import models

@@ -21,7 +21,7 @@ from .models import Objection, ObjectionType, Prospect, QuietContact
 
 @dataclass(frozen=True)
 class FindOut:
-    """ "I don't know — I'll find out by …" (seed §1-三.6): becomes a Commitment."""
+    """ "I don't know — I'll find out by …" (guide §1-三.6): becomes a Commitment."""
 
     what: str
     due_at: datetime.datetime | None

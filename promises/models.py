@@ -1,4 +1,4 @@
-"""A promise made to a customer, with a due time (seed §4 技巧五: call back by then,
+"""A promise made to a customer, with a due time (guide §4 技巧五, docs/notify.md: call back by then,
 even if only to say there is no answer yet). Any app can attach one to its records."""
 
 from django.conf import settings

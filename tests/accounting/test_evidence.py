@@ -1,4 +1,4 @@
-"""Evidence that stands up (issue 12.4): the five kinds of seed §2.6 as files on the dispute,
+"""Evidence that stands up (issue 12.4): the five kinds of procedure §2.6 as files on the dispute,
 the qualifying condition as a choice; a lost suit's loss needs a file, its write-off a file and
 a condition, at review and at posting; 附件数 counts the files in every layout."""
 

@@ -20,7 +20,7 @@ from .factories import finance_pair, make_dispute, posted_vouchers
 
 pytestmark = pytest.mark.django_db
 
-# As ACCOUNTING.md lists them.
+# As docs/accounting.md#exports lists them.
 KINGDEE_HEADERS = (  # noqa: SIM905
     "凭证日期 会计年度 会计期间 凭证字 凭证号 科目代码 科目名称 币别代码 币别名称 原币金额 借方 贷方 制单 "
     "审核 核准 出纳 经办 结算方式 结算号 凭证摘要 数量 数量单位 单价 参考信息 业务日期 往来业务编号 "

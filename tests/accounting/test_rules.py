@@ -1,4 +1,4 @@
-"""Every row of ACCOUNTING.md, with a worked example of our own numbers (hand-computed).
+"""Every voucher rule (docs/voucher-rules.md), with a worked example of our own numbers (hand-computed).
 
 Pure: no database. Each expected voucher is a list of (account code, side, amount).
 """

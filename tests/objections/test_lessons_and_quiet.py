@@ -1,4 +1,4 @@
-"""Issue 14.5 (seed §1): a lost objection keeps its lesson ("learn from rejection"), shown in
+"""Issue 14.5 (objection guide §1): a lost objection keeps its lesson ("learn from rejection"), shown in
 the playbook; a customer who raises no objection at all (§1-三.5) is marked, and the trends
 show how often that happens and how those sales end."""
 
