@@ -24,9 +24,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from notify.services import absolute_url, notify
+
 from .models import User
 from .roles import Role
-from .services import absolute_url, notify
 
 ROLE_SEPARATORS = ";；,，、|/"
 

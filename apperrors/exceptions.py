@@ -53,6 +53,12 @@ class Invalid(AppError):
     code = "invalid"
     default = _("Some information is not valid.")
 
+    @classmethod
+    def for_fields(cls, errors: Mapping[str, Any]) -> Invalid:
+        """Several fields at once ({field: message or [messages]}); the first message leads."""
+        first = next(iter(errors.values()))
+        return cls(first[0] if isinstance(first, list | tuple) else first, errors=errors)
+
 
 class Forbidden(AppError):
     status = 403

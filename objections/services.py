@@ -4,7 +4,6 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import can
+from apperrors.exceptions import Conflict, Forbidden, Invalid
 from masterdata.models import Customer
 from promises.models import Commitment
 from promises.services import commitment_create
@@ -115,9 +115,9 @@ def _promise(objection: Objection, find_out: FindOut, by: User) -> Commitment:
             customer=objection.customer,
             source=objection,
         )
-    except ValidationError as exc:  # re-key the commitment's errors to our form fields
+    except Invalid as exc:  # re-key the commitment's errors to our form fields
         keys = {"description": "find_out_what", "due_at": "find_out_due_at"}
-        raise ValidationError({keys.get(k, k): v for k, v in exc.message_dict.items()}) from exc
+        raise Invalid.for_fields({keys.get(k, k): v for k, v in exc.errors.items()}) from exc
 
 
 def _prospect(*, name: str, phone: str, by: User) -> Prospect:
@@ -160,7 +160,7 @@ def objection_log(
     click, a re-sent form) returns the first objection and saves nothing.
     """
     if not can(by, "objections.log"):
-        raise PermissionDenied
+        raise Forbidden()
     if submit_token is not None:
         existing = Objection.objects.filter(submit_token=submit_token, owner=by).first()
         if existing is not None:
@@ -183,7 +183,7 @@ def objection_log(
     errors = objection_problems(data, has_prospect=bool(prospect_name), type_changed=True)
     errors.update(find_out_problems(find_out))
     if errors:
-        raise ValidationError(errors)
+        raise Invalid.for_fields(errors)
     try:
         with transaction.atomic():
             prospect = None
@@ -212,7 +212,7 @@ def objection_update(
     staff admin) may: the "objections.edit" rule."""
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if not can(by, "objections.edit", objection):
-        raise PermissionDenied
+        raise Forbidden()
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
@@ -223,7 +223,7 @@ def objection_update(
     )
     errors.update(find_out_problems(find_out))
     if errors:
-        raise ValidationError(errors)
+        raise Invalid.for_fields(errors)
     for field, value in data.items():
         setattr(objection, field, value)
     objection.save()
@@ -239,10 +239,10 @@ def prospect_link_customer(*, prospect: Prospect, customer: Customer, by: User) 
     # Anyone who logged an objection against the prospect may say who it turned out to be,
     # and whoever reads every objection: the "objections.link_prospect" rule.
     if not can(by, "objections.link_prospect", prospect):
-        raise PermissionDenied
+        raise Forbidden()
     objections = list(prospect.objections.all())
     if prospect.customer_id and prospect.customer_id != customer.pk:
-        raise ValidationError(_("This prospect is already linked to another customer."))
+        raise Conflict(_("This prospect is already linked to another customer."), code="wrong_state")
     prospect.customer = customer
     prospect.save(update_fields=["customer"])
     for objection in objections:  # one by one, so each change lands in the history
@@ -266,7 +266,7 @@ def objection_delete(*, objection: Objection, by: User) -> None:
     """Delete a mistaken entry. Promises made on it stay: the customer still expects the answer."""
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if not can(by, "objections.delete", objection):
-        raise PermissionDenied
+        raise Forbidden()
     objection.delete()
 
 
@@ -302,7 +302,7 @@ def quiet_contact_log(
     """Mark that a customer raised no objection at all. Returns (contact, created); the same
     `submit_token` again returns the first one and saves nothing."""
     if not can(by, "objections.log"):
-        raise PermissionDenied
+        raise Forbidden()
     if submit_token is not None:
         existing = QuietContact.objects.filter(submit_token=submit_token, owner=by).first()
         if existing is not None:
@@ -317,7 +317,7 @@ def quiet_contact_log(
     }
     errors = quiet_contact_problems(data, has_prospect=bool(prospect_name))
     if errors:
-        raise ValidationError(errors)
+        raise Invalid.for_fields(errors)
     try:
         with transaction.atomic():
             prospect = None
@@ -341,14 +341,14 @@ def quiet_contact_update(*, contact: QuietContact, by: User, **changes) -> Quiet
     (the "objections.quiet_edit" rule)."""
     contact = QuietContact.objects.select_for_update().get(pk=contact.pk)
     if not can(by, "objections.quiet_edit", contact):
-        raise PermissionDenied
+        raise Forbidden()
     unknown = set(changes) - set(QUIET_EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     data = {field: getattr(contact, field) for field in QUIET_EDITABLE} | changes
     errors = quiet_contact_problems(data, has_prospect=contact.prospect_id is not None)
     if errors:
-        raise ValidationError(errors)
+        raise Invalid.for_fields(errors)
     for field, value in data.items():
         setattr(contact, field, value)
     contact.save()

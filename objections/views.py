@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import action_required, can
+from apperrors.exceptions import AppError
+from apperrors.forms import add_to_form, flash
 from masterdata.models import Customer
 from masterdata.selectors import customers_matching
 from masterdata.views import autocomplete_response
@@ -41,8 +43,8 @@ def objection_log_view(request):
             objection, created = objection_log(
                 by=request.user, find_out=form.find_out_input(), **form.service_kwargs()
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except AppError as exc:
+            add_to_form(form, exc)
         else:
             if created:
                 messages.success(request, _("Objection #%(id)s logged.") % {"id": objection.pk})
@@ -65,8 +67,8 @@ def objection_edit_view(request, pk: int):
             objection_update(
                 objection=objection, by=request.user, find_out=form.find_out_input(), **form.service_kwargs()
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except AppError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Objection #%(id)s saved.") % {"id": objection.pk})
             return redirect(objection)
@@ -119,9 +121,8 @@ def prospect_link_view(request, pk: int):
     if form.is_valid():
         try:
             prospect_link_customer(prospect=prospect, customer=form.cleaned_data["customer"], by=request.user)
-        except ValidationError as exc:
-            for msg in exc.messages:
-                messages.error(request, msg)
+        except AppError as exc:
+            flash(request, exc)
         else:
             messages.success(request, _("The prospect is now linked to the customer."))
     else:
@@ -253,8 +254,8 @@ def quiet_log_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             contact, created = quiet_contact_log(by=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except AppError as exc:
+            add_to_form(form, exc)
         else:
             if created:
                 messages.success(
@@ -305,8 +306,8 @@ def quiet_edit_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             quiet_contact_update(contact=contact, by=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except AppError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Saved: %(name)s.") % {"name": contact.party_name})
             return redirect("objections:quiet")

@@ -4,7 +4,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import can
 from accounts.selectors import users_with_roles
+from apperrors.exceptions import Conflict, Forbidden, Invalid
 from masterdata.models import Customer
 from notify.services import notify
 from workhours import clock
@@ -39,7 +39,7 @@ def commitment_create(
     elif due_at <= timezone.now():
         errors["due_at"] = _("The due time must be in the future.")
     if errors:
-        raise ValidationError(errors)
+        raise Invalid.for_fields(errors)
     return Commitment.objects.create(
         owner=owner,
         created_by=by,
@@ -57,11 +57,11 @@ def commitment_close(*, commitment: Commitment, by: User, kept: bool, outcome_no
     manager may (the "commitments.close" rule); who closed it is recorded."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if not can(by, "commitments.close", commitment):
-        raise PermissionDenied(_("Only the promise's owner or their manager may close it."))
+        raise Forbidden(_("Only the promise's owner or their manager may close it."))
     if commitment.status != Commitment.Status.OPEN:
-        raise ValidationError(_("This promise is already closed."))
+        raise Conflict(_("This promise is already closed."), code="wrong_state")
     if kept and not (outcome_note or "").strip():
-        raise ValidationError({"outcome_note": _("Write down what the customer was told.")})
+        raise Invalid(_("Write down what the customer was told."), field="outcome_note")
     commitment.status = Commitment.Status.KEPT if kept else Commitment.Status.BROKEN
     commitment.outcome_note = (outcome_note or "").strip()
     commitment.closed_at = timezone.now()

@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
+from apperrors.exceptions import AppError
+from apperrors.forms import flash
 
 from .forms import CommitmentCloseForm
 from .models import Commitment
@@ -55,9 +57,8 @@ def commitment_close_view(request, pk: int):
                 kept=form.cleaned_data["kept"],
                 outcome_note=form.cleaned_data["outcome_note"],
             )
-        except ValidationError as exc:
-            for msg in exc.messages:
-                messages.error(request, msg)
+        except AppError as exc:
+            flash(request, exc)
         else:
             messages.success(request, _("Promise closed."))
     else:

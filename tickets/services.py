@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import can
+from apperrors.exceptions import Invalid
 from masterdata.models import Customer
 from notify.services import notify
 from promises.services import commitment_create
@@ -154,8 +155,8 @@ def ticket_create(
                 customer=customer,
                 source=ticket,
             )
-        except ValidationError as exc:
-            raise MissingData(errors={"callback_due_at": exc.messages}) from exc
+        except Invalid as exc:
+            raise MissingData(errors={"callback_due_at": exc.errors.get("due_at") or [exc.message]}) from exc
     _notify(ticket, event, "received", INTAKE_NOTIFY, ticket.cc_departments)
     return ticket
 

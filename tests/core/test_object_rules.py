@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,7 @@ from accounting import services as accounting_services
 from accounting.models import Voucher
 from accounts.permissions import can, object_rules
 from accounts.roles import Role
-from apperrors.exceptions import Invalid
+from apperrors.exceptions import Forbidden, Invalid
 from installations import services as commissioning
 from objections import selectors as objection_selectors
 from objections.models import Objection, Prospect, QuietContact
@@ -215,7 +214,7 @@ CASES: dict[str, Case] = {
         may=("sales", "sales_mgr"),  # the owner; their own manager
         may_not=("sales2", "prod_mgr", "admin"),  # a colleague; another team's manager; an admin
         service=lambda w, u, c: commitment_close(commitment=c, by=u, kept=False),
-        refusal=PermissionDenied,
+        refusal=Forbidden,
         page=_promise_page,
         page_ok=302,
         page_refused=403,
@@ -237,7 +236,7 @@ CASES: dict[str, Case] = {
         may=("sales", "admin"),
         may_not=("sales_mgr", "sales2"),  # the manager reads and coaches; the record stays the salesperson's
         service=lambda w, u, o: objection_update(objection=o, by=u, response="改用案例法回应"),
-        refusal=PermissionDenied,
+        refusal=Forbidden,
         page=_objection_api("patch"),
         page_ok=200,
         page_refused=403,
@@ -248,7 +247,7 @@ CASES: dict[str, Case] = {
         may=("sales", "admin"),
         may_not=("sales_mgr", "sales2"),
         service=lambda w, u, o: objection_delete(objection=o, by=u),
-        refusal=PermissionDenied,
+        refusal=Forbidden,
         page=_objection_api("delete"),
         page_ok=204,
         page_refused=403,
@@ -259,7 +258,7 @@ CASES: dict[str, Case] = {
         may=("sales", "sales_mgr", "admin"),  # the manager follows these sales up too
         may_not=("sales2",),
         service=lambda w, u, c: quiet_contact_update(contact=c, by=u, note="客户终于问了交货期"),
-        refusal=PermissionDenied,
+        refusal=Forbidden,
         page=lambda w, u, c: (
             w.api(u)
             .patch(f"/api/objections/quiet/{c.pk}/", {"note": "客户终于问了交货期"}, format="json")
@@ -274,7 +273,7 @@ CASES: dict[str, Case] = {
         may=("sales", "sales_mgr"),
         may_not=("sales2",),
         service=lambda w, u, p: prospect_link_customer(prospect=p, customer=w.customer, by=u),
-        refusal=PermissionDenied,
+        refusal=Forbidden,
         page=lambda w, u, p: (
             w.page(u)
             .post(reverse("objections:prospect-link", args=[p.pk]), {"customer": w.customer.pk})
@@ -422,7 +421,7 @@ def test_a_promise_can_only_be_closed_by_its_owner_or_their_own_manager(w):
         assert promise.status == Commitment.Status.BROKEN and promise.closed_by == closer
     promise = _promise(w)
     for outsider in (w.sales2, w.prod_mgr, w.admin):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(Forbidden):
             commitment_close(commitment=promise, by=outsider, kept=False)
     promise.refresh_from_db()
     assert promise.status == Commitment.Status.OPEN and promise.closed_by is None

@@ -11,7 +11,7 @@ VENDOR = Path(__file__).resolve().parents[2] / "static" / "vendor"
 
 def test_vendored_assets_reference_only_files_that_exist():
     pattern = re.compile(r"sourceMappingURL=([^\s*]+)")
-    for path in VENDOR.iterdir():
+    for path in (p for p in VENDOR.rglob("*") if p.is_file()):
         for name in pattern.findall(path.read_text(encoding="utf-8", errors="replace")):
             assert (path.parent / name).exists(), f"{path.name} points at {name}, which is not vendored"
 

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
+from apperrors.exceptions import AppError, Forbidden
 from objections.models import Objection, Prospect, QuietContact
 from objections.selectors import objections_visible_to, playbook, quiet_contacts_visible_to, trends
 from objections.services import (
@@ -63,9 +63,9 @@ def _api(user) -> APIClient:
 
 
 def test_a_lost_objection_without_its_lesson_is_refused_and_nothing_is_saved(make_user):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(AppError) as exc:
         _objection(make_user(Role.SALES), outcome=OUT.LOST, outcome_date=TODAY(), lesson="  ")
-    assert exc.value.message_dict == {"lesson": [LESSON_NEEDED]}
+    assert exc.value.errors == {"lesson": [LESSON_NEEDED]}
     assert not Objection.objects.exists()
 
 
@@ -78,9 +78,9 @@ def test_a_lost_objection_keeps_its_lesson(make_user):
 
 def test_recording_a_loss_later_needs_the_lesson_too(make_user):
     objection = ObjectionFactory()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(AppError) as exc:
         _zh(objection_update, objection=objection, by=objection.owner, outcome=OUT.LOST, outcome_date=TODAY())
-    assert exc.value.message_dict == {"lesson": [LESSON_NEEDED]}
+    assert exc.value.errors == {"lesson": [LESSON_NEEDED]}
     objection.refresh_from_db()
     assert objection.outcome == OUT.PENDING
     objection_update(
@@ -210,21 +210,21 @@ def test_a_quiet_customer_is_marked_once_per_token(make_user):
     ],
 )
 def test_a_quiet_customer_with_bad_input_is_refused_in_chinese(make_user, overrides, field, message):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(AppError) as exc:
         _quiet(make_user(Role.SALES), **overrides)
-    assert exc.value.message_dict[field] == [message]
+    assert exc.value.errors[field] == [message]
     assert not QuietContact.objects.exists()
 
 
 def test_only_sales_roles_mark_quiet_customers(make_user):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         _quiet(make_user(Role.QC))
     assert not QuietContact.objects.exists()
 
 
 def test_the_owner_and_the_manager_record_the_outcome_a_colleague_may_not(make_user):
     contact = QuietContactFactory()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         quiet_contact_update(contact=contact, by=make_user(Role.SALES), outcome="won", outcome_date=TODAY())
     quiet_contact_update(contact=contact, by=contact.owner, outcome="lost", outcome_date=TODAY())
     quiet_contact_update(

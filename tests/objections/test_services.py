@@ -2,10 +2,10 @@ import datetime
 import uuid
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from accounts.roles import Role
+from apperrors.exceptions import AppError, Forbidden
 from objections.models import Objection, Prospect
 from objections.services import FindOut, objection_log, objection_update, prospect_link_customer
 from promises.models import Commitment
@@ -73,9 +73,9 @@ def test_salesperson_logs_a_hidden_objection_with_a_promise(make_user):
     ],
 )
 def test_bad_input_is_refused_in_chinese_and_nothing_is_saved(make_user, overrides, field, message):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(AppError) as exc:
         _log(make_user(Role.SALES), **overrides)
-    assert exc.value.message_dict[field] == [message]
+    assert exc.value.errors[field] == [message]
     assert (
         not Objection.objects.exists() and not Commitment.objects.exists() and not Prospect.objects.exists()
     )
@@ -85,9 +85,9 @@ def test_an_inactive_type_cannot_be_chosen(make_user):
     price = objection_type("price")
     price.active = False
     price.save()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(AppError) as exc:
         _log(make_user(Role.SALES))
-    assert "type" in exc.value.message_dict
+    assert "type" in exc.value.errors
 
 
 def test_the_same_submit_token_saves_once(make_user):
@@ -100,7 +100,7 @@ def test_the_same_submit_token_saves_once(make_user):
 
 
 def test_only_sales_roles_may_log(make_user):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         _log(make_user(Role.QC))
 
 
@@ -124,7 +124,7 @@ def test_a_prospect_is_logged_and_later_linked_to_the_customer(make_user):
 
 def test_another_salesperson_cannot_link_my_prospect(make_user):
     objection, _ = _log(make_user(Role.SALES), customer=None, prospect_name="某潜在客户")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         prospect_link_customer(
             prospect=objection.prospect, customer=CustomerFactory(), by=make_user(Role.SALES)
         )
@@ -145,7 +145,7 @@ def test_owner_records_the_outcome(make_user):
 
 def test_the_sales_manager_cannot_edit_someone_elses_objection(make_user):
     objection = ObjectionFactory()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         objection_update(objection=objection, by=make_user(Role.SALES_MANAGER), response="改一下")
 
 

@@ -4,11 +4,11 @@
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from apperrors.exceptions import Forbidden
 from promises.models import Commitment
 from promises.services import commitment_close, commitment_create
 
@@ -36,7 +36,7 @@ def test_the_owners_own_manager_may_close(make_user):
 def test_another_teams_manager_may_not(client, make_user):
     owner, other_manager = make_user(Role.SALES), make_user(Role.PRODUCTION_MANAGER)
     promise = _promise(owner)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         commitment_close(commitment=promise, by=other_manager, kept=False)
     client.force_login(other_manager)
     assert client.post(reverse("commitment-close", args=[promise.pk]), {"kept": "0"}).status_code == 403
