@@ -2,7 +2,6 @@ import datetime
 import importlib
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
 from django.db import connection
 
 from accounting import services
@@ -13,16 +12,8 @@ from tests.tickets.conftest import intake_data
 from tickets import services as ticket_services
 
 
-def ensure_reference_data():
-    """Role groups and the chart, which a transactional test's flush may have removed."""
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    services.chart_ensure()
-
-
 def finance_pair():
     """A preparer and a reviewer: finance never reviews its own voucher."""
-    ensure_reference_data()
     return UserFactory(roles=[Role.FINANCE]), UserFactory(roles=[Role.FINANCE])
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from accounting import services
 from accounting.models import Voucher
-from tests.accounting.factories import ensure_reference_data, make_dispute, purge_books
+from tests.accounting.factories import make_dispute, purge_books
 from tests.browser.intake import choose, offered
 from tests.factories import MaterialBatchFactory, ShipmentFactory, UserFactory
 
@@ -26,17 +26,9 @@ def books():
     purge_books()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _restore_reference_data(django_db_blocker):
-    """The live-server test ends with a flush that also empties the role groups and the chart
-    loaded by data migrations; put them back for the tests that run after this module."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_reference_data()
 
 
 def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login, screenshot, books):
-    ensure_reference_data()
     preparer = UserFactory(roles=["finance"], full_name="吴芳")
     reviewer = UserFactory(roles=["finance"], full_name="郑洁")
     batch = MaterialBatchFactory(unit_price=Decimal("4850.50"), batch_number="BG-2608-A17")
@@ -127,7 +119,6 @@ def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login
 
 
 def test_a_lost_suit_waits_for_evidence_and_shows_it(page, login, screenshot, books, tmp_path):
-    ensure_reference_data()
     preparer = UserFactory(roles=["finance"], full_name="吴芳")
     dispute = make_dispute(
         preparer,
@@ -156,7 +147,6 @@ def test_a_lost_suit_waits_for_evidence_and_shows_it(page, login, screenshot, bo
 
 
 def test_choosing_the_customer_offers_its_shipments(page, login, books):
-    ensure_reference_data()
     ShipmentFactory(customer__name="长庆油田钻采公司", lot_number="LOT-CQ-01")
     ShipmentFactory(customer__name="大庆石化有限公司", lot_number="LOT-DQ-01")
     login(page, UserFactory(roles=["finance"]))
@@ -176,7 +166,6 @@ def test_choosing_the_customer_offers_its_shipments(page, login, books):
 
 
 def test_a_preview_after_the_session_ended_shows_the_banner_not_the_login_page(page, login, books):
-    ensure_reference_data()
     finance = UserFactory(roles=["finance"])
     login(page, finance)
     page.goto(f"{page.base_url}/accounting/disputes/new/")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from accounting.models import QualityDispute, Voucher
-from tests.accounting.factories import ensure_reference_data, make_ticket, purge_books
+from tests.accounting.factories import make_ticket, purge_books
 from tests.factories import CustomerFactory, ShipmentFactory, UserFactory
 from tests.objections.factories import ObjectionFactory
 
@@ -20,12 +20,6 @@ def books():
     purge_books()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _restore_reference_data(django_db_blocker):
-    """The live-server test ends with a flush that empties rows loaded by data migrations."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_reference_data()
 
 
 def _csv(download) -> list[list[str]]:
@@ -46,7 +40,6 @@ def _export(page, layout: str) -> list[list[str]]:
 
 
 def test_finance_opens_dispute_from_ticket_posts_and_exports(page, login, screenshot, books):
-    ensure_reference_data()
     preparer = UserFactory(roles=["finance"], full_name="吴芳")
     reviewer = UserFactory(roles=["finance"], full_name="郑洁")
     customer = CustomerFactory(name="长庆油田第三采油厂")

@@ -1,22 +1,15 @@
 """A form sent back with problems says all of them at the top and puts the cursor on the first;
 each line of the summary takes the cursor to its field (issue 15 point 4)."""
 
-import pytest
 
 from accounts.roles import Role
 from objections.models import Objection
-from tests.objections.factories import restore_reference_data
 
 FOCUSED_FIELD = """() => {
   const active = document.activeElement;
   const wrapper = active.closest(".ts-wrapper");  // Tom Select follows the select it stands for
   return wrapper ? wrapper.previousElementSibling.id : active.id;
 }"""
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    restore_reference_data()
 
 
 def test_all_problems_at_once_and_the_cursor_on_the_first(page, make_user, login, screenshot):

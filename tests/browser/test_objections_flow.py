@@ -3,7 +3,6 @@ tomorrow; it shows in their promises; the sales manager sees it in the trends.""
 
 import datetime
 
-import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -11,12 +10,7 @@ from objections.models import Objection, QuietContact
 from promises.models import Commitment
 from tests.browser.intake import choose
 from tests.factories import CustomerFactory
-from tests.objections.factories import ObjectionFactory, closed, objection_type, restore_reference_data
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    restore_reference_data()
+from tests.objections.factories import ObjectionFactory, closed, objection_type
 
 
 def _playbook_history(owner):

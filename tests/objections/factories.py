@@ -1,12 +1,8 @@
 import datetime
-import importlib
 
 import factory
-from django.apps import apps
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.roles import Role
 from objections.models import Objection, ObjectionType, QuietContact
 from tests.factories import CustomerFactory, UserFactory
 
@@ -45,14 +41,6 @@ def closed(outcome: str, *, technique: str, type_code: str = "price", n: int = 1
         )
         for _ in range(n)
     ]
-
-
-def restore_reference_data() -> None:
-    """Transactional tests (live_server, threads) flush the database afterwards, rows made by
-    data migrations included; put back the roles and objection types the tests rely on."""
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    importlib.import_module("objections.migrations.0002_seed_objection_types").seed(apps, None)
 
 
 class QuietContactFactory(factory.django.DjangoModelFactory):

@@ -10,17 +10,12 @@ from accounts.roles import Role
 from objections.models import Objection
 from objections.services import objection_log
 from tests.factories import CustomerFactory
-from tests.objections.factories import objection_type, restore_reference_data
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    restore_reference_data()
+from tests.objections.factories import objection_type
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_submits_with_one_token_save_one_objection(reference_data, make_user):
+def test_simultaneous_submits_with_one_token_save_one_objection(make_user):
     me, customer, price = make_user(Role.SALES), CustomerFactory(), objection_type("price")
     token = uuid.uuid4()
     barrier = threading.Barrier(4)
