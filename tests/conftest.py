@@ -4,11 +4,13 @@ Tests marked `postgres` or `redis` skip with a reason when the service is not
 configured or not answering, unless REQUIRE_SERVICES=1 (CI), where they fail instead.
 """
 
+import importlib
 import os
 import socket
 from urllib.parse import urlparse
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 
 from tests.factories import UserFactory
@@ -73,12 +75,27 @@ def _is_transactional(item) -> bool:
     return "transactional_db" in fixtures or "live_server" in fixtures
 
 
-def pytest_collection_modifyitems(items):
+# The data migrations' rows: (module, function) run again with the live app registry. The one
+# place they come back (no app code heals a flushed database, no test module restores its own).
+REFERENCE_DATA = [
+    ("accounts.migrations.0002_roles", "create_groups"),
+    ("accounts.migrations.0005_general_manager_role", "create_group"),
+    ("accounting.migrations.0002_default_chart", "load"),
+    ("objections.migrations.0002_seed_objection_types", "seed"),
+    ("tickets.migrations.0003_sla", "seed_targets"),
+    ("tickets.migrations.0008_quality_classification", "seed_defect_types"),
+    ("workhours.migrations.0001_initial", "seed_periods"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
     """Transactional tests (live_server, threads, `transaction=True`) flush the database when
-    they end, the data migrations' rows (roles, chart of accounts, objection types, SLA
-    targets…) included. pytest-django's serialized rollback puts the migrated database's rows
-    back before each of them: one way, for every such test, with no list to keep."""
-    for item in items:
-        if _is_transactional(item):
-            # prepended: the closest django_db marker wins over the test's own
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+    they end, the data migrations' rows (roles, chart of accounts, objection types…) included.
+    Put them back before each transactional test, so it finds what a migrated database has;
+    pytest-django runs the other tests first, which find them where the migrations left them."""
+    if not _is_transactional(request.node):
+        return
+    request.getfixturevalue("transactional_db")
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)

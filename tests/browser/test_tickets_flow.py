@@ -274,5 +274,5 @@ def test_ticket_page_in_english(page, make_user, login, screenshot):
     assert "Plan the service" in page.inner_text("#actions")
     screenshot(page, "tickets-detail-en")
     page.goto(f"{page.base_url}/tickets/mine/")
-    assert ticket.number in page.inner_text("#following-list")
+    assert ticket.number in page.inner_text(".ticket-table")  # the plan waits for the PM
     screenshot(page, "tickets-my-work-en")

@@ -1,6 +1,6 @@
 """The data migrations' rows (roles, the chart of accounts, objection types, SLA targets) are
 there for every test, also after a transactional test flushed the database: one mechanism,
-pytest-django's serialized rollback (tests/conftest.py), instead of code that heals it."""
+the reference-data fixture of tests/conftest.py, instead of code that heals it."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -35,7 +35,7 @@ from django.conf import settings
 from PIL import Image
 
 from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
-from tests.browser.intake import finish_intake
+from tests.browser.intake import choose, finish_intake
 from tests.conftest import _broker_answers, _missing
 from tests.deploy.conftest import ROOT, production_env, server_connection
 from tests.notify.live import free_port, smtp_server
@@ -423,14 +423,12 @@ def _browse(browser, base: str, tmp_path: Path) -> dict:
         page.goto(f"{base}/tickets/new/")
         page.wait_for_selector("#intake-form")
         collect_static(page)
-        page.fill("#id_customer-find", "大庆")
+        choose(page, "customer", "大庆")
         page.fill("#id_caller_name", "张工")
         page.fill("#id_caller_phone", "13900001111")
         page.fill("#id_customer_words", "套管接箍处漏了,井队已经停工!")
         page.fill("#id_description", "第三根套管接箍螺纹处渗漏")
-        shipment = page.locator("#id_shipment option", has_text="LOT-0801").first
-        shipment.wait_for(state="attached")
-        page.select_option("#id_shipment", shipment.get_attribute("value"))
+        choose(page, "shipment", "LOT-0801")
         page.set_input_files("#id_photos", str(_png(tmp_path / "接箍渗漏.png")))
         page.wait_for_selector("#photo-previews img")
         finish_intake(page)
