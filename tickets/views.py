@@ -25,6 +25,8 @@ from .workflow import TRANSITIONS
 
 PAGE_SIZE = 50
 FOLLOWING_SHOWN = 20
+# The steps that close the service: open purchase requests are shown on their forms.
+FLAG_OPEN_PURCHASES = ("submit_disposition", "archive")
 
 
 def _require(request, action: str) -> None:
@@ -133,10 +135,13 @@ def _action_forms(ticket: Ticket, user, bound: dict | None = None) -> list[dict]
     result = []
     allowed = services.allowed_transitions(ticket, user)
     ordered = [t for t in allowed if not t.escape] + [t for t in allowed if t.escape]
+    # Parts still to be bought are pointed out where the service is declared done.
+    still_open = [r for r in ticket.purchases.all() if r.status == PurchaseRequest.Status.OPEN]
     for index, t in enumerate(ordered):
         form = bound.get(t.name) or t.form(ticket=ticket, user=user, prefix=t.name)
         is_open = t.name in bound if bound else index == 0 and not t.escape
-        result.append({"transition": t, "form": form, "open": is_open})
+        flagged = still_open if t.name in FLAG_OPEN_PURCHASES else []
+        result.append({"transition": t, "form": form, "open": is_open, "open_purchases": flagged})
     return result
 
 
@@ -248,6 +253,15 @@ def add_purchase(request, number: str):
             services.purchase_request_add(ticket=ticket, by=request.user, **form.cleaned_data)
         except TicketError as exc:
             messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Purchase request added: %(item)s × %(quantity)s.")
+                % {
+                    "item": form.cleaned_data["item"],
+                    "quantity": f"{form.cleaned_data['quantity'].normalize():f}",
+                },
+            )
     else:
         messages.error(request, _("Some required information is missing."))
     return redirect(ticket)

@@ -68,3 +68,21 @@ def test_sales_my_work_holds_what_waits_for_them_and_lists_the_rest_apart(client
     assert archived.number in waiting and open_one.number not in waiting
     assert open_one.number in following
     assert "1 张工单待您处理" in waiting  # the follow-up call, not the open complaint
+
+
+def test_a_purchase_request_is_confirmed_and_open_ones_are_flagged_where_the_service_ends(
+    client, people, new_ticket, walk
+):
+    ticket = walk(new_ticket(), State.IN_SERVICE)  # the assignment asked for 接箍 × 3
+    client.force_login(people.lead)
+    response = client.post(
+        reverse("tickets:add_purchase", args=[ticket.number]),
+        {"item": "密封圈", "quantity": "2"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "已添加采购申请：密封圈 × 2。" in body
+    disposition = re.search(r'id="action-submit_disposition".*?</details>', body, re.S).group(0)
+    assert "还有 2 项采购申请未完成" in disposition and "接箍" in disposition and "密封圈" in disposition
+    progress = re.search(r'id="action-progress".*?</details>', body, re.S).group(0)
+    assert "采购申请未完成" not in progress
