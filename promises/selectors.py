@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -56,3 +57,15 @@ def commitment_kept_rates(*, since: datetime.datetime | None = None) -> list[Kep
     result = [KeptRate(owner=owners[a.pop("owner")], **a) for a in agg]
     result.sort(key=lambda r: (r.rate is None, r.rate if r.rate is not None else 0, r.owner.display_name))
     return result
+
+
+def open_commitments_of(source) -> list[Commitment]:
+    """The promises still open that were made about this record (a complaint's call-back),
+    soonest due first."""
+    return list(
+        Commitment.objects.filter(
+            source_type=ContentType.objects.get_for_model(source),
+            source_id=source.pk,
+            status=Commitment.Status.OPEN,
+        ).order_by("due_at", "id")
+    )

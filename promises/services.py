@@ -18,6 +18,7 @@ from notify.services import notify
 from workhours import clock
 
 from .models import Commitment
+from .selectors import open_commitments_of
 
 
 def commitment_create(
@@ -68,6 +69,17 @@ def commitment_close(*, commitment: Commitment, by: User, kept: bool, outcome_no
     commitment.closed_by = by
     commitment.save(update_fields=["status", "outcome_note", "closed_at", "closed_by"])
     return commitment
+
+
+def commitments_keep_for_source(*, source, by: User, outcome_note: str) -> list[Commitment]:
+    """Close as kept the open promises about `source` that `by` may close (their own, or those
+    of people they manage), with what the customer was told; others stay open. A promise kept
+    after its due time counts as kept late in the rates: closed_at tells."""
+    kept = []
+    for commitment in open_commitments_of(source):
+        if can(by, "commitments.close", commitment):
+            kept.append(commitment_close(commitment=commitment, by=by, kept=True, outcome_note=outcome_note))
+    return kept
 
 
 def _commitment_link(commitment: Commitment, fallback: str) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from accounts.models import User
+from promises.services import commitments_keep_for_source
 
 from .models import SignOff, Ticket
 from .signals import actions_accepted, actions_reopened
@@ -47,6 +48,10 @@ def _followed_up(ticket: Ticket, by: User, d: dict) -> None:
     ticket.followed_up = True
 
 
+def _keep_callback(ticket: Ticket, by: User, d: dict) -> None:
+    commitments_keep_for_source(source=ticket, by=by, outcome_note=d["note"])
+
+
 def _stop_response_clock(ticket: Ticket, by: User, d: dict) -> None:
     if ticket.responded_at is None:  # a reopened ticket keeps its first response
         ticket.responded_at = timezone.now()
@@ -80,6 +85,11 @@ CLEAR_UNSATISFIED = Effect(
     "clear_unsatisfied", "no longer waits for the customer's satisfaction", _clear_unsatisfied
 )
 FOLLOWED_UP = Effect("followed_up", "the ticket counts as followed up", _followed_up)
+KEEP_CALLBACK = Effect(
+    "keep_callback",
+    "the ticket's open call-back promises that the caller may close are closed as kept, with the note",
+    _keep_callback,
+)
 # SLA clocks (tickets/sla.py): first response ends at the plan or the rejection; resolution
 # at the archive or the rejection, and runs again when the ticket is reopened.
 STOP_RESPONSE_CLOCK = Effect(

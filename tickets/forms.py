@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import Role
 from masterdata.models import Customer, Shipment, Supplier
 from masterdata.widgets import CustomerSelect, offer_customer_shipments
+from promises.selectors import open_commitments_of
 from security.limits import TEXT_MAX
 
 from .departments import DEPARTMENTS, intake_cc
@@ -293,6 +294,17 @@ class FollowUpForm(ActionForm):
         max_length=TEXT_MAX, label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 2})
     )
     satisfaction = forms.ChoiceField(label=_("Customer satisfaction"), choices=CHOOSE_SATISFACTION)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Name the call-back promises this call keeps (the keep_callback effect closes them).
+        promises = open_commitments_of(self.ticket) if self.ticket is not None else []
+        if promises:
+            self.fields["note"].help_text = _("This call keeps the promise: %(promises)s") % {
+                "promises": "；".join(
+                    f"{p.description}（{timezone.localtime(p.due_at):%Y-%m-%d %H:%M}）" for p in promises
+                )
+            }
 
 
 class NoteForm(forms.Form):

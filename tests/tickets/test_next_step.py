@@ -3,13 +3,17 @@ an action and the e-mail name who the ticket waits for; the normal next action i
 form, the ways out of the normal path are closed and come last; sales' "my work" holds what
 waits for them, their other open complaints are listed apart under "I follow up"."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from notify.models import Notification
+from promises.models import Commitment
 from tests.tickets.conftest import step_data
+from tickets import services
 from tickets.models import State
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +90,39 @@ def test_a_purchase_request_is_confirmed_and_open_ones_are_flagged_where_the_ser
     assert "还有 2 项采购申请未完成" in disposition and "接箍" in disposition and "密封圈" in disposition
     progress = re.search(r'id="action-progress".*?</details>', body, re.S).group(0)
     assert "采购申请未完成" not in progress
+
+
+def test_the_follow_up_names_the_call_back_promise_and_keeps_it(client, people, new_ticket, walk):
+    due = timezone.now() + datetime.timedelta(hours=4)
+    ticket = walk(new_ticket(callback_due_at=due, callback_note="回电告知处理方案"), State.ARCHIVED)
+    promise = Commitment.objects.get(description="回电告知处理方案")
+    assert promise.status == Commitment.Status.OPEN
+    client.force_login(people.sales)
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    follow_up = re.search(r'id="action-follow_up".*?</details>', body, re.S).group(0)
+    assert "本次回访即兑现承诺：回电告知处理方案" in follow_up
+    data = {
+        "follow_up-note": "客户满意，已回电",
+        "follow_up-satisfaction": "satisfied",
+        "version": ticket.version,
+    }
+    client.post(reverse("tickets:act", args=[ticket.number, "follow_up"]), data)
+    promise.refresh_from_db()
+    assert promise.status == Commitment.Status.KEPT and promise.closed_by == people.sales
+    assert promise.outcome_note == "客户满意，已回电"
+
+
+def test_a_promise_the_follower_may_not_close_stays_open(people, new_ticket, walk, make_user):
+    ticket = walk(new_ticket(), State.ARCHIVED)
+    other = Commitment.objects.create(
+        owner=make_user("sales"),
+        created_by=people.sales,
+        description="别人的承诺",
+        due_at=timezone.now() + datetime.timedelta(days=1),
+        source=ticket,
+    )
+    services.ticket_transition(
+        ticket=ticket, to="follow_up", by=people.sales, data={"note": "已回访", "satisfaction": "satisfied"}
+    )
+    other.refresh_from_db()
+    assert other.status == Commitment.Status.OPEN
