@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import NON_FIELD, AppError
+from .exceptions import NON_FIELD, AppError, messages_by_field
 
 
 def error_body(code: str, detail: Any, errors: Mapping[str, list] | None = None, **context: Any) -> dict:
@@ -49,12 +49,6 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or NON_FIELD: [str(detail)]}
 
 
-def _django_validation_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {k: list(v) for k, v in exc.message_dict.items()}
-    return {NON_FIELD: list(exc.messages)}
-
-
 def _summary(errors: Mapping[str, list[str]]) -> str:
     return " ".join(m for msgs in errors.values() for m in msgs) or _("Some information is not valid.")
 
@@ -67,7 +61,7 @@ def to_api_exception(exc: Exception) -> Exception:
         api_exc.body = error_body(exc.code, exc.message, exc.errors, **exc.context)
         return api_exc
     if isinstance(exc, DjangoValidationError):
-        errors = _django_validation_errors(exc)
+        errors = messages_by_field(exc)
         api_exc = exceptions.ValidationError(errors)
         api_exc.body = error_body("invalid", _summary(errors), errors)
         return api_exc

@@ -80,12 +80,16 @@ class Conflict(AppError):
     default = _("This is not possible in the record's current state.")
 
 
+def messages_by_field(exc: ValidationError) -> dict[str, list[str]]:
+    """Django's ValidationError as {field: [messages]}; "__all__" when it names no field."""
+    if hasattr(exc, "error_dict"):
+        return {k: list(v) for k, v in exc.message_dict.items()}
+    return {NON_FIELD: list(exc.messages)}
+
+
 def invalid_from(exc: ValidationError) -> Invalid:
     """Django's ValidationError (a model's full_clean, a field's validators) as our Invalid."""
-    if hasattr(exc, "error_dict"):
-        errors = {k: list(v) for k, v in exc.message_dict.items()}
-    else:
-        errors = {NON_FIELD: list(exc.messages)}
+    errors = messages_by_field(exc)
     first = next(iter(errors.values()))[0]
     return Invalid(first, errors=errors)
 

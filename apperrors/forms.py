@@ -7,15 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest
 
-from .exceptions import NON_FIELD, AppError, Forbidden, NotFound
+from .exceptions import NON_FIELD, AppError, Forbidden, NotFound, messages_by_field
 
 
 def _by_field(exc: AppError | ValidationError) -> dict[str, list[str]]:
     if isinstance(exc, AppError):
         return exc.errors or {NON_FIELD: [exc.message]}
-    if hasattr(exc, "error_dict"):
-        return {k: list(v) for k, v in exc.message_dict.items()}
-    return {NON_FIELD: list(exc.messages)}
+    return messages_by_field(exc)
 
 
 def _page_refusal(exc: AppError | ValidationError) -> None:
@@ -28,13 +26,11 @@ def _page_refusal(exc: AppError | ValidationError) -> None:
 
 
 def add_to_form(form: Form, exc: AppError | ValidationError) -> None:
-    """Each message on its field when the form has that field, else at the top of the form."""
+    """Each message on its field when the form has that field, else at the top of the form;
+    an error that names no field shows its own message at the top."""
     _page_refusal(exc)
     for field, errors in _by_field(exc).items():
         form.add_error(field if field in form.fields else None, errors)
-    said = {message for errors in _by_field(exc).values() for message in errors}
-    if isinstance(exc, AppError) and exc.message not in said:
-        form.add_error(None, exc.message)
 
 
 def flash(request: HttpRequest, exc: AppError | ValidationError) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
+from apperrors.forms import add_to_form
 from tickets.errors import MissingData, TicketError
 from tickets.models import CapaCheck
 from tickets.pagination import CappedPaginator as Paginator
@@ -22,13 +23,6 @@ PAGE_SIZE = 50
 def _require(request, action: str) -> None:
     if not can(request.user, action):
         raise PermissionDenied
-
-
-def _bind_errors(form, exc: MissingData) -> None:
-    for field, errs in exc.errors.items():
-        form.add_error(field if field in form.fields else None, errs)
-    if not exc.errors:
-        form.add_error(None, exc.message)
 
 
 CAPA_VIEWS = ("due", "upcoming", "done")
@@ -79,7 +73,7 @@ def capa_verify(request, pk: int):
                 check=check, by=request.user, effective=effective, note=form.cleaned_data["note"]
             )
         except MissingData as exc:
-            _bind_errors(form, exc)
+            add_to_form(form, exc)
         except TicketError as exc:
             messages.error(request, exc.message)
             return redirect("tickets:capa")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
+from apperrors.forms import add_to_form
 from tickets.errors import MissingData, TicketError
 from tickets.models import Installation, InstallationIssue
 from tickets.pagination import CappedPaginator as Paginator
@@ -23,13 +24,6 @@ PAGE_SIZE = 50
 def _require(request, action: str) -> None:
     if not can(request.user, action):
         raise PermissionDenied
-
-
-def _bind_errors(form, exc: MissingData) -> None:
-    for field, errs in exc.errors.items():
-        form.add_error(field if field in form.fields else None, errs)
-    if not exc.errors:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -55,7 +49,7 @@ def installation_new(request):
         try:
             inst = services.installation_create(by=request.user, **form.cleaned_data)
         except MissingData as exc:
-            _bind_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Installation saved."))
             return redirect(inst)
@@ -115,7 +109,7 @@ def _run(request, inst: Installation, form, key, call, success: str):
         try:
             call(form.cleaned_data)
         except MissingData as exc:
-            _bind_errors(form, exc)
+            add_to_form(form, exc)
         except TicketError as exc:
             messages.error(request, exc.message)
             return redirect(inst)
