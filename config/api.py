@@ -10,4 +10,5 @@ urlpatterns = [
     path("tickets/", include("tickets.api.urls")),
     path("objections/", include("objections.api.urls")),
     path("accounting/", include("accounting.api.urls")),
+    path("promises/", include("promises.api_urls")),
 ]

@@ -27,6 +27,12 @@ urlpatterns = [
     path("promises/", promises_views.commitment_list, name="commitments"),
     path("promises/<int:pk>/close/", promises_views.commitment_close_view, name="commitment-close"),
     path("promises/team/", promises_views.commitment_team, name="commitment-team"),
+    path(
+        "promises/<int:pk>/reschedule/",
+        promises_views.commitment_reschedule_view,
+        name="commitment-reschedule",
+    ),
+    path("promises/on/<str:source>/<int:pk>/", promises_views.commitment_make_view, name="commitment-make"),
     path("notifications/", notify_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", notify_views.notification_open, name="notification-open"),
     path("notifications/<int:pk>/read/", notify_views.notification_read, name="notification-read"),

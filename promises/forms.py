@@ -16,3 +16,36 @@ class CommitmentCloseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+def _due_field(label):
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+
+
+class CommitmentForm(forms.Form):
+    """A call-back promise made on a record's page."""
+
+    description = forms.CharField(
+        label=_("What we promise"),
+        max_length=255,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": _("e.g. call back with the test result")}
+        ),
+    )
+    due_at = _due_field(_("By when"))
+
+
+class RescheduleForm(forms.Form):
+    """A new time agreed with the customer (guide §4 技巧五)."""
+
+    due_at = _due_field(_("New time agreed"))
+    agreement = forms.CharField(
+        max_length=TEXT_MAX,
+        label=_("What the customer agreed to"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )

@@ -49,6 +49,16 @@ class Commitment(models.Model):
     source_type = models.ForeignKey(ContentType, models.PROTECT, null=True, blank=True)
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
+    # A new time agreed with the customer (guide §4 技巧五) closes this promise and opens one
+    # linked here; the earlier one counts as kept if the customer heard from us in time.
+    rescheduled_from = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rescheduled_to",
+        verbose_name=_("rescheduled from"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
     )

@@ -23,3 +23,8 @@ register("commitments.view", Role)
 register("commitments.team", [Role.SALES_MANAGER, Role.PRODUCTION_MANAGER])
 # A promise is closed (kept or broken) by its owner or their own manager, nobody else.
 register("commitments.close", Role, rule=is_commitment_owner | is_owners_manager)
+# A call-back promise on a complaint or objection: the people who speak with customers.
+register(
+    "commitments.make",
+    [Role.SALES, Role.SALES_MANAGER, Role.PROJECT_MANAGER, Role.PRODUCTION_MANAGER, Role.SERVICE_LEAD],
+)

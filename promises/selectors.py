@@ -69,3 +69,18 @@ def open_commitments_of(source) -> list[Commitment]:
             status=Commitment.Status.OPEN,
         ).order_by("due_at", "id")
     )
+
+
+def commitments_of(source) -> list[Commitment]:
+    """Every promise made about this record, open ones first, then the closed, newest first;
+    each with what it was rescheduled to/from (two queries in all)."""
+    rows = list(
+        Commitment.objects.filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk)
+        .select_related("owner", "closed_by", "rescheduled_from")
+        .order_by("-id")
+    )
+    followers = {c.rescheduled_from_id: c for c in rows if c.rescheduled_from_id}
+    for c in rows:
+        c.rescheduled_as = followers.get(c.pk)  # the promise that replaced it, if any
+    rows.sort(key=lambda c: (c.status != Commitment.Status.OPEN, c.due_at if c.status == "open" else 0))
+    return rows

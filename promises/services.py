@@ -52,6 +52,23 @@ def commitment_create(
     )
 
 
+def commitment_promise(
+    *, source: models.Model, by: User, description: str, due_at: datetime.datetime
+) -> Commitment:
+    """A call-back promise made on a record (a complaint at any step, an objection): the
+    person making it owns it; the record's customer is the customer."""
+    if not can(by, "commitments.make", source):
+        raise Forbidden(_("Your role may not make promises to customers."))
+    return commitment_create(
+        owner=by,
+        by=by,
+        description=description,
+        due_at=due_at,
+        customer=getattr(source, "customer", None),
+        source=source,
+    )
+
+
 @transaction.atomic
 def commitment_close(*, commitment: Commitment, by: User, kept: bool, outcome_note: str = "") -> Commitment:
     """Mark a promise kept (with what was said) or broken. Only its owner or their own
@@ -69,6 +86,46 @@ def commitment_close(*, commitment: Commitment, by: User, kept: bool, outcome_no
     commitment.closed_by = by
     commitment.save(update_fields=["status", "outcome_note", "closed_at", "closed_by"])
     return commitment
+
+
+@transaction.atomic
+def commitment_reschedule(
+    *, commitment: Commitment, by: User, due_at: datetime.datetime, agreement: str
+) -> Commitment:
+    """A new time agreed with the customer (guide §4 技巧五). The earlier promise is closed
+    honestly: kept if the customer heard from us by its due time, broken if not; the new one
+    (same owner, customer, record and words) is linked to it. Who may: as for closing."""
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if not can(by, "commitments.close", commitment):
+        raise Forbidden(_("Only the promise's owner or their manager may reschedule it."))
+    if commitment.status != Commitment.Status.OPEN:
+        raise Conflict(_("This promise is already closed."), code="wrong_state")
+    agreement = (agreement or "").strip()
+    errors = {}
+    if not agreement:
+        errors["agreement"] = _("Write down what the customer agreed to.")
+    if due_at is None:
+        errors["due_at"] = _("Give the new time agreed with the customer.")
+    elif due_at <= timezone.now():
+        errors["due_at"] = _("The due time must be in the future.")
+    if errors:
+        raise Invalid.for_fields(errors)
+    now = timezone.now()
+    commitment.status = Commitment.Status.KEPT if now <= commitment.due_at else Commitment.Status.BROKEN
+    commitment.outcome_note = agreement
+    commitment.closed_at = now
+    commitment.closed_by = by
+    commitment.save(update_fields=["status", "outcome_note", "closed_at", "closed_by"])
+    return Commitment.objects.create(
+        owner=commitment.owner,
+        created_by=by,
+        description=commitment.description,
+        due_at=due_at,
+        customer=commitment.customer,
+        source_type=commitment.source_type,
+        source_id=commitment.source_id,
+        rescheduled_from=commitment,
+    )
 
 
 def commitments_keep_for_source(*, source, by: User, outcome_note: str) -> list[Commitment]:

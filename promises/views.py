@@ -1,18 +1,25 @@
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
 from apperrors.exceptions import AppError
-from apperrors.forms import flash
+from apperrors.forms import add_to_form, flash
+from security.params import next_path
 
-from .forms import CommitmentCloseForm
+from .forms import CommitmentCloseForm, CommitmentForm, RescheduleForm
 from .models import Commitment
 from .selectors import commitment_kept_rates
-from .services import commitment_close
+from .services import commitment_close, commitment_promise, commitment_reschedule
+
+# The records whose pages carry the promises card (promises.panels), by URL word.
+PROMISE_SOURCES = {"ticket": "tickets.Ticket"}
 
 
 @login_required
@@ -72,3 +79,48 @@ def commitment_team(request):
     if not can(request.user, "commitments.team"):
         raise PermissionDenied
     return render(request, "promises/commitment_team.html", {"rates": commitment_kept_rates()})
+
+
+@login_required
+def commitment_make_view(request, source: str, pk: int):
+    """A promise made from a record's page (its card posts here). The form also has a page of
+    its own, where a refused one comes back with what was typed, so nothing is lost."""
+    if source not in PROMISE_SOURCES:
+        raise Http404
+    record = get_object_or_404(apps.get_model(PROMISE_SOURCES[source]), pk=pk)
+    if not can(request.user, "commitments.make", record):
+        raise PermissionDenied
+    form = CommitmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commitment_promise(source=record, by=request.user, **form.cleaned_data)
+        except AppError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Promise recorded. You will be reminded before it is due."))
+            return redirect(record.get_absolute_url())
+    return render(
+        request, "promises/commitment_form.html", {"form": form, "record": record, "rescheduling": None}
+    )
+
+
+@login_required
+def commitment_reschedule_view(request, pk: int):
+    commitment = get_object_or_404(Commitment, pk=pk)
+    if not can(request.user, "commitments.close", commitment):
+        raise PermissionDenied
+    back = next_path(request.POST or request.GET, reverse("commitments"), request)
+    form = RescheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commitment_reschedule(commitment=commitment, by=request.user, **form.cleaned_data)
+        except AppError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("New time recorded; the earlier promise is closed."))
+            return redirect(back)
+    return render(
+        request,
+        "promises/commitment_form.html",
+        {"form": form, "record": commitment.source, "rescheduling": commitment, "next": back},
+    )

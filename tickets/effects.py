@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from accounts.models import User
-from promises.services import commitments_keep_for_source
+from apperrors.exceptions import Invalid
+from promises.services import commitment_promise, commitments_keep_for_source
 
 from .models import SignOff, Ticket
 from .signals import actions_accepted, actions_reopened
@@ -52,6 +53,18 @@ def _keep_callback(ticket: Ticket, by: User, d: dict) -> None:
     commitments_keep_for_source(source=ticket, by=by, outcome_note=d["note"])
 
 
+def _next_callback(ticket: Ticket, by: User, d: dict) -> None:
+    if not d.get("next_callback_due_at"):
+        return
+    try:
+        commitment_promise(
+            source=ticket, by=by, description=d["next_callback_note"], due_at=d["next_callback_due_at"]
+        )
+    except Invalid as exc:  # the promise's errors, on the follow-up form's fields
+        names = {"description": "next_callback_note", "due_at": "next_callback_due_at"}
+        raise Invalid.for_fields({names.get(k, k): v for k, v in exc.errors.items()}) from exc
+
+
 def _stop_response_clock(ticket: Ticket, by: User, d: dict) -> None:
     if ticket.responded_at is None:  # a reopened ticket keeps its first response
         ticket.responded_at = timezone.now()
@@ -89,6 +102,11 @@ KEEP_CALLBACK = Effect(
     "keep_callback",
     "the ticket's open call-back promises that the caller may close are closed as kept, with the note",
     _keep_callback,
+)
+NEXT_CALLBACK = Effect(
+    "next_callback",
+    "a new call-back promise is made when the customer was promised one (after the old ones are kept)",
+    _next_callback,
 )
 # SLA clocks (tickets/sla.py): first response ends at the plan or the rejection; resolution
 # at the archive or the rejection, and runs again when the ticket is reopened.

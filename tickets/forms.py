@@ -294,6 +294,26 @@ class FollowUpForm(ActionForm):
         max_length=TEXT_MAX, label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 2})
     )
     satisfaction = forms.ChoiceField(label=_("Customer satisfaction"), choices=CHOOSE_SATISFACTION)
+    # Another call promised on this call (guide §4 技巧五): a new promise, reminded like any other.
+    next_callback_due_at = forms.DateTimeField(
+        label=_("Call back again by (if promised)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    next_callback_note = forms.CharField(label=_("What was promised"), max_length=255, required=False)
+
+    def clean(self):
+        data = super().clean()
+        due, note = data.get("next_callback_due_at"), (data.get("next_callback_note") or "").strip()
+        if due and due <= timezone.now():
+            self.add_error("next_callback_due_at", _("The call-back time must be in the future."))
+        if due and not note:
+            self.add_error("next_callback_note", _("Say what was promised."))
+        if note and not due and "next_callback_due_at" not in self.errors:
+            self.add_error(
+                "next_callback_due_at", _("Give the time by which the customer will hear from us.")
+            )
+        return data
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -138,5 +138,5 @@ def record_follow_up(ticket: Ticket, by: User, d: dict) -> str:
         and timezone.now() - last.created_at < FOLLOW_UP_REPEAT_WINDOW
     ):
         raise ConcurrentChange(_("This follow-up has already been recorded."), ticket=ticket)
-    m.FollowUp.objects.create(ticket=ticket, created_by=by, **d)
+    m.FollowUp.objects.create(ticket=ticket, created_by=by, note=d["note"], satisfaction=d["satisfaction"])
     return d["note"]

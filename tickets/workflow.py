@@ -395,7 +395,7 @@ TRANSITIONS: dict[str, Transition] = {
             forms.FollowUpForm,
             record=rec.record_follow_up,
             event=K.FOLLOWUP,
-            effects=[fx.FOLLOWED_UP, fx.KEEP_CALLBACK],
+            effects=[fx.FOLLOWED_UP, fx.KEEP_CALLBACK, fx.NEXT_CALLBACK],
             waits=[
                 Waiting(R.SALES, person=CREATOR, when=g.NOT_FOLLOWED_UP),
                 Waiting(R.SALES_MANAGER, when=g.NOT_FOLLOWED_UP),
