@@ -12,6 +12,7 @@ from accounts.models import User
 from apperrors.exceptions import Invalid
 from promises.services import commitment_promise, commitments_keep_for_source
 
+from .errors import MissingData
 from .models import SignOff, Ticket
 from .signals import actions_accepted, actions_reopened
 
@@ -62,7 +63,7 @@ def _next_callback(ticket: Ticket, by: User, d: dict) -> None:
         )
     except Invalid as exc:  # the promise's errors, on the follow-up form's fields
         names = {"description": "next_callback_note", "due_at": "next_callback_due_at"}
-        raise Invalid.for_fields({names.get(k, k): v for k, v in exc.errors.items()}) from exc
+        raise MissingData(exc.message, errors={names.get(k, k): v for k, v in exc.errors.items()}) from exc
 
 
 def _stop_response_clock(ticket: Ticket, by: User, d: dict) -> None:

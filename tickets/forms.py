@@ -328,7 +328,12 @@ class FollowUpForm(ActionForm):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(max_length=TEXT_MAX, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        max_length=TEXT_MAX,
+        label=_("Note"),
+        help_text=_("Write @user name to tell a colleague; watchers hear of every note."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     internal = forms.BooleanField(label=_("Internal (not for the customer)"), required=False)
 
 

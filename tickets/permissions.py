@@ -28,6 +28,7 @@ def transition_rule(transition) -> Predicate | None:
 
 
 register("tickets.view", Role)
+register("tickets.watch", Role)  # reading along: the general manager too
 register("tickets.create", [R.SALES, R.SALES_MANAGER, R.PROJECT_MANAGER])
 register("tickets.note", WORKING_ROLES)  # the general manager reads only
 register("tickets.purchase_request", [R.SERVICE_LEAD, R.PRODUCTION_MANAGER])

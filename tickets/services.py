@@ -1,6 +1,7 @@
 """Write actions on tickets. Pages and API call these; nothing else changes a ticket."""
 
 import datetime
+import re
 import uuid
 from collections.abc import Iterable
 
@@ -47,23 +48,39 @@ def _take_number(counter: m.TicketCounter) -> str:
     return f"KS-{counter.year}-{counter.last:06d}"
 
 
-def _notify(ticket: Ticket, event: m.Event, name: str, to: Iterable[str], cc: Iterable[str] = ()) -> None:
+def _notify(
+    ticket: Ticket,
+    event: m.Event,
+    name: str,
+    to: Iterable[str],
+    cc: Iterable[str] = (),
+    mentioned: Iterable[User] = (),
+) -> None:
+    """Tell the step's people (role slugs), those its remedy brings in, the people @mentioned
+    and the ticket's watchers — never the one who acted."""
     to, cc = tuple(to), tuple(cc)
-    if not to and not cc:
-        return
-    if name != "received":  # who the remedy brings in (docs/workflow.md, "Notifications")
+    if (to or cc) and name not in (
+        "received",
+        "note",
+    ):  # who the remedy brings in (docs/workflow.md, "Notifications")
         cc = (*cc, *REMEDY_CC.get(ticket.remedy, ()))
+    watchers = [w.user for w in ticket.watchers.select_related("user").exclude(user_id=event.actor_id)]
+    recipients = [*people_for(to, ticket), *(u for u in mentioned if u.pk != event.actor_id)]
+    cc_people = [*people_for(cc, ticket), *watchers]
+    if not recipients and not cc_people:
+        return
     notify(
         event_key=f"ticket:{ticket.pk}:{name}:{event.seq}",
         event=f"ticket.{name}",
-        recipients=people_for(to, ticket),
-        cc=people_for(cc, ticket),
+        recipients=recipients,
+        cc=cc_people,
         template=f"tickets/email/{name}",
         context={
             "ticket": ticket,
             "event": event,
             "actor": event.actor,
             "next_step": describe(next_steps(ticket)),
+            "mentioned_ids": {u.pk for u in mentioned},
         },
         link=settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
     )
@@ -256,7 +273,43 @@ def note_add(*, ticket: Ticket, by: User, text: str, internal: bool = False) -> 
     text = (text or "").strip()
     if not text:
         raise MissingData(_("Write the note first."), errors={"text": [_("Write the note first.")]})
-    return record_event(_locked(ticket), kind=m.Event.Kind.NOTE, by=by, text=text, internal=internal)
+    mentioned = mentioned_users(text)
+    event = record_event(_locked(ticket), kind=m.Event.Kind.NOTE, by=by, text=text, internal=internal)
+    _notify(ticket, event, "note", (), mentioned=mentioned)
+    return event
+
+
+# "@username" in a note: not after a letter or "@", so an e-mail address is no mention.
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
+
+
+def mentioned_users(text: str) -> list[User]:
+    """The active users a note names as @username. A name nobody has is refused, with the
+    names, so a typo does not leave a colleague silently uninformed."""
+    names = {n.rstrip(".") for n in MENTION.findall(text)}
+    if not names:
+        return []
+    found = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+    unknown = sorted(names - found.keys())
+    if unknown:
+        message = _("Nobody has the user name %(names)s; check the spelling.") % {
+            "names": "、".join(f"@{n}" for n in unknown)
+        }
+        raise MissingData(message, errors={"text": [message]})
+    return list(found.values())
+
+
+@transaction.atomic
+def ticket_watch(*, ticket: Ticket, by: User, watching: bool = True) -> bool:
+    """Start (or stop) watching a ticket: a watcher is told of every step and note. Doing it
+    twice changes nothing. Returns whether `by` watches it now."""
+    if not can(by, "tickets.watch", ticket):
+        raise NotAllowed()
+    if watching:
+        m.Watcher.objects.get_or_create(ticket=ticket, user=by)
+    else:
+        m.Watcher.objects.filter(ticket=ticket, user=by).delete()
+    return watching
 
 
 @transaction.atomic

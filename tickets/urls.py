@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<str:name>/", views.act, name="act"),
+    path("<str:number>/watch/", views.watch, name="watch"),
     path("<str:number>/notes/", views.add_note, name="add_note"),
     path("<str:number>/photos/", views.add_photos, name="add_photos"),
     path("<str:number>/purchases/", views.add_purchase, name="add_purchase"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
+from apperrors.forms import add_to_form
 from security.params import int_param
 from ui.panels import render_panels
 
@@ -161,6 +162,7 @@ def _detail(
         # Cards of other apps (accounting's disputes, insight's quality figures, the CAPA
         # checks): read here, not by template tags.
         "panels": render_panels(request, ticket),
+        "watchers": [w.user for w in ticket.watchers.select_related("user").order_by("created_at")],
     }
     return render(request, "tickets/detail.html", context, status=status)
 
@@ -219,10 +221,35 @@ def add_note(request, number: str):
     if form.is_valid():
         try:
             services.note_add(ticket=ticket, by=request.user, **form.cleaned_data)
+        except MissingData as exc:  # e.g. an @name nobody has: the note comes back as typed
+            add_to_form(form, exc)
         except TicketError as exc:
             messages.error(request, exc.message)
-        return redirect(f"{ticket.get_absolute_url()}#timeline")
+            return redirect(f"{ticket.get_absolute_url()}#timeline")
+        else:
+            return redirect(f"{ticket.get_absolute_url()}#timeline")
     return _detail(request, selectors.ticket_for_page(number), note_form=form, status=400)
+
+
+@login_required
+@require_POST
+def watch(request, number: str):
+    """Start or stop watching (the button on the ticket page)."""
+    ticket = get_object_or_404(Ticket, number=number)
+    try:
+        watching = services.ticket_watch(
+            ticket=ticket, by=request.user, watching=request.POST.get("watch") == "1"
+        )
+    except TicketError as exc:
+        messages.error(request, exc.message)
+    else:
+        if watching:
+            messages.success(
+                request, _("You are watching this ticket: you will hear of every step and note.")
+            )
+        else:
+            messages.success(request, _("You no longer watch this ticket."))
+    return redirect(ticket)
 
 
 @login_required

@@ -120,7 +120,11 @@ def test_a_new_time_agreed_before_the_due_time_keeps_the_promise(client, people,
     client.force_login(people.sales)
     r = client.post(
         reverse("commitment-reschedule", args=[first.pk]),
-        {"due_at": _local(_in(28)), "agreement": "检测报告明天出，客户同意明天下午再联系", "next": ticket.get_absolute_url()},
+        {
+            "due_at": _local(_in(28)),
+            "agreement": "检测报告明天出，客户同意明天下午再联系",
+            "next": ticket.get_absolute_url(),
+        },
     )
     assert r.status_code == 302 and r["Location"] == ticket.get_absolute_url()
     first.refresh_from_db()

@@ -186,3 +186,8 @@ class NoteSerializer(serializers.Serializer):
 
 class AttachmentSerializer(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+
+class WatchSerializer(serializers.Serializer):
+    watching = serializers.BooleanField(help_text="Whether you watch the ticket now")
+    watchers = serializers.IntegerField(help_text="How many people watch it")

@@ -23,6 +23,7 @@ from .serializers import (
     TicketDetailSerializer,
     TicketSerializer,
     TransitionSerializer,
+    WatchSerializer,
 )
 
 
@@ -102,6 +103,18 @@ class TicketViewSet(
         serializer.is_valid(raise_exception=True)
         event = services.note_add(ticket=ticket, by=request.user, **serializer.validated_data)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Watch the ticket (POST) or stop watching it (DELETE): watchers hear of every step and note",
+        methods=["POST", "DELETE"],
+        request=None,
+        responses={200: WatchSerializer},
+    )
+    @action(detail=True, methods=["post", "delete"], filter_backends=[])
+    def watch(self, request, number=None):
+        ticket = get_object_or_404(Ticket, number=number)
+        watching = services.ticket_watch(ticket=ticket, by=request.user, watching=request.method == "POST")
+        return Response({"watching": watching, "watchers": ticket.watchers.count()})
 
     @extend_schema(
         summary="Attach photos",

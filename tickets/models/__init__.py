@@ -17,6 +17,7 @@ from .steps import (
     SignOff,
 )
 from .ticket import Channel, Emotion, Remedy, Severity, State, Ticket, TicketCounter
+from .watch import Watcher
 
 __all__ = [
     "DEPARTMENT_OF_ROOT_CAUSE",
@@ -47,5 +48,6 @@ __all__ = [
     "State",
     "Ticket",
     "TicketCounter",
+    "Watcher",
     "root_causes_of",
 ]
