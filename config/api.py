@@ -11,4 +11,5 @@ urlpatterns = [
     path("objections/", include("objections.api.urls")),
     path("accounting/", include("accounting.api.urls")),
     path("promises/", include("promises.api_urls")),
+    path("phrases/", include("phrases.api_urls")),
 ]

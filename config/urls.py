@@ -73,6 +73,7 @@ urlpatterns = [
     path("api/", include("config.api")),
     path("tickets/", include("tickets.urls")),
     path("objections/", include("objections.urls")),
+    path("phrases/", include("phrases.urls")),
     path("insight/", include("insight.urls")),
 ]
 

@@ -28,6 +28,8 @@ from .predicates import signing_capacities
 class ActionForm(forms.Form):
     """Base of the workflow forms; knows the ticket and the acting user."""
 
+    prompts: tuple[str, ...] = ()  # the guide's techniques shown with the form (phrases.techniques)
+
     def __init__(self, data=None, *, ticket: Ticket, user: User, **kwargs):
         self.ticket = ticket
         self.user = user
@@ -290,6 +292,7 @@ class ArchiveForm(ActionForm):
 
 
 class FollowUpForm(ActionForm):
+    prompts = ("listen", "acknowledge", "promise")  # the guide's techniques for this call (phrases)
     note = forms.CharField(
         max_length=TEXT_MAX, label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 2})
     )

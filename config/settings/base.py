@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",  # app label "core": see accounts/apps.py
     "masterdata",
     "promises",
+    "phrases",
     "notify",
     "ui",
     "tickets",

@@ -26,6 +26,8 @@ from capa.services import capa_verify
 from demo.management.commands.seed_demo import DEMO_PASSWORD
 from masterdata.models import Shipment, Supplier
 from notify.models import Notification
+from phrases.models import ReplyTemplate
+from phrases.services import reply_template_save
 from promises.models import Commitment
 from promises.services import commitment_close
 from tickets import services
@@ -68,6 +70,34 @@ WORDS = [
 H = datetime.timedelta(hours=1)
 
 
+# Reply templates from the guide's techniques (procedure §4), in the plant's own words.
+REPLY_TEMPLATES = [
+    (
+        "确认理解（接诉）",
+        "intake",
+        "{联系人}您好，我是{我}。我确认一下我的理解是否正确：您反映的是……，对吗？"
+        "这个问题我已经登记，单号是{单号}。",
+    ),
+    (
+        "约定回电（暂无结论）",
+        "progress",
+        "{联系人}您好，{单号}的问题我们还在分析，需要一点时间。我会在{回电时间}之前给您回电，"
+        "即使到时还没有最终结论，也会告诉您进展。",
+    ),
+    (
+        "处理完成回访",
+        "follow_up",
+        "{联系人}您好，我是{客户}的业务员{我}。{单号}的问题已经处理完毕，想了解一下设备现在运行得怎么样？"
+        "您对这次处理还满意吗？",
+    ),
+    (
+        "情绪安抚",
+        "intake",
+        "{联系人}，非常抱歉给您带来麻烦，我完全理解您现在的心情。让我看一下该如何帮助您，我很愿意为您解决这个问题。",
+    ),
+]
+
+
 def pick(rng: random.Random, weights: dict):
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
@@ -103,12 +133,19 @@ class Command(BaseCommand):
             demo_rows.filter(status=Notification.Status.PENDING).update(status=Notification.Status.SKIPPED)
             demo_rows.filter(read_at__isnull=True).update(read_at=self.now)
         call_command("seed_objections_demo", stdout=self.stdout)
+        self._reply_templates()
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo tickets: {created} created, {tickets - created} already there ({seconds:.1f} s)."
             )
         )
+
+    # -- the reply-template library (phrases) --------------------------------------------
+    def _reply_templates(self) -> None:
+        for title, use, body in REPLY_TEMPLATES:
+            if not ReplyTemplate.objects.filter(title=title).exists():
+                reply_template_save(by=self.people["sales"], title=title, use=use, body=body)
 
     # -- people -------------------------------------------------------------------------
     def _people(self) -> dict[str, User]:

@@ -1,0 +1,13 @@
+from .models import ReplyTemplate
+from .placeholders import fill
+
+# The uses shown on a complaint's page, in the order of its life.
+TICKET_USES = [ReplyTemplate.Use.INTAKE, ReplyTemplate.Use.PROGRESS, ReplyTemplate.Use.FOLLOW_UP]
+
+
+def replies_for(record, user, uses=TICKET_USES) -> list[dict]:
+    """The active templates for these uses, each filled from the record (one query, plus the
+    record's open promise for {回电时间})."""
+    rows = list(ReplyTemplate.objects.filter(active=True, use__in=uses))
+    rows.sort(key=lambda t: (uses.index(t.use), t.title))
+    return [{"template": t, "text": fill(t.body, record, user)} for t in rows]
