@@ -74,6 +74,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("objections/", include("objections.urls")),
     path("phrases/", include("phrases.urls")),
+    path("documents/", include("documents.urls")),
     path("insight/", include("insight.urls")),
 ]
 

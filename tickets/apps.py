@@ -7,11 +7,14 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Complaint tickets")
 
     def ready(self) -> None:
+        from documents.registry import register_attachable
+        from documents.signals import document_attached
         from ui.context_processors import add_nav_item
         from ui.dashboard import register_dashboard_card
         from ui.timeline import register_customer_timeline
 
         from . import permissions  # noqa: F401  registers the ticket actions
+        from .receivers import on_document_attached
         from .selectors import customer_timeline_entries
 
         add_nav_item(_("My work"), "tickets:my_work", "tickets.view")
@@ -21,6 +24,10 @@ class TicketsConfig(AppConfig):
         add_nav_item(_("Installations"), "tickets:installations", "tickets.installation_view")
         add_nav_item(_("Purchase requests"), "tickets:purchases", "tickets.purchasing")
         register_customer_timeline(customer_timeline_entries)
+        # Signed forms, test reports and judgments filed beside the photos (documents app).
+        register_attachable("ticket", "tickets.Ticket", view="tickets.view")
+        register_attachable("installation", "tickets.Installation", view="tickets.installation_view")
+        document_attached.connect(on_document_attached, dispatch_uid="tickets.document_attached")
         from .selectors import my_work_card
 
         register_dashboard_card(my_work_card)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from documents.models import Attachment
 from masterdata.models import Customer, Product, Shipment
 from security.limits import TEXT_MAX
 
@@ -191,3 +192,22 @@ class AttachmentSerializer(serializers.Serializer):
 class WatchSerializer(serializers.Serializer):
     watching = serializers.BooleanField(help_text="Whether you watch the ticket now")
     watchers = serializers.IntegerField(help_text="How many people watch it")
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="document.uid")
+    kind = serializers.CharField()
+    name = serializers.CharField(source="document.original_name")
+    content_type = serializers.CharField(source="document.content_type")
+    size = serializers.IntegerField(source="document.size")
+    filed_by = serializers.CharField(source="created_by.username")
+    filed_at = serializers.DateTimeField(source="created_at")
+    download = serializers.SerializerMethodField()
+
+    def get_download(self, obj) -> str:
+        return reverse("documents:download", args=[obj.document.uid])
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Attachment.Kind.choices)
+    file = serializers.FileField()

@@ -8,6 +8,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import ActionPermission, can
+from documents.selectors import attachments_of
+from documents.services import attachment_add
 from security.parsers import LimitedJSONParser
 
 from .. import selectors, services
@@ -17,6 +19,8 @@ from ..models import Ticket
 from ..sla import with_targets
 from .serializers import (
     AttachmentSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
     EventSerializer,
     NoteSerializer,
     PhotoSerializer,
@@ -115,6 +119,39 @@ class TicketViewSet(
         ticket = get_object_or_404(Ticket, number=number)
         watching = services.ticket_watch(ticket=ticket, by=request.user, watching=request.method == "POST")
         return Response({"watching": watching, "watchers": ticket.watchers.count()})
+
+    @extend_schema(
+        summary="Documents filed on the ticket",
+        methods=["GET"],
+        responses={200: DocumentSerializer(many=True)},
+    )
+    @extend_schema(
+        summary="File a document (signed form, test report, judgment…): type sniffed, size limited",
+        methods=["POST"],
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def documents(self, request, number=None):
+        ticket = get_object_or_404(Ticket, number=number)
+        if request.method == "GET":
+            return Response(
+                DocumentSerializer(attachments_of(ticket), many=True, context={"request": request}).data
+            )
+        s = DocumentUploadSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        attachment = attachment_add(
+            record=ticket, by=request.user, kind=s.validated_data["kind"], upload=s.validated_data["file"]
+        )
+        return Response(
+            DocumentSerializer(attachment, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         summary="Attach photos",

@@ -1,0 +1,26 @@
+"""The documents card on a record's page (ui.panels, registered with the record's attachable):
+what is filed on it, a download link each, and the form to file one."""
+
+from django.template.loader import render_to_string
+
+from accounts.permissions import can
+
+from .attachables import attachable_of
+from .forms import AttachmentForm
+from .selectors import attachments_of
+
+
+def record_documents_panel(request, record) -> str:
+    attachable = attachable_of(record)
+    if attachable is None or not can(request.user, attachable.view, record):
+        return ""
+    return render_to_string(
+        "documents/_record_documents.html",
+        {
+            "record": record,
+            "word": attachable.word,
+            "attachments": attachments_of(record),
+            "form": AttachmentForm() if can(request.user, "documents.attach") else None,
+        },
+        request=request,
+    )
