@@ -154,6 +154,28 @@ STORAGES = {
         "OPTIONS": {"location": env("BACKUP_DIR", default=str(BASE_DIR / "backups"))},
     },
 }
+# Uploaded and generated files (photos, documents, exports) go to an S3-compatible object
+# store when S3_BUCKET is set, so every web node and worker sees the same files (docs/deploy.md,
+# "More than one web node"); to MEDIA_ROOT on the local disk otherwise. Either way they are
+# streamed through Django behind its permission checks: the bucket itself stays private.
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,  # MinIO, Ceph, OSS, moto…
+            "access_key": env("S3_ACCESS_KEY", default="") or None,
+            "secret_key": env("S3_SECRET_KEY", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),
+            "location": env("S3_PREFIX", default=""),
+            "default_acl": None,  # the bucket's own policy: private
+            "file_overwrite": False,  # a second file of the same name never replaces the first
+            "querystring_auth": True,  # any URL made is signed and short-lived
+            "querystring_expire": 300,
+        },
+    }
 DBBACKUP_HOSTNAME = env("BACKUP_NAME", default="kesutong")  # in the file names, not the host's
 DBBACKUP_CLEANUP_KEEP = env.int("BACKUP_KEEP", default=14)  # bin/backup keeps this many of each
 # The restoring role owns what it restores, whoever owned the dumped database.
