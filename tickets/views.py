@@ -99,7 +99,8 @@ def ticket_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     # On a phone the filters past the search box fold away; how many of them are in use shows.
-    folded_in_use = sum(1 for name in filterset.form.fields if name not in ("q", "numbers") and request.GET.get(name))
+    folded = [name for name in filterset.form.fields if name not in ("q", "numbers")]
+    folded_in_use = sum(1 for name in folded if request.GET.get(name))
     return render(
         request,
         "tickets/list.html",

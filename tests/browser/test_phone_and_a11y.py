@@ -2,8 +2,6 @@
 finds nothing serious, and a phone shows what to do next without sideways scrolling
 (issue 15, points 6 and 10). Screenshots of every page at both sizes, for a person to look at."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Group
 
