@@ -46,4 +46,3 @@ def zone_label(at: datetime.datetime | None = None) -> str:
 def now_label(at: datetime.datetime | None = None) -> str:
     """The time a refusal compared with, in the plant's zone: "北京时间 2026-12-02 14:05"."""
     return f"{zone_name()} {timezone.localtime(at or timezone.now()):%Y-%m-%d %H:%M}"
-

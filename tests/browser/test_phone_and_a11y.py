@@ -251,3 +251,17 @@ def test_a_call_back_time_typed_abroad_is_read_in_the_stated_zone(phone, everyon
     assert timezone.localtime(promise.due_at).strftime("%Y-%m-%d %H:%M") == beijing_in_four_hours.strftime(
         "%Y-%m-%d %H:%M"
     )
+
+
+def test_on_a_phone_the_objection_list_is_cards_with_the_filters_folded(phone, everyone, login, screenshot):
+    ObjectionFactory(owner=everyone, words="你们比宝鸡那家贵了一成，我们再看看，等下个季度预算批下来再说")
+    login(phone, everyone)
+    phone.goto(f"{phone.base_url}/objections/mine/")
+    phone.screenshot(path=str(screenshot(phone, "phone-objection-list")).replace(".png", "-first-screen.png"))
+    _no_sideways_scroll(phone)
+    assert not phone.locator("#id_stage").is_visible()
+    words = phone.locator("#objection-list td[data-label='客户原话']").bounding_box()
+    assert words["width"] > 300, words
+    phone.click("#more-filters-toggle")
+    phone.wait_for_selector("#id_stage", state="visible")
+    assert not _small_targets(phone, "#objection-filters")
