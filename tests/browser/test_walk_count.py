@@ -125,7 +125,8 @@ class Walk:
 
     def shot(self, name: str) -> None:
         OUT.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(OUT / f"{self.size}-{len(self.steps):02d}-{name}.png"))
+        slug = name.replace(" ", "-")
+        self.page.screenshot(path=str(OUT / f"{self.size}-{len(self.steps):02d}-{slug}.png"))
 
     def report(self) -> str:
         lines = [f"Walk count at {self.size} ({SIZES[self.size]['width']}×{SIZES[self.size]['height']})"]
