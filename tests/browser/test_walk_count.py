@@ -106,6 +106,9 @@ class Walk:
         self.menu("我的待办")
         self.click(f"main a:text-is('{number}')")
         self.page.wait_for_selector("#ticket-number")
+        # How far down "what you can do now" starts, in screens (issue 15: 3.8 on a phone).
+        top = self.page.locator("#actions").bounding_box()["y"]
+        self.counter["actions_at"] = round(top / SIZES[self.size]["height"], 2)
 
     def act(self, name: str, fields: dict) -> None:
         details = self.page.locator(f"#action-{name}")
@@ -131,8 +134,9 @@ class Walk:
     def report(self) -> str:
         lines = [f"Walk count at {self.size} ({SIZES[self.size]['width']}×{SIZES[self.size]['height']})"]
         for i, s in enumerate(self.steps, 1):
+            at = f"  actions at {s['actions_at']:.2f} screens" if "actions_at" in s else ""
             lines.append(
-                f"{i:2d}. {s['name']:<28} {s['who']:<10} loads {s['loads']:3d}  inputs {s['inputs']:3d}"
+                f"{i:2d}. {s['name']:<28} {s['who']:<10} loads {s['loads']:3d}  inputs {s['inputs']:3d}{at}"
             )
         loads = sum(s["loads"] for s in self.steps)
         inputs = sum(s["inputs"] for s in self.steps)
