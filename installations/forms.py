@@ -7,6 +7,7 @@ from masterdata.models import Customer, Shipment
 from masterdata.widgets import CustomerSelect, offer_customer_shipments
 from security.limits import TEXT_MAX
 from tickets.models import InstallationIssue, Ticket
+from ui.widgets import ZonedDateTimeInput
 
 
 class InstallationForm(forms.Form):
@@ -60,7 +61,7 @@ class IssueForm(forms.Form):
     conference_at = forms.DateTimeField(
         label=_("Conference at"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=ZonedDateTimeInput(),
     )
 
 

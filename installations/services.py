@@ -22,6 +22,7 @@ from notify.services import notify
 from tickets.errors import MissingData, NotAllowed, WrongState
 from tickets.models import Installation, InstallationIssue, Ticket
 from tickets.predicates import installation_capacities
+from ui.timezones import now_label
 
 S = Installation.Status
 H = InstallationIssue.Handling
@@ -120,7 +121,8 @@ def installation_issue_add(
         if conference_at is None:
             raise _missing("conference_at", _("Say when the phone conference took place."))
         if conference_at > timezone.now() + datetime.timedelta(minutes=5):
-            raise _missing("conference_at", _("The phone conference cannot be in the future."))
+            too_late = _("The phone conference cannot be later than now ({now}).")
+            raise _missing("conference_at", too_late.format(now=now_label()))
     now = timezone.now()
     on_site = handling == H.ON_SITE
     issue = InstallationIssue.objects.create(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from masterdata.models import Customer
 from masterdata.widgets import CustomerSelect
 from security.limits import TEXT_MAX
+from ui.widgets import ZonedDateTimeInput
 
 from .models import Objection, ObjectionType, QuietContact
 from .services import FindOut, find_out_problems, objection_problems, quiet_contact_problems
@@ -95,7 +96,7 @@ class ObjectionForm(forms.Form):
         label=_("Answer by"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=ZonedDateTimeInput(),
     )
 
     def __init__(self, *args, objection: Objection | None = None, **kwargs):

@@ -15,6 +15,7 @@ from apperrors.exceptions import Conflict, Forbidden, Invalid
 from masterdata.models import Customer
 from promises.models import Commitment
 from promises.services import commitment_create
+from ui.timezones import now_label
 
 from .models import Objection, ObjectionType, Prospect, QuietContact
 
@@ -101,7 +102,8 @@ def find_out_problems(find_out: FindOut | None) -> dict:
     if find_out.due_at is None:
         errors["find_out_due_at"] = _("Give the time by which the customer will hear from you.")
     elif find_out.due_at <= timezone.now():
-        errors["find_out_due_at"] = _("The promised time must be in the future.")
+        too_early = _("The promised time must be later than now ({now}).")
+        errors["find_out_due_at"] = too_early.format(now=now_label())
     return errors
 
 

@@ -146,6 +146,8 @@ def objection_list_view(request):
     page = Paginator(objections, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # On a phone the filters past the first fold away; how many of them are in use shows.
+    folded_in_use = sum(1 for name in list(filterset.form.fields)[1:] if request.GET.get(name))
     return render(
         request,
         "objections/list.html",
@@ -154,6 +156,7 @@ def objection_list_view(request):
             "page": page,
             "everyone": everyone,
             "query": query.urlencode(),
+            "folded_in_use": folded_in_use,
         },
     )
 

@@ -18,6 +18,8 @@ from masterdata.models import Customer, Shipment, Supplier
 from masterdata.widgets import CustomerSelect, offer_customer_shipments
 from promises.selectors import open_commitments_of
 from security.limits import TEXT_MAX
+from ui.timezones import now_label
+from ui.widgets import ZonedDateTimeInput
 
 from .departments import DEPARTMENTS, intake_cc
 from .models import DefectType, Disposition, RootCause, ServicePlan, Ticket
@@ -422,7 +424,7 @@ class IntakeForm(forms.ModelForm):
     callback_due_at = forms.DateTimeField(
         label=_("Promise to call back by"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=ZonedDateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
     callback_note = forms.CharField(label=_("What we promised"), max_length=255, required=False)
@@ -470,7 +472,8 @@ class IntakeForm(forms.ModelForm):
         if shipment and customer and shipment.customer_id != customer.pk:
             self.add_error("shipment", _("This shipment went to another customer."))
         if data.get("callback_due_at") and data["callback_due_at"] <= timezone.now():
-            self.add_error("callback_due_at", _("The call-back time must be in the future."))
+            too_early = _("The call-back time must be later than now ({now}).")
+            self.add_error("callback_due_at", too_early.format(now=now_label()))
         if data.get("callback_due_at") and not data.get("callback_note"):
             data["callback_note"] = str(_("Call the customer back"))
         return data

@@ -99,10 +99,19 @@ def ticket_list(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # On a phone the filters past the search box fold away; how many of them are in use shows.
+    folded = [name for name in filterset.form.fields if name not in ("q", "numbers")]
+    folded_in_use = sum(1 for name in folded if request.GET.get(name))
     return render(
         request,
         "tickets/list.html",
-        {"filter": filterset, "page": page, "rows": selectors.ticket_rows(page), "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": selectors.ticket_rows(page),
+            "query": query.urlencode(),
+            "folded_in_use": folded_in_use,
+        },
     )
 
 

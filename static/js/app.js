@@ -47,3 +47,13 @@ document.body.addEventListener("htmx:beforeSwap", function (event) {
   var banner = document.getElementById("session-ended");
   if (banner) banner.classList.remove("d-none");
 });
+// A table wider than a phone scrolls sideways in its box: keyboard users reach that box
+// with Tab and scroll it with the arrow keys.
+function focusableScrollBoxes() {
+  document.querySelectorAll(".table-responsive").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
+    else box.removeAttribute("tabindex");
+  });
+}
+focusableScrollBoxes();
+window.addEventListener("resize", focusableScrollBoxes);

@@ -61,6 +61,8 @@
         no_results: function () { return '<div class="no-results">' + (select.dataset.empty || "—") + "</div>"; },
       },
     });
+    // Tom Select's own box carries the label now; the hidden select only sends the value.
+    select.setAttribute("aria-hidden", "true");
     if (depends) {
       depends.addEventListener("change", function () {
         ts.clear();

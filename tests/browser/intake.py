@@ -5,9 +5,10 @@ import datetime
 from django.utils import timezone
 
 
-def finish_intake(page, *, save_with_keys: bool = False) -> None:
+def finish_intake(page, *, save_with_keys: bool = False, callback: bool = True, wait: bool = True) -> None:
     """Fill what the intake form still needs after the customer and the defect, then save
-    (with the button, or with Ctrl+Enter from the last field)."""
+    (with the button, or with Ctrl+Enter from the last field). callback=False leaves the
+    call-back time as typed; wait=False does not wait for the saved ticket."""
     page.fill("#id_quantity", "3")
     page.fill("#id_site", "井场 7 号")
     page.select_option("#id_remedy", "exchange")
@@ -15,14 +16,16 @@ def finish_intake(page, *, save_with_keys: bool = False) -> None:
     page.check("#id_customer_confirmed")
     page.select_option("#id_emotion", "angry")
     page.select_option("#id_severity", "high")
-    due = (timezone.localtime() + datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
-    page.fill("#id_callback_due_at", due)
+    if callback:
+        due = (timezone.localtime() + datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+        page.fill("#id_callback_due_at", due)
     page.fill("#id_callback_note", "三小时内回电")
     if save_with_keys:
         page.press("#id_callback_note", "Control+Enter")
     else:
         page.click("#intake-form button[type=submit]")
-    page.wait_for_selector("#ticket-number")
+    if wait:
+        page.wait_for_selector("#ticket-number")
 
 
 def choose(page, field: str, typed: str = "", text: str | None = None) -> None:

@@ -54,7 +54,7 @@ def test_salesperson_logs_hidden_price_objection_and_manager_sees_trend(page, ma
     page.click("#save")
     page.wait_for_selector(".field-error")
     assert "隐藏的异议必须填写您判断的背后真实原因。" in page.locator("#hidden-belief-row").inner_text()
-    assert "承诺的答复时间必须晚于现在。" in page.locator("#find-out-fields").inner_text()
+    assert "承诺的答复时间必须晚于现在（北京时间 " in page.locator("#find-out-fields").inner_text()
     assert Objection.objects.filter(owner=sales).count() == 1
     screenshot(page, "objections-quicklog-errors")
 

@@ -59,7 +59,7 @@ def test_logging_with_a_promise_shows_it_in_my_promises(client, make_user):
     [
         ({"hidden_belief": ""}, "隐藏的异议必须填写您判断的背后真实原因。"),
         ({"outcome": "lost", "outcome_date": ""}, "已有结果时必须填写结果日期。"),
-        ({"find_out_due_at": "2020-01-01T10:00"}, "承诺的答复时间必须晚于现在。"),
+        ({"find_out_due_at": "2020-01-01T10:00"}, "承诺的答复时间必须晚于现在（北京时间 "),
         ({"type": "999999"}, "请从列表中选择异议类型。"),
         ({"customer": "", "prospect_name": ""}, "请选择客户，或填写潜在客户名称。"),
     ],

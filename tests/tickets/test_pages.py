@@ -285,7 +285,7 @@ def test_purchasing_sees_open_requests_and_marks_them(client, people, new_ticket
     ticket = walk(new_ticket(), State.ASSIGNED)
     client.force_login(people.purchasing)
     body = client.get(reverse("tickets:purchases")).content.decode()
-    assert ticket.number in body and "<td>接箍</td><td>3</td>" in body
+    assert ticket.number in body and '<td data-label="配件">接箍</td><td data-label="数量">3</td>' in body
     request = PurchaseRequest.objects.get()
     client.post(reverse("tickets:purchases"), {"request": request.pk, "status": "ordered"})
     request.refresh_from_db()
