@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from security.limits import TEXT_MAX
+from ui.widgets import ZonedDateTimeInput
 
 
 class CommitmentCloseForm(forms.Form):
@@ -21,9 +22,7 @@ class CommitmentCloseForm(forms.Form):
 def _due_field(label):
     return forms.DateTimeField(
         label=label,
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
-        ),
+        widget=ZonedDateTimeInput(attrs={"class": "form-control"}),
     )
 
 

@@ -15,6 +15,7 @@ from accounts.selectors import users_with_roles
 from apperrors.exceptions import Conflict, Forbidden, Invalid
 from masterdata.models import Customer
 from notify.services import notify
+from ui.timezones import now_label
 from workhours import clock
 
 from .models import Commitment
@@ -38,7 +39,7 @@ def commitment_create(
     if due_at is None:
         errors["due_at"] = _("Give the time by which the customer will hear from us.")
     elif due_at <= timezone.now():
-        errors["due_at"] = _("The due time must be in the future.")
+        errors["due_at"] = _("The due time must be later than now ({now}).").format(now=now_label())
     if errors:
         raise Invalid.for_fields(errors)
     return Commitment.objects.create(
@@ -107,7 +108,7 @@ def commitment_reschedule(
     if due_at is None:
         errors["due_at"] = _("Give the new time agreed with the customer.")
     elif due_at <= timezone.now():
-        errors["due_at"] = _("The due time must be in the future.")
+        errors["due_at"] = _("The due time must be later than now ({now}).").format(now=now_label())
     if errors:
         raise Invalid.for_fields(errors)
     now = timezone.now()

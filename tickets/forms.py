@@ -303,7 +303,7 @@ class FollowUpForm(ActionForm):
     next_callback_due_at = forms.DateTimeField(
         label=_("Call back again by (if promised)"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=ZonedDateTimeInput(),
     )
     next_callback_note = forms.CharField(label=_("What was promised"), max_length=255, required=False)
 
@@ -311,7 +311,8 @@ class FollowUpForm(ActionForm):
         data = super().clean()
         due, note = data.get("next_callback_due_at"), (data.get("next_callback_note") or "").strip()
         if due and due <= timezone.now():
-            self.add_error("next_callback_due_at", _("The call-back time must be in the future."))
+            too_early = _("The call-back time must be later than now ({now}).")
+            self.add_error("next_callback_due_at", too_early.format(now=now_label()))
         if due and not note:
             self.add_error("next_callback_note", _("Say what was promised."))
         if note and not due and "next_callback_due_at" not in self.errors:
