@@ -19,7 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from email import policy
-from email.header import decode_header
+from email.header import Header, decode_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
@@ -91,6 +91,8 @@ def decode_header_value(value) -> str:
     UTF-8 or GB18030, folded lines joined."""
     if value is None:
         return ""
+    if isinstance(value, Header):  # compat32 hands 8-bit headers over as unknown-8bit Headers
+        return " ".join("".join(decode_bytes(b, None)[0] for b, _c in _chunks(value)).split())
     value = str(value)
     if any("\udc80" <= c <= "\udcff" for c in value):  # raw 8-bit bytes, kept as surrogates
         text, _clean = decode_bytes(value.encode("ascii", "surrogateescape"), None)
@@ -106,6 +108,11 @@ def decode_header_value(value) -> str:
         else:
             parts.append(decode_bytes(chunk, charset)[0])
     return " ".join("".join(parts).split())
+
+
+def _chunks(header: Header) -> list[tuple[bytes, str | None]]:
+    chunks = decode_header(header)
+    return [(b if isinstance(b, bytes) else b.encode("ascii", "surrogateescape"), c) for b, c in chunks]
 
 
 class _TextFromHtml(HTMLParser):
