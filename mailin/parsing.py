@@ -28,6 +28,7 @@ GB_CHARSETS = {
     *("gb2312", "gb_2312", "gb_2312-80", "csgb2312", "euc-cn"),
     *("gbk", "x-gbk", "cp936", "ms936", "gb18030"),
 }
+PARAM_HEADERS = ("content-type", "content-disposition")
 BODY_MAX = 200_000  # characters of text kept on the row (the raw message keeps all)
 
 
@@ -160,7 +161,21 @@ def _part_text(part: Message) -> tuple[str, bool]:
     return text.replace("\r\n", "\n").strip(), clean
 
 
+def _readable(part: Message) -> Message:
+    """The part's Content-Type/-Disposition with raw 8-bit bytes (a file name in GBK or UTF-8,
+    unencoded) decoded first, so that their parameters can be read."""
+    raw = {k.lower(): v for k, v in part.raw_items()}
+    if not any(any("\udc80" <= c <= "\udcff" for c in str(raw.get(h, ""))) for h in PARAM_HEADERS):
+        return part
+    copy = Message()
+    for name in PARAM_HEADERS:
+        if name in raw:
+            copy[name] = decode_header_value(raw[name])
+    return copy
+
+
 def _filename(part: Message) -> str:
+    part = _readable(part)
     raw = part.get_param("filename", header="content-disposition") or part.get_param("name")
     if raw is None:
         return ""
@@ -171,7 +186,7 @@ def _filename(part: Message) -> str:
 
 
 def _is_attachment(part: Message) -> bool:
-    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    disposition = str(_readable(part).get("Content-Disposition") or "").split(";")[0].strip().lower()
     if disposition == "attachment" or _filename(part):
         return True
     return part.get_content_maintype() not in ("text", "multipart")

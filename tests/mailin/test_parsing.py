@@ -43,3 +43,15 @@ def test_a_reply_keeps_only_the_new_text():
     assert strip_quoted(qq) == "好的，明天派人。"
     assert strip_quoted(outlook) == "收到"
     assert strip_quoted(gmail) == "Thanks"
+
+
+def test_an_unencoded_gbk_file_name_reads_right():
+    raw = (
+        b'From: a@b.example\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        b"Content-Type: text/plain\r\n\r\nsee file\r\n--b\r\n"
+        b'Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="'
+        + "检测报告.pdf".encode("gbk")
+        + b'"\r\n\r\n%PDF-1.4\r\n--b--\r\n'
+    )
+    mail = parse(raw)
+    assert [a.name for a in mail.attachments] == ["检测报告.pdf"] and mail.body == "see file"
