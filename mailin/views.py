@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import action_required, can
-from apperrors.exceptions import AppError
+from apperrors.exceptions import AppError, Conflict
 from apperrors.forms import add_to_form, flash
 from tickets import kept_photos
 from tickets.forms import IntakeForm
@@ -121,6 +121,9 @@ def discard(request, pk: int):
     if form.is_valid():
         try:
             services.mail_discard(message=message, by=request.user, reason=form.cleaned_data["reason"])
+        except Conflict as exc:  # handled meanwhile (another tab, the other person)
+            flash(request, exc)
+            return redirect(message)
         except AppError as exc:
             add_to_form(form, exc)
         else:
