@@ -40,7 +40,7 @@ from .parsing import MalformedMail, ParsedMail, message_key, parse, raw_message_
 log = logging.getLogger(__name__)
 Status = InboundMessage.Status
 TICKET_NUMBER = re.compile(r"KS-\d{4}-\d{6}")
-MAILBOX_USERNAME = "mailbox"
+MAILBOX_USERNAME = "_mailin"  # "_" first: no import or person is given such a name
 
 
 def mailbox_user() -> User:
@@ -129,6 +129,9 @@ def _act(row: InboundMessage, raw: bytes) -> None:
     row.sender_user = User.objects.filter(email__iexact=mail.from_address, is_active=True).first()
     contacts = list(Contact.objects.filter(email__iexact=mail.from_address).select_related("customer"))
     ticket = _ticket_replied_to(mail)
+    if ticket is not None and not _sender_authenticated(mail):
+        row.detail = "\n".join(filter(None, [f"about {ticket.number}; {_AUTH_FAILED}", row.detail]))
+        row.sender_user, contacts = None, []  # a forged From reaches no ticket and no customer
     if ticket is not None:
         contact = next((c for c in contacts if c.customer_id == ticket.customer_id), None)
         row.ticket = ticket
@@ -148,6 +151,17 @@ def _act(row: InboundMessage, raw: bytes) -> None:
         row.status = Status.UNMATCHED
     row.save()
     _announce(row)
+
+
+_AUTH_FAILED = "the receiving server says the sender's address failed its check (SPF/DKIM/DMARC)"
+AUTH_FAIL = re.compile(r"\b(dmarc|spf|dkim)=(fail|softfail)\b", re.IGNORECASE)
+
+
+def _sender_authenticated(mail: ParsedMail) -> bool:
+    """False when our own mail server recorded that the From address failed SPF, DKIM or DMARC
+    (Authentication-Results, RFC 8601): such a mail must not write on a ticket as that person.
+    Without the header (a server that does not check) the address is taken as it is."""
+    return not AUTH_FAIL.search(mail.headers.get("authentication-results", ""))
 
 
 def _active(user: User | None) -> User | None:

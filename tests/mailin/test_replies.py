@@ -56,7 +56,7 @@ def test_a_contacts_reply_to_a_notification_goes_on_the_timeline(mailbox, ticket
     assert "王工" in event.text and "第3根也漏了，照片见附件。" in event.text
     assert "原始邮件" not in event.text and "请处理" not in event.text
     assert "现场.png" in event.text
-    assert event.actor.username == "mailbox" and not event.actor.is_active
+    assert event.actor.username == "_mailin" and not event.actor.is_active
     assert ticket.photos.get().original_name == "现场.png"
     told = Notification.objects.get(event="mailin.reply")
     assert told.recipient == sales and ticket.number in told.subject
@@ -103,4 +103,13 @@ def test_an_auto_reply_to_our_notification_creates_nothing(mailbox, ticket, pm):
     )
     poll_mailbox()
     assert InboundMessage.objects.get().status == Status.IGNORED
+    assert not ticket.events.filter(kind=Event.Kind.EMAIL_REPLY).exists()
+
+
+def test_a_reply_whose_sender_failed_dmarc_does_not_reach_the_ticket(mailbox, ticket, sales_manager):
+    results = "mx.kesutong.example; spf=pass smtp.mailfrom=x.example; dmarc=fail header.from=cq-oil.example"
+    mailbox.append(mail(subject=f"Re: [{ticket.number}]", headers={"Authentication-Results": results}))
+    poll_mailbox()
+    m = InboundMessage.objects.get()
+    assert m.status == Status.UNMATCHED and "DMARC" in m.detail
     assert not ticket.events.filter(kind=Event.Kind.EMAIL_REPLY).exists()
