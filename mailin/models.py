@@ -43,10 +43,10 @@ class InboundMessage(models.Model):
     imap_uid = models.PositiveBigIntegerField(_("IMAP UID"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    from_address = models.CharField(_("from"), max_length=254, blank=True)
+    from_address = models.CharField(_("sender"), max_length=254, blank=True)
     from_name = models.CharField(_("sender's name"), max_length=200, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(_("mail text"), blank=True)
     in_reply_to = models.TextField(_("in reply to"), blank=True)
     raw = models.FileField(_("original message"), upload_to=raw_path, max_length=200)
     raw_size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
@@ -122,7 +122,7 @@ class InboundAttachment(models.Model):
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     message = models.ForeignKey(
-        InboundMessage, models.CASCADE, related_name="attachments", verbose_name=_("e-mail")
+        InboundMessage, models.CASCADE, related_name="attachments", verbose_name=_("inbound e-mail")
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -135,8 +135,8 @@ class InboundAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
 
     class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
+        verbose_name = _("mail attachment")
+        verbose_name_plural = _("mail attachments")
         ordering = ["id"]
 
     def __str__(self) -> str:

@@ -35,7 +35,7 @@ def inbox(request):
     context = {
         "rows": selectors.inbox(request.user, tab)[:200],
         "tab": tab,
-        "tabs": [("open", _("To handle")), ("done", _("Handled"))]
+        "tabs": [("open", _("To handle")), ("done", _("Already handled"))]
         + (
             [("ignored", _("Ignored")), ("failed", _("Could not be read"))]
             if can(request.user, "mailin.view_all")
