@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from accounts.models import User
 from accounts.permissions import can
@@ -40,6 +41,7 @@ from .parsing import MalformedMail, ParsedMail, message_key, parse, raw_message_
 log = logging.getLogger(__name__)
 Status = InboundMessage.Status
 TICKET_NUMBER = re.compile(r"KS-\d{4}-\d{6}")
+PHOTO_MIN_SIDE = 120  # pixels: smaller images in a mail are logos and signatures
 MAILBOX_USERNAME = "_mailin"  # "_" first: no import or person is given such a name
 
 
@@ -185,14 +187,20 @@ def _store_attachments(row: InboundMessage, mail: ParsedMail) -> None:
         else:
             attachment.extension, attachment.content_type = sniffed.extension, sniffed.content_type
             attachment.original_name = sniffed.name
-        try:
-            validate_photo(SimpleUploadedFile("photo", item.data))
-        except ValidationError:
-            pass
-        else:
-            attachment.is_image = True
+        attachment.is_image = _is_photo(item.data)
         attachment.file.save("attachment", ContentFile(item.data), save=False)
         attachment.save()
+
+
+def _is_photo(data: bytes) -> bool:
+    """An image the ticket photo checks accept, big enough to show something: the small
+    images of signatures and logos stay attachments, not photos of the defect."""
+    try:
+        upload = validate_photo(SimpleUploadedFile("photo", data))
+        with Image.open(upload) as img:
+            return min(img.size) >= PHOTO_MIN_SIDE
+    except (ValidationError, OSError):
+        return False
 
 
 def _ticket_replied_to(mail: ParsedMail) -> Ticket | None:

@@ -3,6 +3,7 @@ Confirming a draft is the intake form itself, filled in from the mail, saved thr
 same service as any complaint."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -154,7 +155,7 @@ def assign(request, pk: int):
     )
 
 
-@action_required("mailin.view")
+@login_required
 def attachment(request, uid):
     """An attachment of a mail the user may see, as a download, if its type is one we serve."""
     item = get_object_or_404(InboundAttachment.objects.select_related("message"), uid=uid)

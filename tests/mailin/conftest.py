@@ -85,9 +85,9 @@ def contact(sales):
     )
 
 
-def png_bytes() -> bytes:
+def png_bytes(size=(320, 240)) -> bytes:
     buf = io.BytesIO()
-    Image.new("RGB", (40, 30), "red").save(buf, "PNG")
+    Image.new("RGB", size, "red").save(buf, "PNG")
     return buf.getvalue()
 
 

@@ -28,6 +28,7 @@ def draft(contact):
         body="第三根套管接箍渗漏，井队停工。",
         attachments=[
             ("现场.png", "image/png", png_bytes()),
+            ("logo.png", "image/png", png_bytes((90, 30))),  # a signature's logo: not a photo
             ("报告.pdf", "application/pdf", PDF_BYTES),
             ("run.exe", "application/octet-stream", b"MZ\x90\x00"),
         ],
@@ -77,6 +78,17 @@ def test_confirming_goes_through_the_intake_form_filled_in_from_the_mail(client,
     assert 'id="ticket-mail"' in ticket_page and "报告.pdf" in ticket_page
 
 
+def test_the_people_of_the_ticket_download_its_mails_attachments(client, draft, sales, contact, make_user):
+    pdf = reverse("mailin:attachment", args=[draft.attachments.get(extension="pdf").uid])
+    client.force_login(make_user(Role.SERVICE_LEAD))
+    assert client.get(pdf).status_code == 404  # a draft is the salesperson's
+    client.force_login(sales)
+    data = post_data(ShipmentFactory(customer=contact.customer))
+    client.post(reverse("mailin:confirm", args=[draft.pk]), data)
+    client.force_login(make_user(Role.SERVICE_LEAD))
+    assert client.get(pdf).status_code == 200  # now it is the ticket's
+
+
 def test_a_confirm_form_with_errors_keeps_the_draft(client, draft, sales, contact):
     client.force_login(sales)
     data = post_data(ShipmentFactory(customer=contact.customer))
@@ -100,7 +112,7 @@ def test_discarding_needs_a_reason(client, draft, sales):
 
 def test_attachments_download_only_for_types_we_serve(client, draft, sales):
     client.force_login(sales)
-    _png, pdf, exe = draft.attachments.order_by("id")
+    _png, _logo, pdf, exe = draft.attachments.order_by("id")
     response = client.get(reverse("mailin:attachment", args=[pdf.uid]))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == PDF_BYTES
