@@ -76,6 +76,7 @@ urlpatterns = [
     path("phrases/", include("phrases.urls")),
     path("documents/", include("documents.urls")),
     path("insight/", include("insight.urls")),
+    path("mail/", include("mailin.urls")),
 ]
 
 handler400 = "security.views.bad_request"

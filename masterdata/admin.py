@@ -16,8 +16,10 @@ class SiteInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "created_at")
+    list_display = ("code", "name", "salesperson", "created_at")
     search_fields = ("code", "name")
+    list_filter = ("salesperson",)
+    autocomplete_fields = ("salesperson",)
     inlines = [ContactInline, SiteInline]
 
 

@@ -27,6 +27,16 @@ class Customer(models.Model):
     code = _code_field()
     name = models.CharField(_("name"), max_length=128)
     note = models.TextField(_("note"), blank=True)
+    # Who looks after the customer: an e-mail from one of its contacts becomes a draft
+    # complaint for this person to confirm (mailin/). Unset: the sales managers get it.
+    salesperson = models.ForeignKey(
+        "core.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+        verbose_name=_("salesperson"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(app="core")
 

@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .message_ids import headers_for
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def send_one(pk: int) -> bool:
 
 def _deliver(row: Notification) -> None:
     """Send one message, telling apart 'certainly not sent' from 'maybe sent'."""
-    message = EmailMessage(row.subject, row.body, to=[row.recipient.email])
+    message = EmailMessage(row.subject, row.body, to=[row.recipient.email], headers=headers_for(row.pk))
     connection = get_connection()
     try:
         connection.open()  # connect, EHLO, STARTTLS, AUTH: no message byte has left yet

@@ -1,7 +1,8 @@
 """Shared fixtures and the rules for tests that need real services.
 
-Tests marked `postgres` or `redis` skip with a reason when the service is not
+Tests marked `postgres`, `redis` or `imap` skip with a reason when the service is not
 configured or not answering, unless REQUIRE_SERVICES=1 (CI), where they fail instead.
+`imap` is the test Dovecot server (tests/mailin/dovecot.sh, started by .ci/run).
 """
 
 import importlib
@@ -16,6 +17,7 @@ from django.conf import settings
 from tests.factories import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+IMAP_TEST_PORT = int(os.environ.get("MAILIN_TEST_IMAP_PORT", "10143"))
 
 
 def _missing(reason: str) -> None:
@@ -26,8 +28,12 @@ def _missing(reason: str) -> None:
 
 def _broker_answers(url: str) -> bool:
     parsed = urlparse(url)
+    return _answers(parsed.hostname or "127.0.0.1", parsed.port or 6379)
+
+
+def _answers(host: str, port: int) -> bool:
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+        with socket.create_connection((host, port), timeout=1):
             return True
     except OSError:
         return False
@@ -50,6 +56,8 @@ def _service_markers(request):
             _missing("needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0")
         elif not _broker_answers(url):
             _missing(f"needs Redis, but nothing answers at {url}")
+    if request.node.get_closest_marker("imap") and not _answers("127.0.0.1", IMAP_TEST_PORT):
+        _missing(f"needs the test IMAP server on 127.0.0.1:{IMAP_TEST_PORT}: tests/mailin/dovecot.sh start")
 
 
 @pytest.fixture(autouse=True)

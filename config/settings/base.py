@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "accounting",
     "documents",
     "workhours",
+    "mailin",
     "insight",
     "demo",
 ]
@@ -232,6 +233,30 @@ CELERY_BEAT_SCHEDULE: dict = {
     "capa-checks-due": {"task": "capa.tasks.capa_checks_due", "schedule": 3600.0},
     "kept-photos-cleanup": {"task": "tickets.tasks.kept_photos_cleanup", "schedule": 3600.0},
 }
+
+# Inbound e-mail (mailin/, docs/mailin.md): beat polls this IMAP mailbox every
+# MAILIN_POLL_SECONDS; a new message from a customer's contact becomes a draft complaint, a
+# reply to a notification a timeline entry. Off while MAILIN_IMAP_HOST is unset.
+MAILIN_IMAP_HOST = env("MAILIN_IMAP_HOST", default="")
+MAILIN_IMAP_SSL = env.bool("MAILIN_IMAP_SSL", default=True)  # IMAPS (993); off: plain or STARTTLS
+MAILIN_IMAP_STARTTLS = env.bool("MAILIN_IMAP_STARTTLS", default=False)
+MAILIN_IMAP_PORT = env.int("MAILIN_IMAP_PORT", default=993 if MAILIN_IMAP_SSL else 143)
+MAILIN_IMAP_USER = env("MAILIN_IMAP_USER", default="")
+MAILIN_IMAP_PASSWORD = env("MAILIN_IMAP_PASSWORD", default="")
+MAILIN_IMAP_FOLDER = env("MAILIN_IMAP_FOLDER", default="INBOX")
+# Where handled mail is moved (created if missing); empty: it stays, marked read.
+MAILIN_IMAP_DONE_FOLDER = env("MAILIN_IMAP_DONE_FOLDER", default="")
+MAILIN_IMAP_TIMEOUT = env.int("MAILIN_IMAP_TIMEOUT", default=30)
+MAILIN_POLL_SECONDS = env.float("MAILIN_POLL_SECONDS", default=60.0)
+MAILIN_MAX_PER_POLL = env.int("MAILIN_MAX_PER_POLL", default=100)
+MAILIN_MAX_BYTES = env.int("MAILIN_MAX_BYTES", default=40 * 1024 * 1024)
+# The mailbox's own address: notifications say Reply-To it, and mail from it is a loop.
+MAILIN_ADDRESS = env("MAILIN_ADDRESS", default=MAILIN_IMAP_USER if "@" in MAILIN_IMAP_USER else "")
+if MAILIN_IMAP_HOST:
+    CELERY_BEAT_SCHEDULE["mailin-poll"] = {
+        "task": "mailin.tasks.poll_mailbox",
+        "schedule": MAILIN_POLL_SECONDS,
+    }
 
 # The outbox (docs/notify.md): a failed send is retried after NOTIFY_RETRY_BASE_SECONDS,
 # doubling each time (capped at 6 h), and given up after NOTIFY_MAX_ATTEMPTS. A row left

@@ -27,6 +27,9 @@ from accounts.permissions import can, object_rules
 from accounts.roles import Role
 from apperrors.exceptions import Forbidden, Invalid
 from installations import services as commissioning
+from mailin.models import InboundMessage
+from mailin.services import mail_discard, mail_ingest
+from masterdata.models import Contact
 from objections import selectors as objection_selectors
 from objections.models import Objection, Prospect, QuietContact
 from objections.services import (
@@ -126,6 +129,16 @@ def _installation_signed_by_pm(w) -> Installation:
     )
 
 
+def _mail_draft(w) -> InboundMessage:
+    """A customer's e-mail waiting for its salesperson, w.sales."""
+    customer = CustomerFactory(salesperson=w.sales)
+    Contact.objects.create(customer=customer, name="王工", email="wang@cq-oil.example")
+    raw = b"From: wang@cq-oil.example\r\nSubject: leak\r\nMessage-ID: <rule-1@x>\r\n\r\nleaking\r\n"
+    message = mail_ingest(raw=raw)[0]
+    assert message.owner == w.sales and message.status == InboundMessage.Status.DRAFT
+    return message
+
+
 def _draft_voucher(w) -> Voucher:
     accounting_services.chart_ensure()
     dispute = make_dispute(w.finance)
@@ -209,6 +222,20 @@ _sign_service, _sign_page = _transition("sign_off")
 _dispute_service, _dispute_page = _transition("dispute")
 
 CASES: dict[str, Case] = {
+    # A draft from a customer's e-mail is its salesperson's (or a sales manager's) to handle.
+    "mailin.handle": Case(
+        build=_mail_draft,
+        may=("sales", "sales_mgr"),
+        may_not=("sales2",),
+        service=lambda w, u, m: mail_discard(message=m, by=u, reason="询价，不是投诉"),
+        refusal=Forbidden,
+        page=lambda w, u, m: (
+            w.page(u).post(reverse("mailin:discard", args=[m.pk]), {"reason": "询价"}).status_code
+        ),
+        page_ok=302,
+        page_refused=404,  # another salesperson's mail is not shown to them at all
+        done=lambda m: InboundMessage.objects.get(pk=m.pk).status == InboundMessage.Status.DISCARDED,
+    ),
     "commitments.close": Case(
         build=_promise,
         may=("sales", "sales_mgr"),  # the owner; their own manager

@@ -224,6 +224,7 @@ class Event(models.Model):
         PROGRESS = "progress", _("Progress")
         PURCHASE = "purchase", _("Purchase")
         FOLLOWUP = "followup", _("Follow-up")
+        EMAIL_REPLY = "email_reply", _("E-mail reply")
 
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="events", verbose_name=_("ticket"))
     seq = models.PositiveIntegerField(_("sequence"))
