@@ -62,10 +62,9 @@ def plan_robot_deliveries(rows: Sequence[Notification]) -> list[int]:
     return pending
 
 
-def source_row(delivery: RobotDelivery) -> Notification | None:
+def source_row(rows: Sequence[Notification]) -> Notification | None:
     """The outbox row whose text the robot posts: a Chinese reader's first (the groups are
-    Chinese-speaking), a direct recipient before a cc."""
-    rows = list(delivery.notifications.select_related("recipient").order_by("cc", "pk"))
+    Chinese-speaking), a direct recipient before a cc (`rows` in that order)."""
     for row in rows:
         if row.recipient.language == "zh-hans":
             return row
@@ -75,7 +74,8 @@ def source_row(delivery: RobotDelivery) -> Notification | None:
 def robot_message(delivery: RobotDelivery) -> tuple[Message, str] | None:
     """(message, the link's text): the title, the next-step line (or the body's first line),
     who it is for, and the link; None if the delivery covers no row any more."""
-    row = source_row(delivery)
+    covered = list(delivery.notifications.select_related("recipient").order_by("cc", "pk"))
+    row = source_row(covered)
     if row is None:
         return None
     with translation.override(row.recipient.language or "zh-hans"):
@@ -87,10 +87,7 @@ def robot_message(delivery: RobotDelivery) -> tuple[Message, str] | None:
             # neither the greeting to the one recipient nor the link.
             name = row.recipient.display_name
             step = next((line for line in lines if name not in line and line != row.link), "")
-        people = [
-            r.recipient.display_name
-            for r in delivery.notifications.select_related("recipient").order_by("cc", "pk")
-        ]
+        people = [r.recipient.display_name for r in covered]
         names = "、".join(people[:8]) + ("…" if len(people) > 8 else "")
         who = gettext("For: %(names)s") % {"names": names}
         open_text = gettext("View details")
@@ -113,6 +110,7 @@ def robot_url_problem(platform: str, url: str) -> str:
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
+        port = parts.port  # raises on "host:99999" or "host:x"
     except ValueError:
         return str(_("This is not a web address."))
     extra = {h.lower() for h in settings.NOTIFY_ROBOT_EXTRA_HOSTS}
@@ -124,6 +122,6 @@ def robot_url_problem(platform: str, url: str) -> str:
             _("The webhook address of this platform starts with https://%(host)s/.")
             % {"host": allowed[0] if allowed else "?"}
         )
-    if parts.port not in (None, 443) or parts.username or parts.password:
+    if port not in (None, 443) or parts.username or parts.password:
         return str(_("This is not a webhook address of the platform."))
     return ""

@@ -72,8 +72,8 @@ class Notification(models.Model):
         return self.link
 
 
-# Robot channels (docs/notify.md, "Group robots"). These models are new with the robot
-# channels, so they live under the notify app's own label and migrations.
+# Robot channels (docs/notify.md, "Group robots"). Like the outbox they carry the label "core"
+# (docs/architecture.md): migrations in accounts/migrations, admin under /admin/core/.
 
 
 class RobotWebhook(models.Model):
@@ -106,6 +106,7 @@ class RobotWebhook(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        app_label = "core"
         verbose_name = _("group robot")
         verbose_name_plural = _("group robots")
         ordering = ["name", "id"]
@@ -145,6 +146,7 @@ class NotifyPreference(models.Model):
     email = models.BooleanField(_("by e-mail"), default=True)
 
     class Meta:
+        app_label = "core"
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
 
@@ -184,10 +186,11 @@ class RobotDelivery(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
+        app_label = "core"
         verbose_name = _("robot message")
         verbose_name_plural = _("robot messages")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notify_robot_due_idx")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="core_robot_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.robot_name} · {self.key}"
@@ -214,6 +217,7 @@ class RobotAttempt(models.Model):
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
 
     class Meta:
+        app_label = "core"
         verbose_name = _("robot attempt")
         verbose_name_plural = _("robot attempts")
         ordering = ["delivery", "number", "id"]

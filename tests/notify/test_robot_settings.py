@@ -107,3 +107,21 @@ def test_the_list_shows_how_each_notification_went_out(client, make_user, settin
     client.force_login(user)
     page = client.get(reverse("notifications")).content.decode()
     assert "钉钉" in page and "销售群" in page and "HTTP 500" in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://qyapi.weixin.qq.com:99999/cgi-bin/webhook/send?key=x",
+        "https://qyapi.weixin.qq.com:x/cgi-bin/webhook/send?key=x",
+        "https://user:pw@qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x",
+        "https://[::1/cgi-bin",
+        "",
+    ],
+)
+def test_malformed_addresses_are_refused_not_a_server_error(client, make_user, url):
+    client.force_login(make_user(Role.QC))
+    response = client.post(
+        reverse("notification-settings"), {"form": "robot", "platform": "wecom", "name": "群", "url": url}
+    )
+    assert response.status_code == 200 and not RobotWebhook.objects.exists()

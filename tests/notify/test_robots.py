@@ -251,7 +251,7 @@ def test_a_robot_that_times_out_is_recorded_uncertain_and_never_posted_twice(
 
     # An admin decides to post it again, accepting a possible duplicate.
     response = admin_client.post(
-        "/admin/notify/robotdelivery/", {"action": "retry", "_selected_action": [delivery.pk]}, follow=True
+        "/admin/core/robotdelivery/", {"action": "retry", "_selected_action": [delivery.pk]}, follow=True
     )
     assert response.status_code == 200
     delivery.refresh_from_db()
@@ -299,23 +299,23 @@ def test_admin_lists_show_no_webhook_key_or_secret(platforms, admin_client, make
     event([make_user(Role.SALES)])
     send_all_robots()
     for page in [
-        "/admin/notify/robotwebhook/",
-        f"/admin/notify/robotwebhook/{bot.pk}/change/",
-        "/admin/notify/robotdelivery/",
-        f"/admin/notify/robotdelivery/{RobotDelivery.objects.get().pk}/change/",
+        "/admin/core/robotwebhook/",
+        f"/admin/core/robotwebhook/{bot.pk}/change/",
+        "/admin/core/robotdelivery/",
+        f"/admin/core/robotdelivery/{RobotDelivery.objects.get().pk}/change/",
     ]:
         body = admin_client.get(page).content.decode()
         assert "SECvery-secret" not in body, page
         if "change" not in page or "robotdelivery" in page:
             assert token not in body, page
-    delivery_page = admin_client.get(f"/admin/notify/robotdelivery/{RobotDelivery.objects.get().pk}/change/")
+    delivery_page = admin_client.get(f"/admin/core/robotdelivery/{RobotDelivery.objects.get().pk}/change/")
     assert "HTTP 500" in delivery_page.content.decode() or "500" in delivery_page.content.decode()
 
 
 def test_admin_keeps_the_secret_when_the_field_is_left_blank(platforms, admin_client):
     bot, _token = robot(platforms, "feishu", roles=[Role.QC], secret="keep-me")
     response = admin_client.post(
-        f"/admin/notify/robotwebhook/{bot.pk}/change/",
+        f"/admin/core/robotwebhook/{bot.pk}/change/",
         {
             "name": "质检群",
             "platform": "feishu",
@@ -328,3 +328,20 @@ def test_admin_keeps_the_secret_when_the_field_is_left_blank(platforms, admin_cl
     assert response.status_code == 302, response.content.decode()[:3000]
     bot.refresh_from_db()
     assert bot.secret == "keep-me" and bot.roles == ["qc", "sales"] and bot.name == "质检群"
+
+
+def test_admin_refuses_an_address_outside_the_platforms(admin_client, settings):
+    settings.NOTIFY_ROBOT_EXTRA_HOSTS = []
+    response = admin_client.post(
+        "/admin/core/robotwebhook/add/",
+        {
+            "name": "内网",
+            "platform": "dingtalk",
+            "url": "http://10.0.0.8/robot/send?access_token=x",
+            "roles": ["qc"],
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "https://oapi.dingtalk.com/" in response.content.decode()
+    assert not RobotWebhook.objects.exists()
