@@ -26,6 +26,7 @@ class Notification(models.Model):
         # The mail may or may not have gone out; never resent automatically.
         UNCERTAIN = "uncertain", _("Failed (uncertain: may have been sent)")
         SKIPPED = "skipped", _("No e-mail address")
+        OFF = "off", _("Not e-mailed: turned off by the recipient")
 
     key = models.CharField(_("key"), max_length=200, unique=True)  # event + recipient
     event = models.CharField(_("event"), max_length=64)

@@ -65,9 +65,7 @@ def send_one(pk: int) -> bool:
         _set(pk, status=Notification.Status.SKIPPED)
         return False
     if NotifyPreference.objects.filter(user=row.recipient_id, email=False).exists():
-        _set(
-            pk, status=Notification.Status.SKIPPED, last_error="e-mail turned off in the recipient's settings"
-        )
+        _set(pk, status=Notification.Status.OFF)  # the bell still shows it
         return False
     try:
         _deliver(row)

@@ -157,7 +157,7 @@ def test_default_is_email_only_and_a_user_may_turn_email_off(platforms, make_use
         send_one(row.pk)
     send_all_robots()
     assert [m.to for m in mail.outbox] == [[plain.email]]
-    assert Notification.objects.get(recipient=quiet).status == Notification.Status.SKIPPED
+    assert Notification.objects.get(recipient=quiet).status == Notification.Status.OFF
     assert len(platforms.posted_to(token)) == 1
     # Both still see it in the bell.
     assert plain.notifications.count() == quiet.notifications.count() == 1
