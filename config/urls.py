@@ -38,6 +38,12 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", notify_views.notification_read, name="notification-read"),
     path("notifications/read/", notify_views.notification_read, name="notification-read-all"),
     path("notifications/menu/", notify_views.notification_menu, name="notification-menu"),
+    path("notifications/settings/", notify_views.notification_settings, name="notification-settings"),
+    path(
+        "notifications/settings/robots/<int:pk>/remove/",
+        notify_views.personal_robot_remove_view,
+        name="personal-robot-remove",
+    ),
     path("autocomplete/customers/", masterdata_views.autocomplete_customers, name="autocomplete-customers"),
     path("autocomplete/suppliers/", masterdata_views.autocomplete_suppliers, name="autocomplete-suppliers"),
     path("autocomplete/products/", masterdata_views.autocomplete_products, name="autocomplete-products"),

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 
-from .models import Notification
+from .models import Notification, NotifyPreference, RobotWebhook
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
@@ -14,3 +14,12 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 
 def unread_count(user: User) -> int:
     return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+def email_wanted(user: User) -> bool:
+    """E-mail unless the person turned it off (the default is e-mail only)."""
+    return not NotifyPreference.objects.filter(user=user, email=False).exists()
+
+
+def personal_robots(user: User) -> QuerySet[RobotWebhook]:
+    return RobotWebhook.objects.filter(owner=user).order_by("pk")

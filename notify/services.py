@@ -7,11 +7,14 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from apperrors.exceptions import Invalid, NotFound, full_clean
 
-from .models import Notification
-from .tasks import send_notifications
+from .channels import plan_robot_deliveries, robot_url_problem
+from .models import Notification, NotifyPreference, RobotDelivery, RobotWebhook
+from .tasks import send_notifications, send_robot_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,9 @@ def notify(
     ids = [r.pk for r in rows if r.status == Notification.Status.PENDING]
     if ids:
         transaction.on_commit(lambda: queue_send(send_notifications, ids))
+    robot_ids = plan_robot_deliveries(rows)  # group robots: one message per robot (docs/notify.md)
+    if robot_ids:
+        transaction.on_commit(lambda: queue_send(send_robot_deliveries, robot_ids))
     return rows
 
 
@@ -113,3 +119,67 @@ def notification_retry(*, ids: Iterable[int], by: User) -> int:
     )
     transaction.on_commit(lambda: queue_send(send_notifications, ids))
     return len(ids)
+
+
+@transaction.atomic
+def robot_delivery_retry(*, ids: Iterable[int], by: User) -> int:
+    """An admin posts failed (or uncertain) robot messages again. For an uncertain one this
+    accepts that the group may see it twice: a person decided that, not a timer."""
+    ids = list(
+        RobotDelivery.objects.filter(
+            pk__in=list(ids), status__in=[RobotDelivery.Status.FAILED, RobotDelivery.Status.UNCERTAIN]
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    RobotDelivery.objects.filter(pk__in=ids).update(
+        status=RobotDelivery.Status.PENDING,
+        attempts=0,
+        next_attempt_at=None,
+        claimed_at=None,
+        last_error=f"retried by {by.get_username()}",
+    )
+    transaction.on_commit(lambda: queue_send(send_robot_deliveries, ids))
+    return len(ids)
+
+
+PERSONAL_ROBOTS_MAX = 3
+
+
+@transaction.atomic
+def notify_preference_set(*, user: User, email: bool) -> NotifyPreference:
+    """Whether `user` wants notifications by e-mail (the bell shows them either way)."""
+    pref, _created = NotifyPreference.objects.update_or_create(user=user, defaults={"email": bool(email)})
+    return pref
+
+
+@transaction.atomic
+def personal_robot_add(*, user: User, platform: str, name: str, url: str, secret: str = "") -> RobotWebhook:
+    """A robot of the user's own (their WeCom, DingTalk or Feishu group): their notifications
+    are posted there too."""
+    name, url, secret = name.strip(), url.strip(), secret.strip()
+    errors: dict[str, str] = {}
+    if platform not in RobotWebhook.Platform.values:
+        errors["platform"] = _("Choose a platform.")
+    if not name:
+        errors["name"] = _("Give the robot a name.")
+    problem = robot_url_problem(platform, url) if platform in RobotWebhook.Platform.values else ""
+    if problem:
+        errors["url"] = problem
+    if RobotWebhook.objects.filter(owner=user).count() >= PERSONAL_ROBOTS_MAX:
+        errors["__all__"] = _("You can have at most %(n)s robots.") % {"n": PERSONAL_ROBOTS_MAX}
+    if errors:
+        raise Invalid.for_fields(errors)
+    robot = RobotWebhook(owner=user, platform=platform, name=name, url=url, secret=secret)
+    full_clean(robot)
+    robot.save()
+    log.info("user %s added a %s robot %s", user.pk, platform, robot.masked_url)
+    return robot
+
+
+@transaction.atomic
+def personal_robot_remove(*, user: User, pk: int) -> None:
+    """Remove one of the user's own robots; its sent messages stay in the log."""
+    deleted, _rows = RobotWebhook.objects.filter(owner=user, pk=pk).delete()
+    if not deleted:
+        raise NotFound()

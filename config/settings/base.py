@@ -267,6 +267,11 @@ NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
 NOTIFY_SENDING_LEASE_MINUTES = env.int("NOTIFY_SENDING_LEASE_MINUTES", default=10)
 # Rows younger than this are left to the task queued at commit, not the resend.
 NOTIFY_RESEND_GRACE_SECONDS = env.int("NOTIFY_RESEND_GRACE_SECONDS", default=30)
+# Group robots (WeCom, DingTalk, Feishu; docs/notify.md "Group robots"): seconds per request
+# (connect, and again for the answer), kept well below the lease. Only the platforms' own hosts
+# are posted to; NOTIFY_ROBOT_EXTRA_HOSTS names more (a relay; the tests' local server).
+NOTIFY_ROBOT_TIMEOUT_SECONDS = env.float("NOTIFY_ROBOT_TIMEOUT_SECONDS", default=10.0)
+NOTIFY_ROBOT_EXTRA_HOSTS = env.list("NOTIFY_ROBOT_EXTRA_HOSTS", default=[])
 # The header's bell asks for news this often while a page is open.
 NOTIFICATION_POLL_SECONDS = env.int("NOTIFICATION_POLL_SECONDS", default=60)
 

@@ -109,7 +109,14 @@ class Worker:
     """`celery -A config worker` as a subprocess in its own process group."""
 
     def __init__(
-        self, *, database_url: str, broker_url: str, smtp_port: int, concurrency: int = 1, queue: str = ""
+        self,
+        *,
+        database_url: str,
+        broker_url: str,
+        smtp_port: int,
+        concurrency: int = 1,
+        queue: str = "",
+        env: dict | None = None,
     ):
         self.name = f"kst-test-{uuid.uuid4().hex[:8]}@%h"
         self.log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
@@ -122,6 +129,7 @@ class Worker:
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "EMAIL_TIMEOUT": "10",
             "LOG_LEVEL": "INFO",
+            **(env or {}),
         }
         args = ["--pool", "solo"]
         if concurrency > 1:

@@ -23,6 +23,7 @@ FORM_MODULES = [
     "capa.forms",
     "objections.forms",
     "accounting.forms",
+    "notify.forms",
 ]
 TOO_LONG = "漏" * (TEXT_MAX + 1)
 # Strings that are looked up, never stored: a slug or number naming a record, sign-in credentials
