@@ -15,6 +15,7 @@ from .steps import (
     QCReview,
     ServicePlan,
     SignOff,
+    register_event_text,
 )
 from .ticket import Channel, Emotion, Remedy, Severity, State, Ticket, TicketCounter
 
@@ -47,5 +48,6 @@ __all__ = [
     "State",
     "Ticket",
     "TicketCounter",
+    "register_event_text",
     "root_causes_of",
 ]
