@@ -14,7 +14,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Notification
 
@@ -76,7 +76,9 @@ def send_one(pk: int) -> bool:
 
 def _deliver(row: Notification) -> None:
     """Send one message, telling apart 'certainly not sent' from 'maybe sent'."""
-    message = EmailMessage(row.subject, row.body, to=[row.recipient.email])
+    # Worded now, in the recipient's language (notify.params); see Notification.shown_subject.
+    with translation.override(row.recipient.language or "zh-hans"):
+        message = EmailMessage(row.shown_subject, row.shown_body, to=[row.recipient.email])
     connection = get_connection()
     try:
         connection.open()  # connect, EHLO, STARTTLS, AUTH: no message byte has left yet

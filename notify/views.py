@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from security.params import next_path
 
-from .selectors import notifications_for, unread_count
+from .selectors import notifications_for, ready_to_show, unread_count
 from .services import notification_mark_read
 
 
@@ -21,6 +21,7 @@ def notification_list(request):
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page.object_list = ready_to_show(page.object_list, request.user)
     return render(
         request,
         "notify/notifications.html",
