@@ -98,7 +98,7 @@ def build(ticket: Ticket) -> dict:
     containment = [(f"{p.start_date} – {p.end_date} · {p.get_mode_display()}", p.scope) for p in plans]
     cutoff = disposition.created_at if disposition else None
     containment += [
-        (_when(e.created_at), e.shown_text) for e in progress if cutoff is None or e.created_at <= cutoff
+        (_when(e.created_at), e.text) for e in progress if cutoff is None or e.created_at <= cutoff
     ]
     d.append(Discipline("D3", _("Containment actions"), containment))
     causes = [(str(_("QC review")) + " " + _when(r.created_at), r.root_cause) for r in reviews]
