@@ -22,8 +22,9 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
+from notify.params import Msg
 from notify.services import absolute_url, notify
 
 from .models import User
@@ -312,7 +313,7 @@ def send_invites(*, users: list[User]) -> int:
                 recipients=[user],
                 template="notify/email/message",
                 context={
-                    "title": gettext_lazy("Your KeSuTong account"),
+                    "title": Msg(gettext_noop("Your KeSuTong account")),
                     "text": _invite_text(user.username, days),
                 },
                 link=link,
@@ -321,18 +322,12 @@ def send_invites(*, users: list[User]) -> int:
     return sent
 
 
-class _InviteText:
-    """Rendered in each recipient's language by notify()."""
-
-    def __init__(self, username: str, days: int):
-        self.username, self.days = username, days
-
-    def __str__(self) -> str:
-        return _(
+def _invite_text(username: str, days: int) -> Msg:
+    """Worded in the reader's language whenever the message is shown or sent (notify.params)."""
+    return Msg(
+        gettext_noop(
             "An account has been made for you in KeSuTong. Your user name is %(username)s. "
             "Open the link below to choose your password; it works for %(days)s day(s)."
-        ) % {"username": self.username, "days": self.days}
-
-
-def _invite_text(username: str, days: int) -> _InviteText:
-    return _InviteText(username, days)
+        ),
+        {"username": username, "days": days},
+    )

@@ -20,14 +20,31 @@ from accounts.selectors import users_with_roles
 from notify.services import notify
 from tickets import models as m
 from tickets.errors import MissingData, NotAllowed, WrongState
-from tickets.models import CapaCheck, Ticket
+from tickets.models import CapaCheck, Ticket, register_event_text
 from tickets.selectors import current_disposition
 from tickets.services import ticket_transition
-from tickets.timeline import record_event
+from tickets.timeline import Said, record_event
 
 
 def capa_due_date(archived_on: datetime.date) -> datetime.date:
     return archived_on + datetime.timedelta(days=getattr(settings, "CAPA_CHECK_AFTER_DAYS", 30))
+
+
+# The timeline entries of the checks (tickets.models.Event.shown_text), worded for the reader.
+@register_event_text("capa_scheduled")
+def _scheduled_text(p: dict) -> str:
+    return _("CAPA effectiveness check scheduled for %(date)s.") % {"date": p["date"]}
+
+
+@register_event_text("capa_cancelled")
+def _cancelled_text(p: dict) -> str:
+    return _("CAPA effectiveness check cancelled: the ticket was reopened.")
+
+
+@register_event_text("capa_verified")
+def _verified_text(p: dict) -> str:
+    verdict = _("CAPA check: effective.") if p["effective"] else _("CAPA check: not effective.")
+    return f"{verdict} {p['note']}"
 
 
 def capa_schedule(*, ticket: Ticket, by: User) -> CapaCheck:
@@ -46,7 +63,7 @@ def capa_schedule(*, ticket: Ticket, by: User) -> CapaCheck:
         kind=m.Event.Kind.PROGRESS,
         by=by,
         action="capa_scheduled",
-        text=_("CAPA effectiveness check scheduled for %(date)s.") % {"date": f"{check.due_on:%Y-%m-%d}"},
+        text=Said("capa_scheduled", {"date": f"{check.due_on:%Y-%m-%d}"}),
     )
     return check
 
@@ -64,7 +81,7 @@ def capa_cancel_scheduled(*, ticket: Ticket, by: User, reason: str) -> int:
             kind=m.Event.Kind.PROGRESS,
             by=by,
             action="capa_cancelled",
-            text=_("CAPA effectiveness check cancelled: the ticket was reopened."),
+            text=Said("capa_cancelled"),
         )
     return cancelled
 
@@ -95,9 +112,12 @@ def capa_verify(*, check: CapaCheck, by: User, effective: bool, note: str) -> Ca
         current.verified_by = by
         current.verified_at = timezone.now()
         current.save()
-        verdict = _("CAPA check: effective.") if effective else _("CAPA check: not effective.")
         record_event(
-            ticket, kind=m.Event.Kind.PROGRESS, by=by, action="capa_verified", text=f"{verdict} {note}"
+            ticket,
+            kind=m.Event.Kind.PROGRESS,
+            by=by,
+            action="capa_verified",
+            text=Said("capa_verified", {"effective": effective, "note": note}),
         )
         if not effective:
             reason = _("Failed CAPA effectiveness check: %(note)s") % {"note": note}

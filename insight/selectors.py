@@ -17,6 +17,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounting.selectors import ticket_quality_costs
 from accounts.models import User
@@ -460,14 +461,15 @@ def time_in_steps(f: Filters) -> dict:
 
 
 # The department each step waits on (docs/workflow.md, "States": who the ticket waits for).
+# Lazy: worded when a page shows it, in the page's language, not once at import.
 STEP_DEPARTMENT = {
-    State.RECEIVED: _("Project department"),
-    State.REOPENED: _("Project department"),
-    State.PLANNED: _("Production (manager)"),
-    State.ASSIGNED: _("Production (service lead)"),
-    State.IN_SERVICE: _("Production (service lead)"),
-    State.QC_REVIEW: _("Production QC"),
-    State.CONFIRMING: _("Project and production managers, then QC"),
+    State.RECEIVED: gettext_lazy("Project department"),
+    State.REOPENED: gettext_lazy("Project department"),
+    State.PLANNED: gettext_lazy("Production (manager)"),
+    State.ASSIGNED: gettext_lazy("Production (service lead)"),
+    State.IN_SERVICE: gettext_lazy("Production (service lead)"),
+    State.QC_REVIEW: gettext_lazy("Production QC"),
+    State.CONFIRMING: gettext_lazy("Project and production managers, then QC"),
 }
 
 

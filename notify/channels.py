@@ -80,7 +80,8 @@ def robot_message(delivery: RobotDelivery) -> tuple[Message, str] | None:
         return None
     with translation.override(row.recipient.language or "zh-hans"):
         label = gettext("Next step")
-        lines = [line.strip() for line in row.body.splitlines() if line.strip()]
+        subject, body = row.shown_subject, row.shown_body  # worded now, in this language
+        lines = [line.strip() for line in body.splitlines() if line.strip()]
         step = next((line for line in lines if line.startswith(label)), "")
         if not step:
             # No next-step line (a promise reminder, a message): the body's first sentence that is
@@ -91,9 +92,7 @@ def robot_message(delivery: RobotDelivery) -> tuple[Message, str] | None:
         names = "、".join(people[:8]) + ("…" if len(people) > 8 else "")
         who = gettext("For: %(names)s") % {"names": names}
         open_text = gettext("View details")
-    return Message(
-        title=row.subject, lines=tuple(x for x in (step[:500], who) if x), link=row.link
-    ), open_text
+    return Message(title=subject, lines=tuple(x for x in (step[:500], who) if x), link=row.link), open_text
 
 
 ALLOWED_HOSTS = {

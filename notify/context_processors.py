@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.functional import cached_property
 
-from .selectors import notifications_for, unread_count
+from .selectors import notifications_for, ready_to_show, unread_count
 
 
 class NotificationMenu:
@@ -21,7 +21,10 @@ class NotificationMenu:
 
     @cached_property
     def latest(self) -> list:
-        return list(notifications_for(self.user).only("id", "subject", "created_at", "read_at")[: self.LIMIT])
+        rows = notifications_for(self.user).only(
+            "id", "recipient_id", "template", "params", "subject", "created_at", "read_at"
+        )
+        return ready_to_show(rows[: self.LIMIT], self.user)
 
 
 def notifications(request) -> dict:

@@ -14,7 +14,27 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+
+from .params import Gone, load
+
+
+def render_subject(template: str, context: dict, *, number: str = "") -> str:
+    """`<template>_subject.txt` in the active language, always carrying the record's number."""
+    subject = " ".join(render_to_string(f"{template}_subject.txt", {**context, "number": number}).split())
+    if number and number not in subject:
+        subject = f"[{number}] {subject}"
+    return subject[:255]
+
+
+def render_body(template: str, context: dict, *, number: str = "", link: str = "") -> str:
+    """`<template>_body.txt` in the active language, always carrying the link."""
+    body = render_to_string(f"{template}_body.txt", {**context, "link": link, "number": number}).strip()
+    if link and link not in body:
+        body = f"{body}\n\n{link}"
+    return body + "\n"
 
 
 class Notification(models.Model):
@@ -37,6 +57,12 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
     )
     cc = models.BooleanField(_("cc"), default=False)
+    # What the message says: its template and the template's context (notify.params), worded
+    # whenever it is shown or sent, in the reader's language. `subject` and `body` keep the
+    # text as first worded (the recipient's language then): shown for rows written before
+    # templates were kept, or when a record the message names has since been deleted.
+    template = models.CharField(_("template"), max_length=100, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
     link = models.CharField(_("link"), max_length=255, blank=True)
@@ -63,6 +89,40 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def _context(self) -> dict | None:
+        """The template's context read back; None for an old row or a record since deleted."""
+        if not self.template:
+            return None
+        if not hasattr(self, "_loaded"):
+            try:
+                self._loaded = load(self.params.get("context", {}), getattr(self, "preloaded", None))
+                self._loaded["recipient"] = self.recipient
+            except (Gone, KeyError, TypeError, ValueError):
+                self._loaded = None
+        return self._loaded
+
+    @property
+    def shown_subject(self) -> str:
+        """The subject in the active language (the reader's)."""
+        context = self._context()
+        if context is None:
+            return self.subject
+        try:
+            return render_subject(self.template, context, number=self.params.get("number", ""))
+        except TemplateDoesNotExist:
+            return self.subject
+
+    @property
+    def shown_body(self) -> str:
+        """The body in the active language (the reader's)."""
+        context = self._context()
+        if context is None:
+            return self.body
+        try:
+            return render_body(self.template, context, number=self.params.get("number", ""), link=self.link)
+        except TemplateDoesNotExist:
+            return self.body
 
     @property
     def path(self) -> str:

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +12,8 @@ from accounts.models import User
 from apperrors.exceptions import Invalid, NotFound, full_clean
 
 from .channels import plan_robot_deliveries, robot_url_problem
-from .models import Notification, NotifyPreference, RobotDelivery, RobotWebhook
+from .models import Notification, NotifyPreference, RobotDelivery, RobotWebhook, render_body, render_subject
+from .params import NotStorable, dump
 from .tasks import send_notifications, send_robot_deliveries
 
 log = logging.getLogger(__name__)
@@ -34,13 +34,22 @@ def notify(
 
     `event_key` identifies the event (e.g. "ticket:12:planned:3"); with the recipient it
     makes the row's unique key, so writing the same event twice notifies nobody twice.
-    `template` names a pair `<template>_subject.txt` / `<template>_body.txt`, rendered in
-    each recipient's own language. `link` may be a path ("/tickets/12/"): it is made
+    `template` names a pair `<template>_subject.txt` / `<template>_body.txt`; the template and
+    the context (see notify.params for what it may hold) are kept, so the message is worded
+    whenever it is shown or sent, in the reader's language. `link` may be a path ("/tickets/12/"): it is made
     absolute with SITE_URL and appended to the body if the template did not show it.
     `number` is the record's number (e.g. "KS-2026-0012"): the subject always carries it.
     No network I/O happens here; a broker outage cannot fail the caller.
     """
     link = absolute_url(link)
+    try:
+        params = {"context": dump(context), "number": number}
+    except NotStorable:
+        # Worded once, in each recipient's language at this moment, as before templates were kept.
+        log.exception("notification %s: context not storable, its text is fixed now", event)
+        template_kept, params = "", {}
+    else:
+        template_kept = template
     rows: list[Notification] = []
     seen: set[int] = set()
     for person, is_cc in [(u, False) for u in recipients] + [(u, True) for u in cc]:
@@ -48,21 +57,19 @@ def notify(
             continue
         seen.add(person.pk)
         with translation.override(person.language or "zh-hans"):
-            ctx = {**context, "recipient": person, "link": link, "number": number}
-            subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
-            body = render_to_string(f"{template}_body.txt", ctx).strip()
-        if number and number not in subject:
-            subject = f"[{number}] {subject}"
-        if link and link not in body:
-            body = f"{body}\n\n{link}"
+            ctx = {**context, "recipient": person}
+            subject = render_subject(template, ctx, number=number)
+            body = render_body(template, ctx, number=number, link=link)
         row, _created = Notification.objects.get_or_create(
             key=f"{event_key[:170]}:{person.pk}",  # the recipient part is never cut off
             defaults={
                 "event": event[:64],
                 "recipient": person,
                 "cc": is_cc,
-                "subject": subject[:255],
-                "body": body + "\n",
+                "template": template_kept,
+                "params": params,
+                "subject": subject,
+                "body": body,
                 "link": link[:255],
             },
         )

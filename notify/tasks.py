@@ -14,7 +14,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import robots
 from .channels import robot_message, robot_url_problem
@@ -82,7 +82,11 @@ def send_one(pk: int) -> bool:
 
 def _deliver(row: Notification) -> None:
     """Send one message, telling apart 'certainly not sent' from 'maybe sent'."""
-    message = EmailMessage(row.subject, row.body, to=[row.recipient.email], headers=headers_for(row.pk))
+    # Worded now, in the recipient's language (notify.params); see Notification.shown_subject.
+    with translation.override(row.recipient.language or "zh-hans"):
+        message = EmailMessage(
+            row.shown_subject, row.shown_body, to=[row.recipient.email], headers=headers_for(row.pk)
+        )
     connection = get_connection()
     try:
         connection.open()  # connect, EHLO, STARTTLS, AUTH: no message byte has left yet

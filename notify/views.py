@@ -16,7 +16,7 @@ from security.params import next_path
 
 from .forms import NotifySettingsForm, PersonalRobotForm
 from .models import RobotDelivery
-from .selectors import email_wanted, notifications_for, personal_robots, unread_count
+from .selectors import email_wanted, notifications_for, personal_robots, ready_to_show, unread_count
 from .services import (
     notification_mark_read,
     notify_preference_set,
@@ -37,6 +37,7 @@ def notification_list(request):
         Prefetch("robot_deliveries", queryset=RobotDelivery.objects.select_related("robot").order_by("pk"))
     )
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page.object_list = ready_to_show(page.object_list, request.user)
     return render(
         request,
         "notify/notifications.html",

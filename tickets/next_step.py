@@ -11,20 +11,50 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.selectors import users_with_roles
+from notify.params import param_type
 
 from .models import Ticket
-from .workflow import CREATOR, LEAD, waiting_now
+from .workflow import CREATOR, LEAD, TRANSITIONS, waiting_now
 
 NAMES_SHOWN = 3  # a role held by many: the first few names, then "…"
 
 
+@param_type
 @dataclass(frozen=True)
 class NextStep:
-    action: str  # what they are to do (the action's label)
-    role: str  # the role's label
+    action_name: str  # what they are to do: the workflow action (its label is `action`)
+    role_slug: str  # the role (its label is `role`)
     people: tuple[str, ...]  # who, by name
     more: bool  # more people hold the role than are named
     since: datetime.datetime | None  # since when the ticket waits in this state
+
+    @property
+    def action(self) -> str:
+        """The action's label in the active language."""
+        transition = TRANSITIONS.get(self.action_name)
+        return str(transition.label) if transition else self.action_name
+
+    @property
+    def role(self) -> str:
+        """The role's label in the active language."""
+        try:
+            return str(Role(self.role_slug).label)
+        except ValueError:
+            return self.role_slug
+
+
+@param_type
+@dataclass(frozen=True)
+class NextStepsLine:
+    """The steps as one line of text, worded when shown (an e-mail's "Next step")."""
+
+    steps: list[NextStep]
+
+    def __str__(self) -> str:
+        return describe(self.steps)
+
+    def __bool__(self) -> bool:
+        return bool(self.steps)
 
 
 def _since(ticket: Ticket) -> datetime.datetime | None:
@@ -45,8 +75,8 @@ def next_steps(ticket: Ticket) -> list[NextStep]:
         since = since or _since(ticket)
         steps.append(
             NextStep(
-                action=str(transition.label),
-                role=str(Role(waiting.role).label),
+                action_name=transition.name,
+                role_slug=waiting.role,
                 people=tuple(p.display_name for p in people[:NAMES_SHOWN]),
                 more=len(people) > NAMES_SHOWN,
                 since=since,
@@ -56,7 +86,8 @@ def next_steps(ticket: Ticket) -> list[NextStep]:
 
 
 def describe(steps: list[NextStep]) -> str:
-    """One line of plain text: "等待 生产经理 刘强 指派服务负责人；…" (for messages and e-mails)."""
+    """One line of plain text in the active language: "等待 生产经理 刘强 指派服务负责人；…"
+    (for messages and e-mails)."""
     parts = []
     for step in steps:
         who = " ".join([step.role, "、".join(step.people) + ("…" if step.more else "")]).strip()

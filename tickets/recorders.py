@@ -14,11 +14,15 @@ from . import models as m
 from .errors import ConcurrentChange
 from .forms import CLASSIFICATION_FIELDS
 from .models import Ticket
+from .timeline import Said
 
 
-def record_plan(ticket: Ticket, by: User, d: dict) -> str:
+def record_plan(ticket: Ticket, by: User, d: dict) -> Said:
     plan = m.ServicePlan.objects.create(ticket=ticket, created_by=by, **d)
-    return f"{plan.start_date} – {plan.end_date} · {plan.get_mode_display()} · {plan.scope}"
+    return Said(
+        "plan",
+        {"start": str(plan.start_date), "end": str(plan.end_date), "mode": plan.mode, "scope": plan.scope},
+    )
 
 
 def record_reason(ticket: Ticket, by: User, d: dict) -> str:
@@ -31,7 +35,7 @@ def record_timeline_only(ticket: Ticket, by: User, d: dict) -> str:
     return d["reason"]
 
 
-def record_assign(ticket: Ticket, by: User, d: dict) -> str:
+def record_assign(ticket: Ticket, by: User, d: dict) -> Said:
     lead = d["lead"]
     m.Assignment.objects.create(
         ticket=ticket,
@@ -47,10 +51,7 @@ def record_assign(ticket: Ticket, by: User, d: dict) -> str:
             for item, quantity in d["purchase_items"]
         ]
     )
-    return _("Service lead: %(lead)s. %(analysis)s") % {
-        "lead": lead.display_name,
-        "analysis": d["preliminary_analysis"],
-    }
+    return Said("assign", {"lead": lead.display_name, "analysis": d["preliminary_analysis"]})
 
 
 def _classify(ticket: Ticket, d: dict) -> dict:
@@ -81,21 +82,19 @@ def record_disposition(ticket: Ticket, by: User, d: dict) -> str:
     return d["work_done"]
 
 
-def record_unsatisfied(ticket: Ticket, by: User, d: dict) -> str:
+def record_unsatisfied(ticket: Ticket, by: User, d: dict) -> Said:
     """The form is kept (a manager may override and have it signed); the timeline says
     what the customer said."""
     d = _classify(ticket, d)
     m.Disposition.objects.create(ticket=ticket, created_by=by, **d)
-    label = m.Disposition.Satisfaction(d["satisfaction"]).label
-    said = d["customer_feedback"]
-    return _("Customer: %(satisfaction)s — %(said)s") % {"satisfaction": label, "said": said}
+    return Said("unsatisfied", {"satisfaction": d["satisfaction"], "said": d["customer_feedback"]})
 
 
 def current_disposition(ticket: Ticket) -> m.Disposition | None:
     return m.Disposition.objects.filter(ticket=ticket).order_by("-created_at", "-id").first()
 
 
-def _signoff(ticket: Ticket, by: User, d: dict, decision: str) -> str:
+def _signoff(ticket: Ticket, by: User, d: dict, decision: str) -> Said:
     capacity = d["capacity"]
     m.SignOff.objects.create(
         ticket=ticket,
@@ -105,16 +104,14 @@ def _signoff(ticket: Ticket, by: User, d: dict, decision: str) -> str:
         decision=decision,
         comment=d.get("comment", ""),
     )
-    label = m.SignOff.Capacity(capacity).label
-    verdict = m.SignOff.Decision(decision).label
-    return f"{label}: {verdict}" + (f" — {d['comment']}" if d.get("comment") else "")
+    return Said("signoff", {"capacity": capacity, "decision": decision, "comment": d.get("comment", "")})
 
 
-def record_signoff(ticket: Ticket, by: User, d: dict) -> str:
+def record_signoff(ticket: Ticket, by: User, d: dict) -> Said:
     return _signoff(ticket, by, d, m.SignOff.Decision.APPROVED)
 
 
-def record_dispute(ticket: Ticket, by: User, d: dict) -> str:
+def record_dispute(ticket: Ticket, by: User, d: dict) -> Said:
     return _signoff(ticket, by, d, m.SignOff.Decision.DISPUTED)
 
 

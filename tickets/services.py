@@ -22,9 +22,9 @@ from . import models as m
 from .errors import ConcurrentChange, MissingData, NotAllowed, WrongState
 from .kept_photos import photos_adopt
 from .models import State, Ticket
-from .next_step import describe, next_steps
+from .next_step import NextStepsLine, next_steps
 from .photos import photo_save, validate_photo
-from .timeline import people_for, record_event
+from .timeline import Said, people_for, record_event
 from .workflow import (
     INTAKE_NOTIFY,
     PURCHASE_STATES,
@@ -79,8 +79,8 @@ def _notify(
             "ticket": ticket,
             "event": event,
             "actor": event.actor,
-            "next_step": describe(next_steps(ticket)),
-            "mentioned_ids": {u.pk for u in mentioned},
+            "next_step": NextStepsLine(next_steps(ticket)),
+            "mentioned_ids": sorted(u.pk for u in mentioned),
         },
         link=settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
     )
@@ -358,6 +358,6 @@ def purchase_request_update(*, request: m.PurchaseRequest, by: User, status: str
         _locked(request.ticket),
         kind=m.Event.Kind.PURCHASE,
         by=by,
-        text=f"{request.item}: {request.get_status_display()}",
+        text=Said("purchase_status", {"item": request.item, "status": status}),
     )
     return request

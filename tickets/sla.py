@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from notify.params import param_type
 from notify.services import notify
 from workhours import clock as workclock
 
@@ -70,6 +71,7 @@ def with_targets(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return qs.annotate(**annotations)
 
 
+@param_type  # a breach e-mail's parameter (notify.params)
 @dataclass(frozen=True)
 class Clock:
     kind: str  # SlaEscalation.Kind

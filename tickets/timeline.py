@@ -3,6 +3,7 @@ about a step. Used by the ticket workflow and by the apps that act on tickets (c
 installations, the SLA escalations)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db.models import F
 
@@ -13,18 +14,33 @@ from . import models as m
 from .models import Ticket
 
 
+@dataclass(frozen=True)
+class Said:
+    """What the system says on the timeline: a code registered with
+    `models.register_event_text` and its parameters (JSON), worded when it is shown."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+
 def record_event(
     ticket: Ticket,
     *,
     kind: str,
     by: User,
-    text: str = "",
+    text: "str | Said" = "",
     action: str = "",
     from_state: str = "",
     to_state: str = "",
     internal: bool = False,
 ) -> m.Event:
-    """Append to the timeline. The caller holds the ticket's row lock."""
+    """Append to the timeline. The caller holds the ticket's row lock.
+
+    `text` is either what a person wrote (stored as it is) or a `Said` (stored as code and
+    parameters, so each reader sees it in their own language)."""
+    code, params = "", {}
+    if isinstance(text, Said):
+        code, params, text = text.code, text.params, ""
     Ticket.objects.filter(pk=ticket.pk).update(last_seq=F("last_seq") + 1)
     ticket.last_seq = Ticket.objects.values_list("last_seq", flat=True).get(pk=ticket.pk)
     return m.Event.objects.create(
@@ -35,6 +51,8 @@ def record_event(
         from_state=from_state,
         to_state=to_state,
         text=text,
+        code=code,
+        params=params,
         internal=internal,
         actor=by,
     )

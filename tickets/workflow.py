@@ -30,6 +30,7 @@ from . import recorders as rec
 from .departments import DEPARTMENTS, INTAKE_CC, REMEDY_INTAKE_CC, intake_cc, intake_cc_required  # noqa: F401
 from .errors import TicketError
 from .models import Event, Remedy, State, Ticket
+from .timeline import Said
 
 R = Role
 S = State
@@ -77,7 +78,7 @@ class Transition:
     target: str | None
     roles: frozenset[str]
     form: type
-    record: Callable[[Ticket, User, dict], str]  # writes the step record; returns the timeline text
+    record: Callable[[Ticket, User, dict], str | Said]  # writes the step record; returns the timeline text
     event: str  # the kind of its timeline entry
     guards: tuple[g.Guard, ...] = ()
     effects: tuple[fx.Effect, ...] = ()

@@ -219,7 +219,7 @@ class QualityDispute(models.Model):
         _("invoice arrival date"), _("The supplier's invoice for goods booked on an estimate.")
     )
     red_form_date = _date(
-        _("red-letter form date"), _("When the red-letter information form (信息表/确认单) was raised.")
+        _("red-letter form date"), _("When the red-letter invoice information form was raised.")
     )
     replacement_date = _date(_("replacement arrival date"))
     agreement_date = _date(_("supplier agreement date"), _("When the supplier signed what it bears."))

@@ -10,11 +10,14 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .chart import Account
 from .disputes import QualityDispute
+
+# How each voucher word (凭证字) is written on the pages; the export keeps the stored word.
+VOUCHER_WORDS = {"记": _("GJ")}
 
 
 class Period(models.Model):
@@ -148,11 +151,16 @@ class Voucher(models.Model):
         return self.display_number
 
     @property
+    def word_label(self) -> str:
+        """The voucher word as the reader's language writes it (记 is a general journal voucher)."""
+        return str(VOUCHER_WORDS.get(self.word, self.word))
+
+    @property
     def display_number(self) -> str:
+        """记-0001 once posted; before that the draft's id: 记-草稿#7 (GJ draft #7 in English)."""
         if self.number is None:
-            label = _("draft")
-            return f"{self.word}-{label}#{self.pk}"
-        return f"{self.word}-{self.number:04d}"
+            return gettext("%(word)s draft #%(id)s") % {"word": self.word_label, "id": self.pk}
+        return f"{self.word_label}-{self.number:04d}"
 
     @property
     def is_posted(self) -> bool:

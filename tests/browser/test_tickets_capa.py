@@ -85,7 +85,7 @@ def test_qc_fails_an_overdue_capa_check_and_the_ticket_is_reopened(page, make_us
     page.wait_for_selector("#ticket-state")
     assert page.locator("#ticket-state").inner_text() == "已重开"
     timeline = page.locator("#timeline").inner_text()
-    assert "CAPA 效果验证:无效" in timeline and "量规检验未落实" in timeline
+    assert "CAPA 效果验证：无效" in timeline and "量规检验未落实" in timeline
     assert "无效" in page.locator("#capa").inner_text()
     screenshot(page, "tickets-capa-reopened")
     ticket.refresh_from_db()

@@ -69,8 +69,8 @@ def test_managers_see_breached_and_due_soon_tickets(page, make_user, login, scre
     login(page, pm)
     page.goto(f"{page.base_url}/tickets/all/")
     row = page.locator("tr", has_text=breached.number)
-    assert "SLA 已超时：首次响应" in row.inner_text()
-    assert "SLA 即将到期：首次响应" in page.locator("tr", has_text=soon.number).inner_text()
+    assert "已超时：首次响应" in row.inner_text()
+    assert "即将超时：首次响应" in page.locator("tr", has_text=soon.number).inner_text()
     assert page.locator("[data-sla]").count() == 2
     screenshot(page, "tickets-sla-list")
 

@@ -125,7 +125,7 @@ def test_the_sla_task_on_the_worker_mails_a_breach_once(live, crew, ticket):
     sla_escalations.delay()  # and the next minute's run: nothing more
 
     def breach(ms):
-        return [m for m in ms if ticket.number in m["subject"] and "SLA" in m["subject"]]
+        return [m for m in ms if ticket.number in m["subject"] and "服务时限" in m["subject"]]
 
     messages = breach(live.wait_until(lambda ms: len(breach(ms)) >= 2, timeout=30))
     # first response overdue -> project managers (and sales managers: none here); sales in cc

@@ -41,7 +41,7 @@ def test_archiving_schedules_a_check_of_the_disposition_actions(archived):
     assert check.due_on == timezone.localdate() + datetime.timedelta(days=30)
     assert (check.corrective_action, check.preventive_action) == ("更换", "加严检验")
     last = archived.events.order_by("-seq").first()
-    assert last.action == "capa_scheduled" and check.due_on.strftime("%Y-%m-%d") in last.text
+    assert last.action == "capa_scheduled" and check.due_on.strftime("%Y-%m-%d") in last.shown_text
 
 
 def test_the_interval_is_configurable(new_ticket, walk):
@@ -73,7 +73,7 @@ def test_a_failed_check_reopens_the_ticket_through_the_workflow(archived, people
     assert "接箍再次渗漏" in archived.reason
     last_two = list(archived.events.order_by("-seq")[:2])
     assert last_two[0].action == "reopen" and last_two[0].to_state == State.REOPENED
-    assert last_two[1].action == "capa_verified" and "接箍再次渗漏" in last_two[1].text
+    assert last_two[1].action == "capa_verified" and "接箍再次渗漏" in last_two[1].shown_text
     # The reopen notifies as the table says (project and production managers).
     assert Notification.objects.filter(event="ticket.reopen", recipient=people.pm).exists()
 

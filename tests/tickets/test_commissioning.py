@@ -72,7 +72,7 @@ def test_each_step_tells_the_next_people(inst, people, mailoutbox, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         c.installation_issue_fix(issue=raised, by=people.lead, resolution="更换压力表")
     assert told("installation.ready") == {"pm", "prod"}  # the last open issue fixed: sign now
-    assert any(m.subject.endswith("3 号井口装置安装:问题点已全部整改,请签字") for m in mailoutbox)
+    assert any(m.subject.endswith("3 号井口装置安装：问题点已全部整改,请签字") for m in mailoutbox)
 
     c.installation_sign(installation=inst, by=people.prod, capacity="production", rectification="已整改")
     assert told("installation.signed") == {"pm"}  # the other manager, not the signer

@@ -138,7 +138,7 @@ def test_an_unsatisfied_customer_keeps_the_ticket_in_service_with_what_they_said
     assert (
         form.satisfaction == Disposition.Satisfaction.UNSATISFIED and form.customer_feedback == "第三根还在漏"
     )
-    assert "第三根还在漏" in ticket.events.order_by("-seq").first().text
+    assert "第三根还在漏" in ticket.events.order_by("-seq").first().shown_text
     # Sales, who logged it, and both managers hear of it.
     assert {"sales", "pm", "prod"} <= set(told(ticket, "customer_unsatisfied"))
     # The "not satisfied" form offers no "satisfied": that is the other action.
@@ -208,7 +208,7 @@ def test_a_manager_overrides_with_a_reason(api, people, new_ticket, walk):
     assert ok.status_code == 200 and ok.json()["state"] == "confirming"
     ticket = fresh(ticket)
     assert not ticket.customer_unsatisfied
-    assert ticket.events.order_by("-seq").first().text == "客户要求的额外赔偿不在合同范围内"
+    assert ticket.events.order_by("-seq").first().shown_text == "客户要求的额外赔偿不在合同范围内"
     # The kept form is the one both managers now sign.
     ticket = services.ticket_transition(
         ticket=ticket, to="sign_off", by=people.pm, data={"capacity": "project_manager"}

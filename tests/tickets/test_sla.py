@@ -75,11 +75,11 @@ def test_a_new_ticket_is_flagged_due_soon_then_breached_in_both_lists(client, pe
         assert ticket.number in body and "data-sla" not in body
     with at(3 * H + datetime.timedelta(minutes=20)):
         body = flags(client)
-        assert 'data-sla="soon"' in body and "SLA 即将到期：首次响应 40 分钟后" in body
+        assert 'data-sla="soon"' in body and "即将超时：首次响应 40 分钟后" in body
         assert 'data-sla="soon"' in flags(client, "tickets:my_work")
     with at(5 * H):
         body = flags(client)
-        assert 'data-sla="breached"' in body and "SLA 已超时：首次响应 +1 小时" in body
+        assert 'data-sla="breached"' in body and "已超时：首次响应 +1 小时" in body
         assert 'data-sla="breached"' in flags(client, "tickets:my_work")
 
 
@@ -102,7 +102,7 @@ def test_the_ticket_page_flags_a_breach_and_shows_time_in_each_state(act, client
     client.force_login(people.qc)
     with at(200 * H):  # resolution (168 h) overrun
         page = main_content(client.get(ticket.get_absolute_url()))
-    assert 'data-sla="breached"' in page and "SLA 已超时：解决 +1 天 8 小时" in page
+    assert 'data-sla="breached"' in page and "已超时：解决 +1 天 8 小时" in page
     assert 'data-sla-clock="response" data-sla-status="missed"' in page and "超时 1 小时" in page
     times = page[page.index('id="sla-state-times"') :]
     times = times[: times.index("</table>")]
@@ -162,7 +162,7 @@ def test_a_breach_is_escalated_once_per_ticket_and_target(
     assert to == {"pm", "salesmgr", "boss2"} and cc == {"sales"}
     assert len(mail.outbox) == 4
     zh = next(m for m in mail.outbox if m.to == [people.pm.email])
-    assert ticket.number in zh.subject and "SLA 已超时" in zh.subject and "首次响应" in zh.subject
+    assert ticket.number in zh.subject and "服务时限超时" in zh.subject and "首次响应" in zh.subject
     assert settings.SITE_URL.rstrip("/") + ticket.get_absolute_url() in zh.body
     en = next(m for m in mail.outbox if m.to == [boss.email])
     assert en.subject == f"SLA breached: First response of {ticket.number} is overdue"
@@ -203,7 +203,7 @@ def test_a_severity_without_target_has_no_clock(client, people, logged):
     with at(1000 * H):
         assert sla_send_escalations() == 0
         page = main_content(client.get(ticket.get_absolute_url()))
-    assert "此严重程度未设 SLA 目标" in page and "data-sla-clock" not in page
+    assert "此严重程度未设服务时限目标" in page and "data-sla-clock" not in page
 
 
 def test_nobody_in_the_role_means_the_admins_hear_of_the_breach(make_user, shipment):

@@ -30,6 +30,8 @@ class EventSerializer(serializers.ModelSerializer):
     # Plain strings: the states are already named once in the schema (StateEnum).
     from_state = serializers.CharField(read_only=True)
     to_state = serializers.CharField(read_only=True)
+    # What the system says is stored as code + params and worded in the request's language.
+    text = serializers.CharField(source="shown_text", read_only=True)
 
     class Meta:
         model = Event

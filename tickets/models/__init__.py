@@ -15,6 +15,7 @@ from .steps import (
     QCReview,
     ServicePlan,
     SignOff,
+    register_event_text,
 )
 from .ticket import Channel, Emotion, Remedy, Severity, State, Ticket, TicketCounter
 from .watch import Watcher
@@ -49,5 +50,6 @@ __all__ = [
     "Ticket",
     "TicketCounter",
     "Watcher",
+    "register_event_text",
     "root_causes_of",
 ]

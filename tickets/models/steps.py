@@ -2,11 +2,14 @@
 docs/workflow.md, "Actions"), one model per record."""
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from security.limits import TEXT_MAX
@@ -212,8 +215,34 @@ class Photo(StepRecord):
         verbose_name_plural = _("photos")
 
 
+# Timeline text the system writes is stored as a code and its parameters and worded when it
+# is shown, in the reader's language: code -> function(params) -> text. The apps that record
+# events on tickets register theirs (`register_event_text`); the workflow's are below.
+EVENT_TEXTS: dict[str, Callable[[dict], str]] = {}
+
+
+def register_event_text(code: str):
+    def register(render: Callable[[dict], str]) -> Callable[[dict], str]:
+        EVENT_TEXTS[code] = render
+        return render
+
+    return register
+
+
+def _label(choices, value: str) -> str:
+    """The label of a stored choice value; a value no longer in the choices is shown as is."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Event(models.Model):
-    """One line of the ticket's timeline: who did what, when."""
+    """One line of the ticket's timeline: who did what, when.
+
+    `text` holds what a person wrote (a note, a reason, file names); what the system says
+    is `code` + `params`, worded by `shown_text` in the language of whoever reads it.
+    Rows from before codes existed have only `text`, shown as it was written."""
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Logged")
@@ -233,6 +262,8 @@ class Event(models.Model):
     from_state = models.CharField(_("from"), max_length=12, blank=True, choices=State.choices)
     to_state = models.CharField(_("to"), max_length=12, blank=True, choices=State.choices)
     text = models.TextField(_("text"), max_length=TEXT_MAX, blank=True)
+    code = models.CharField(_("text code"), max_length=40, blank=True)
+    params = models.JSONField(_("text parameters"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     internal = models.BooleanField(_("internal"), default=False)
     actor = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("by"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
@@ -245,3 +276,49 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}#{self.seq} {self.kind}"
+
+    @property
+    def shown_text(self) -> str:
+        """The entry's text in the active language."""
+        render = EVENT_TEXTS.get(self.code) if self.code else None
+        if render is None:
+            return self.text
+        try:
+            return render(self.params or {})
+        except (KeyError, TypeError, ValueError):  # parameters of an older shape
+            return self.text
+
+
+@register_event_text("plan")
+def _plan_text(p: dict) -> str:
+    return f"{p['start']} – {p['end']} · {_label(ServicePlan.Mode, p['mode'])} · {p['scope']}"
+
+
+@register_event_text("assign")
+def _assign_text(p: dict) -> str:
+    return gettext("Service lead: %(lead)s. %(analysis)s") % {"lead": p["lead"], "analysis": p["analysis"]}
+
+
+@register_event_text("unsatisfied")
+def _unsatisfied_text(p: dict) -> str:
+    return gettext("Customer: %(satisfaction)s — %(said)s") % {
+        "satisfaction": _label(Disposition.Satisfaction, p["satisfaction"]),
+        "said": p["said"],
+    }
+
+
+@register_event_text("signoff")
+def _signoff_text(p: dict) -> str:
+    text = gettext("%(capacity)s: %(decision)s") % {
+        "capacity": _label(SignOff.Capacity, p["capacity"]),
+        "decision": _label(SignOff.Decision, p["decision"]),
+    }
+    return text + (f" — {p['comment']}" if p.get("comment") else "")
+
+
+@register_event_text("purchase_status")
+def _purchase_status_text(p: dict) -> str:
+    return gettext("%(item)s: %(status)s") % {
+        "item": p["item"],
+        "status": _label(PurchaseRequest.Status, p["status"]),
+    }

@@ -1,6 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.translation import pgettext
 
 from accounts import permissions
 from ui.labels import choice_label
@@ -48,3 +49,10 @@ def error_target(field) -> str:
     """The element a form's error summary links to: the field, or a radio group's first
     button (auto_id + "_0"). Never renders the field's options to find out."""
     return field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label, as the active language writes it: "Period: " / "期间：".
+    Write `{% translate "Period" %}{% colon %}{{ value }}`."""
+    return pgettext("label followed by its value", ": ")
