@@ -24,7 +24,6 @@ from tests.security.conftest import build_world
 
 pytestmark = pytest.mark.django_db
 
-# Names and codes that stay as they are in Chinese text.
 # Names that stay as they are in Chinese text: abbreviations and the products named on the
 # pages. Codes with a digit (D1…D8, QD-00001, U8, UTF-8, K/3) are never findings.
 ALLOWED_IN_CHINESE = {
@@ -40,6 +39,8 @@ ALLOWED_IN_CHINESE = {
     "API",
     "PNG",
     "JPEG",
+    "JPG",
+    "UTC",  # 北京时间 (UTC+8): the zone's offset beside every date-time box
     "MB",
     "KB",
     "BOM",  # "UTF-8 with BOM", what Excel needs to read a CSV
