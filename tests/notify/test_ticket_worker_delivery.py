@@ -13,11 +13,9 @@ from django.utils import timezone
 from accounts.roles import Role
 from notify.models import Notification
 from notify.tasks import resend_notifications
-from tests.factories import ShipmentFactory
 from tests.notify import test_worker_delivery as delivery
 from tests.notify.live import free_port
-from tests.tickets.conftest import intake_data, step_data
-from tickets import services
+from tests.tickets.factories import TicketFactory, step_data
 from tickets.models import State, Ticket
 from tickets.tasks import sla_escalations
 
@@ -50,7 +48,7 @@ def crew(make_user):
 @pytest.fixture
 def ticket(crew):
     # A return: led by sales, so the sales person is copied on every step (§3-5.2.1).
-    return services.ticket_create(by=crew.sales, **intake_data(ShipmentFactory(), remedy="return"))
+    return TicketFactory(by=crew.sales, remedy="return")
 
 
 def _plan(client, crew, ticket) -> None:
