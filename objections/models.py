@@ -63,12 +63,64 @@ class Prospect(models.Model):
         return f"{self.name} {self.phone}".strip()
 
 
-class Objection(models.Model):
-    class Stage(models.TextChoices):
-        CONTACT = "contact", pgettext_lazy("objection", "Contact")
-        NEGOTIATION = "negotiation", pgettext_lazy("objection", "Negotiation")
-        PRESENTATION = "presentation", pgettext_lazy("objection", "Product presentation")
-        CLOSING = "closing", pgettext_lazy("objection", "Closing")
+class SalesStage(models.TextChoices):
+    CONTACT = "contact", pgettext_lazy("objection", "Contact")
+    NEGOTIATION = "negotiation", pgettext_lazy("objection", "Negotiation")
+    PRESENTATION = "presentation", pgettext_lazy("objection", "Product presentation")
+    CLOSING = "closing", pgettext_lazy("objection", "Closing")
+
+
+def party_fields(related_name: str) -> tuple[models.ForeignKey, models.ForeignKey, models.ForeignKey]:
+    """The salesperson, and the customer or prospect they spoke to, reached back from each under
+    `related_name` (the one thing that differs between the sales contacts)."""
+    return (
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL, models.PROTECT, related_name=related_name, verbose_name=_("salesperson")
+        ),
+        models.ForeignKey(
+            "core.Customer",
+            models.PROTECT,
+            null=True,
+            blank=True,
+            related_name=related_name,
+            verbose_name=_("customer"),
+        ),
+        models.ForeignKey(
+            Prospect,
+            models.PROTECT,
+            null=True,
+            blank=True,
+            related_name=related_name,
+            verbose_name=_("prospect"),
+        ),
+    )
+
+
+class SalesContact(models.Model):
+    """What an objection and a customer without objections share: at which stage of the sale,
+    how and when it ended, once-only saving, and whom it was with (`party_fields`). Abstract:
+    each keeps its own table, related names, outcomes and constraints."""
+
+    stage = models.CharField(_("sales stage"), max_length=16, choices=SalesStage.choices)
+    outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
+    # One per form rendering: a second submit of the same form finds the first record.
+    submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def party_name(self) -> str:
+        if self.customer_id:
+            return self.customer.name
+        return self.prospect.name if self.prospect_id else ""
+
+
+class Objection(SalesContact):
+    Stage = SalesStage
 
     class Genuineness(models.TextChoices):
         TRUE = "true", _("True objection")
@@ -100,21 +152,7 @@ class Objection(models.Model):
         LOST = "lost", pgettext_lazy("objection", "Lost")
         WON = "won", pgettext_lazy("objection", "Won (order)")
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="objections", verbose_name=_("salesperson")
-    )
-    customer = models.ForeignKey(
-        "core.Customer",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="objections",
-        verbose_name=_("customer"),
-    )
-    prospect = models.ForeignKey(
-        Prospect, models.PROTECT, null=True, blank=True, related_name="objections", verbose_name=_("prospect")
-    )
-    stage = models.CharField(_("sales stage"), max_length=16, choices=Stage.choices)
+    owner, customer, prospect = party_fields("objections")
     words = models.TextField(_("customer's words"), max_length=TEXT_MAX)
     type = models.ForeignKey(
         ObjectionType, models.PROTECT, related_name="objections", verbose_name=_("objection type")
@@ -129,17 +167,11 @@ class Objection(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.PENDING, db_index=True
     )
-    outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
-    # One per form rendering: a second submit of the same form finds the first objection.
-    submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    created_at = models.DateTimeField(_("logged at"), auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["submit_token"])
 
-    class Meta:
+    class Meta(SalesContact.Meta):
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(customer__isnull=False) | Q(prospect__isnull=False),
@@ -161,14 +193,8 @@ class Objection(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("objections:detail", args=[self.pk])
 
-    @property
-    def party_name(self) -> str:
-        if self.customer_id:
-            return self.customer.name
-        return self.prospect.name if self.prospect_id else ""
 
-
-class QuietContact(models.Model):
+class QuietContact(SalesContact):
     """A customer who raised no objection at all (§1-三.5: the hardest customer to handle),
     so the trends can show how often that happens and how those sales end."""
 
@@ -177,40 +203,16 @@ class QuietContact(models.Model):
         WON = "won", pgettext_lazy("objection", "Won (order)")
         LOST = "lost", pgettext_lazy("objection", "Lost")
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="quiet_contacts", verbose_name=_("salesperson")
-    )
-    customer = models.ForeignKey(
-        "core.Customer",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="quiet_contacts",
-        verbose_name=_("customer"),
-    )
-    prospect = models.ForeignKey(
-        Prospect,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="quiet_contacts",
-        verbose_name=_("prospect"),
-    )
-    stage = models.CharField(_("sales stage"), max_length=16, choices=Objection.Stage.choices)
+    owner, customer, prospect = party_fields("quiet_contacts")
     note = models.TextField(_("note"), max_length=TEXT_MAX, blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.PENDING, db_index=True
     )
-    outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
-    submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    created_at = models.DateTimeField(_("logged at"), auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["submit_token"])
 
-    class Meta:
+    class Meta(SalesContact.Meta):
         verbose_name = _("customer without objections")
         verbose_name_plural = _("customers without objections")
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(customer__isnull=False) | Q(prospect__isnull=False),
@@ -227,9 +229,3 @@ class QuietContact(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("objections:quiet-edit", args=[self.pk])
-
-    @property
-    def party_name(self) -> str:
-        if self.customer_id:
-            return self.customer.name
-        return self.prospect.name if self.prospect_id else ""

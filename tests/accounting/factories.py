@@ -8,8 +8,7 @@ from accounting import services
 from accounting.models import ExportJob, QualityDispute, Voucher, VoucherLine
 from accounts.roles import Role
 from tests.factories import ShipmentFactory, UserFactory
-from tests.tickets.conftest import intake_data
-from tickets import services as ticket_services
+from tests.tickets.factories import TicketFactory
 
 
 def finance_pair():
@@ -58,14 +57,15 @@ def purge_books() -> None:
 
 def make_ticket(*, shipment=None, by=None, **overrides):
     """A complaint ticket logged through the tickets service, as sales would on the phone."""
-    shipment = shipment or ShipmentFactory(quantity=Decimal("120"))
-    by = by or UserFactory(roles=[Role.SALES])
-    data = {
-        "quantity": Decimal("5"),
-        "remedy": "return",
-        "paraphrase": "您是说五根套管接箍渗漏,要求退货,对吗?",
-        "options_offered": "上门检修;退货",
-        "option_chosen": "退货",
-        **overrides,
-    }
-    return ticket_services.ticket_create(by=by, **intake_data(shipment, **data))
+    return TicketFactory(
+        shipment=shipment or ShipmentFactory(quantity=Decimal("120")),
+        by=by or UserFactory(roles=[Role.SALES]),
+        **{
+            "quantity": Decimal("5"),
+            "remedy": "return",
+            "paraphrase": "您是说五根套管接箍渗漏,要求退货,对吗?",
+            "options_offered": "上门检修;退货",
+            "option_chosen": "退货",
+            **overrides,
+        },
+    )

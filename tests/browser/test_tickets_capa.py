@@ -11,8 +11,7 @@ from accounts.roles import Role
 from installations import services as commissioning
 from tests.browser.intake import choose, offered
 from tests.factories import ShipmentFactory
-from tests.tickets.conftest import intake_data, step_data
-from tickets import services
+from tests.tickets.factories import Crew, TicketFactory
 from tickets.models import CapaCheck, Installation, State
 
 
@@ -30,31 +29,9 @@ def _archived_ticket(make_user, shipment):
     lead = make_user(Role.SERVICE_LEAD, full_name="陈师傅")
     qc = make_user(Role.QC, full_name="周质检")
 
-    class P:
-        pass
-
-    people = P()
-    people.lead = lead
-    ticket = services.ticket_create(by=sales, **intake_data(shipment))
-    steps = [
-        ("plan", pm, step_data("plan", people)),
-        ("assign", prod, step_data("assign", people)),
-        ("start_service", lead, step_data("start_service", people)),
-        (
-            "submit_disposition",
-            lead,
-            {
-                **step_data("submit_disposition", people),
-                "corrective_action": "更换三根接箍",
-                "preventive_action": "螺纹加工增加 100% 量规检验",
-            },
-        ),
-        ("sign_off", pm, {"capacity": "project_manager"}),
-        ("sign_off", prod, {"capacity": "production_manager"}),
-        ("archive", qc, step_data("archive", people)),
-    ]
-    for name, who, data in steps:
-        ticket = services.ticket_transition(ticket=ticket, to=name, by=who, data=data)
+    people = Crew(sales=sales, pm=pm, prod=prod, lead=lead, qc=qc)
+    disposition = {"corrective_action": "更换三根接箍", "preventive_action": "螺纹加工增加 100% 量规检验"}
+    ticket = TicketFactory(shipment=shipment, people=people, state=State.ARCHIVED, disposition=disposition)
     assert ticket.state == State.ARCHIVED
     return ticket, qc, pm, prod, lead
 
@@ -138,7 +115,7 @@ def test_new_installation_finds_the_customer_offers_its_shipments_and_takes_a_ti
     shipment = ShipmentFactory(customer__name="长庆油田钻采公司", product__name="井口装置 KQ-35")
     ShipmentFactory(customer__name="大庆石化有限公司")  # another customer, another shipment
     sales = make_user(Role.SALES)
-    ticket = services.ticket_create(by=sales, **intake_data(shipment))
+    ticket = TicketFactory(shipment=shipment, by=sales)
     lead = make_user(Role.SERVICE_LEAD, full_name="陈师傅")
     login(page, lead)
     page.goto(page.base_url + "/tickets/installations/new/")

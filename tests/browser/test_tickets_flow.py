@@ -11,7 +11,7 @@ from PIL import Image
 from accounts.roles import Role
 from tests.browser.intake import choose
 from tests.factories import CustomerFactory, ShipmentFactory
-from tests.tickets.conftest import intake_data
+from tests.tickets.factories import intake_data
 from tickets import services
 from tickets.models import State, Ticket
 

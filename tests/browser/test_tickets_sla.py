@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from tests.factories import ShipmentFactory
-from tests.tickets.conftest import intake_data
+from tests.tickets.factories import intake_data
 from tickets import services
 from tickets.models import Event, Ticket
 

@@ -41,9 +41,9 @@ from objections.services import (
 from promises.models import Commitment
 from promises.services import commitment_close, commitment_create
 from tests.accounting.factories import make_dispute
-from tests.factories import CustomerFactory, ShipmentFactory
+from tests.factories import CustomerFactory
 from tests.objections.factories import ObjectionFactory, QuietContactFactory
-from tests.tickets.conftest import intake_data, step_data
+from tests.tickets.factories import Crew, TicketFactory, sign, step_data
 from tickets import services as ticket_services
 from tickets.errors import NotAllowed, WrongState
 from tickets.models import Installation, SignOff, State, Ticket
@@ -99,27 +99,17 @@ def _prospect(w) -> Prospect:
     return prospect
 
 
+def _crew(w) -> Crew:
+    return Crew(sales=w.sales, pm=w.pm, prod=w.prod_mgr, lead=w.lead)
+
+
 def _ticket(w, until: str) -> Ticket:
     """A ticket walked by the people whose job each step is, w.lead its service lead."""
-    ticket = ticket_services.ticket_create(by=w.sales, **intake_data(ShipmentFactory()))
-    for name, who, state in [
-        ("plan", w.pm, State.PLANNED),
-        ("assign", w.prod_mgr, State.ASSIGNED),
-        ("start_service", w.lead, State.IN_SERVICE),
-        ("submit_disposition", w.lead, State.CONFIRMING),
-    ]:
-        if ticket.state == until:
-            break
-        ticket = ticket_services.ticket_transition(ticket=ticket, to=name, by=who, data=step_data(name, w))
-        assert ticket.state == state
-    return ticket
+    return TicketFactory(by=w.sales, state=until, people=_crew(w))
 
 
 def _signed_by_pm(w) -> Ticket:
-    ticket = _ticket(w, State.CONFIRMING)
-    return ticket_services.ticket_transition(
-        ticket=ticket, to="sign_off", by=w.pm, data={"capacity": "project_manager"}
-    )
+    return sign(_ticket(w, State.CONFIRMING), "pm", _crew(w))
 
 
 def _installation_signed_by_pm(w) -> Installation:

@@ -22,7 +22,7 @@ from accounting.models import Voucher
 from accounts.roles import Role
 from tests.accounting.factories import finance_pair, make_dispute, posted_vouchers
 from tests.factories import ShipmentFactory, UserFactory
-from tests.tickets.conftest import intake_data
+from tests.tickets.factories import intake_data
 from tickets import services
 
 def lines(v):

@@ -15,7 +15,7 @@ from accounts.roles import Role
 from objections.models import Objection
 from tests.accounting.factories import finance_pair, make_dispute
 from tests.objections.factories import ObjectionFactory
-from tests.tickets.conftest import step_data
+from tests.tickets.factories import step_data
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -22,8 +22,9 @@ from django.utils import translation
 from accounting import services as accounting
 from tests.accounting.factories import finance_pair, posted_vouchers
 from tests.factories import SupplierFactory
-from tests.tickets.conftest import intake_data, new_ticket, people, shipment, step_data  # noqa: F401
-from tickets import services
+from tests.tickets import factories
+from tests.tickets.conftest import new_ticket, people, shipment  # noqa: F401
+from tests.tickets.factories import TicketFactory
 from tickets.models import DefectType, Ticket
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -48,16 +49,11 @@ def world(people, shipment):  # noqa: F811 - the fixtures imported above
 
     def log(when, defect):
         with time_machine.travel(when, tick=False):
-            return services.ticket_create(by=people.sales, **intake_data(shipment, defect_type=defect))
+            return TicketFactory(shipment=shipment, people=people, defect_type=defect)
 
     def act(ticket, name, who, when, **data):
         with time_machine.travel(when, tick=False):
-            return services.ticket_transition(
-                ticket=Ticket.objects.get(pk=ticket.pk),
-                to=name,
-                by=who,
-                data={**step_data(name, people), **data},
-            )
+            return factories.act(Ticket.objects.get(pk=ticket.pk), name, people, who, **data)
 
     e = log(at(9, 1), thread)
     a = log(at(10, 5), thread)

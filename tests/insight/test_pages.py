@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from accounts.roles import Role
 from tests.insight.conftest import NOW
-from tests.tickets.conftest import intake_data
+from tests.tickets.factories import TicketFactory
 from tests.tickets.test_pages import main_content
 from tickets import services
 from tickets.errors import NotAllowed
@@ -159,7 +159,7 @@ def test_ticket_list_exports_open_with_the_filters(client, world, gm):
 
 
 def test_export_cells_never_run_as_formulas(client, people, shipment):
-    services.ticket_create(by=people.sales, **intake_data(shipment, description='=HYPERLINK("x")'))
+    TicketFactory(shipment=shipment, people=people, description='=HYPERLINK("x")')
     client.force_login(people.qc)
     text = b"".join(client.get(reverse("tickets:export", args=["csv"])).streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK" in text

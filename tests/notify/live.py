@@ -6,6 +6,7 @@ import contextlib
 import email
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -21,6 +22,20 @@ from urllib.parse import quote
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_until(condition, *, timeout: float, failing, every: float = 0.05):
+    """Poll condition() until it returns something truthy and return that. After `timeout`
+    seconds fail with AssertionError(failing), or failing() when it is a callable (e.g. one
+    that adds the worker's log). The way to wait on real services: never a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"after {timeout}s: {failing() if callable(failing) else failing}")
+        time.sleep(every)
 
 
 def free_port() -> int:
@@ -149,16 +164,40 @@ class Worker:
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")
 
+    def _ready(self) -> bool:
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited with {self.proc.returncode}:\n{self.output()}")
+        return " ready." in self.output()
+
     def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"celery worker exited with {self.proc.returncode}:\n{self.output()}")
-            if " ready." in self.output():
-                return
-            time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(f"celery worker not ready after {timeout}s:\n{self.output()}")
+        try:
+            wait_until(
+                self._ready,
+                timeout=timeout,
+                every=0.2,
+                failing=lambda: f"celery worker not ready:\n{self.output()}",
+            )
+        except AssertionError as exc:
+            self.stop()
+            raise TimeoutError(str(exc)) from None
+
+    def wait_task(self, task_id: str, timeout: float = 30) -> str:
+        """Wait until this worker has run the task (its log says it succeeded or failed: the
+        positive signal that whatever the task would do is done); return that log line."""
+
+        def finished() -> str | None:
+            line = re.search(
+                rf"^.*\[{re.escape(task_id)}\] (succeeded|raised|failed).*$", self.output(), re.M
+            )
+            return line and line.group(0)
+
+        line = wait_until(
+            finished,
+            timeout=timeout,
+            failing=lambda: f"task {task_id} did not finish on the worker:\n{self.output()[-3000:]}",
+        )
+        assert " succeeded " in line, line
+        return line
 
     def kill(self) -> None:
         """SIGKILL the whole group: a worker dying mid-task, no cleanup."""

@@ -13,11 +13,9 @@ from django.utils import timezone
 from accounts.roles import Role
 from notify.models import Notification
 from notify.tasks import resend_notifications
-from tests.factories import ShipmentFactory
 from tests.notify import test_worker_delivery as delivery
 from tests.notify.live import free_port
-from tests.tickets.conftest import intake_data, step_data
-from tickets import services
+from tests.tickets.factories import TicketFactory, step_data
 from tickets.models import State, Ticket
 from tickets.tasks import sla_escalations
 
@@ -25,7 +23,7 @@ from tickets.tasks import sla_escalations
 # so this module starts its own worker).
 SITE = delivery.SITE
 smtp, worker_env, worker, live = delivery.smtp, delivery.worker_env, delivery.worker, delivery.live
-_use_broker, _wait_status = delivery._use_broker, delivery._wait_status
+_use_broker, _wait_status, _drained = delivery._use_broker, delivery._wait_status, delivery._drained
 
 pytestmark = [
     pytest.mark.postgres,
@@ -50,7 +48,7 @@ def crew(make_user):
 @pytest.fixture
 def ticket(crew):
     # A return: led by sales, so the sales person is copied on every step (§3-5.2.1).
-    return services.ticket_create(by=crew.sales, **intake_data(ShipmentFactory(), remedy="return"))
+    return TicketFactory(by=crew.sales, remedy="return")
 
 
 def _plan(client, crew, ticket) -> None:
@@ -67,7 +65,7 @@ def _plan_mails(messages, ticket) -> list[dict]:
     return [m for m in messages if "售后计划已制定" in m["subject"] or "Service plan made" in m["subject"]]
 
 
-def test_a_ticket_transition_mail_reaches_the_smtp_server(live, client, crew, ticket):
+def test_a_ticket_transition_mail_reaches_the_smtp_server(live, worker, client, crew, ticket):
     live.wait_for(4, timeout=30)  # the intake's own mails (managers, QC)
     live.reset()
 
@@ -84,12 +82,12 @@ def test_a_ticket_transition_mail_reaches_the_smtp_server(live, client, crew, ti
     assert "请安排售后负责人" in by_to[crew.prod.email]["body"]
     rows = Notification.objects.filter(event="ticket.plan")
     assert all(_wait_status(r.pk, Notification.Status.SENT).status == "sent" for r in rows)
-    time.sleep(0.5)
+    _drained(worker)
     assert len(_plan_mails(live.messages, ticket)) == 3  # nobody twice
 
 
 def test_with_the_broker_down_a_transition_succeeds_and_its_mail_goes_out_when_it_is_back(
-    live, client, crew, ticket, settings
+    live, worker, client, crew, ticket, settings
 ):
     live.wait_for(4, timeout=30)
     live.reset()
@@ -111,18 +109,20 @@ def test_with_the_broker_down_a_transition_succeeds_and_its_mail_goes_out_when_i
     assert all(f"{SITE}/tickets/{ticket.number}/" in m["body"] for m in messages)
     assert all(_wait_status(r.pk, Notification.Status.SENT).status == "sent" for r in rows)
     assert resend_notifications() == 0
-    time.sleep(0.5)
+    _drained(worker)
     assert len(_plan_mails(live.messages, ticket)) == 3
 
 
-def test_the_sla_task_on_the_worker_mails_a_breach_once(live, crew, ticket):
+def test_the_sla_task_on_the_worker_mails_a_breach_once(live, worker, crew, ticket):
     live.wait_for(4, timeout=30)
     live.reset()
     # Logged 5 hours ago: its first-response target (high: 4 h) has passed.
     Ticket.objects.filter(pk=ticket.pk).update(created_at=timezone.now() - datetime.timedelta(hours=5))
 
-    sla_escalations.delay()  # what beat sends every minute; the worker runs it
-    sla_escalations.delay()  # and the next minute's run: nothing more
+    runs = [
+        sla_escalations.delay(),  # what beat sends every minute; the worker runs it
+        sla_escalations.delay(),  # and the next minute's run: nothing more
+    ]
 
     def breach(ms):
         return [m for m in ms if ticket.number in m["subject"] and "服务时限" in m["subject"]]
@@ -133,5 +133,7 @@ def test_the_sla_task_on_the_worker_mails_a_breach_once(live, crew, ticket):
     # rendered on the worker: its own SITE_URL
     assert all(f"/tickets/{ticket.number}/" in m["body"] for m in messages)
     assert "首次响应" in messages[0]["subject"]
-    time.sleep(1)
+    for run in runs:  # both runs done, then the sends they queued
+        worker.wait_task(run.id)
+    _drained(worker)
     assert len(breach(live.messages)) == 2

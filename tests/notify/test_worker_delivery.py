@@ -22,7 +22,7 @@ from promises.services import (
     commitment_send_reminders,
 )
 from tests.conftest import _broker_answers, _missing
-from tests.notify.live import Worker, database_url, free_port, smtp_server
+from tests.notify.live import Worker, database_url, free_port, smtp_server, wait_until
 
 pytestmark = [
     pytest.mark.postgres,
@@ -89,12 +89,22 @@ def live(worker, smtp, settings):
 
 
 def _wait_status(pk: int, status: str, timeout: float = 15) -> Notification:
-    deadline = time.monotonic() + timeout
-    while True:
+    def reached() -> Notification | None:
         row = Notification.objects.get(pk=pk)
-        if row.status == status or time.monotonic() > deadline:
-            return row
-        time.sleep(0.1)
+        return row if row.status == status else None
+
+    return wait_until(
+        reached,
+        timeout=timeout,
+        failing=lambda: f"notification {pk} is {Notification.objects.get(pk=pk).status}, not {status}",
+    )
+
+
+def _drained(worker: Worker) -> None:
+    """Wait until the worker has run every task queued so far: one worker, one process, tasks
+    in queue order, so once a no-op task queued now has run, all before it have (and their
+    mail is at the SMTP server, which records a message before it answers the send)."""
+    worker.wait_task(send_notifications.delay([]).id)
 
 
 def _message(user, title="投诉 KS-0001 已接收", key=None):
@@ -146,7 +156,7 @@ def test_an_escalation_mails_the_manager_and_copies_the_owner(live, make_user):
 
 
 def test_with_the_broker_down_the_action_succeeds_and_resend_delivers_once_it_is_back(
-    live, make_user, settings
+    live, worker, make_user, settings
 ):
     user = make_user()
     _use_broker(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
@@ -164,26 +174,30 @@ def test_with_the_broker_down_the_action_succeeds_and_resend_delivers_once_it_is
     assert [m["to"] for m in messages] == [[user.email]]
     assert _wait_status(row.pk, Notification.Status.SENT).status == Notification.Status.SENT
     assert resend_notifications() == 0
-    assert len(live.wait_for(2, timeout=2)) == 1
+    _drained(worker)
+    assert len(live.messages) == 1
 
 
-def test_a_task_run_again_after_the_send_mails_nobody_twice(live, make_user):
+def test_a_task_run_again_after_the_send_mails_nobody_twice(live, worker, make_user):
     first, sentinel = make_user(), make_user()
     row = _message(first)
     assert len(live.wait_for(1, timeout=30)) == 1
     _wait_status(row.pk, Notification.Status.SENT)
     # The broker redelivers the task, or it is retried: twice more, the same ids.
-    send_notifications.delay([row.pk])
-    send_notifications.apply_async(args=[[row.pk]], countdown=0)
+    repeats = [
+        send_notifications.delay([row.pk]),
+        send_notifications.apply_async(args=[[row.pk]], countdown=0),
+    ]
     _message(sentinel)  # queued after the repeats: when it arrives they have run
     messages = live.wait_for(2, timeout=30)
-    time.sleep(0.5)
+    for repeat in repeats:  # and the worker says so
+        worker.wait_task(repeat.id)
     assert sorted(m["to"][0] for m in live.messages) == sorted([first.email, sentinel.email])
     assert len(messages) == 2
 
 
 def test_a_worker_killed_mid_send_leaves_the_row_uncertain_and_it_is_not_resent(
-    live, make_user, worker_env, settings
+    live, make_user, worker, worker_env, settings
 ):
     user = make_user()
     queue = f"kst-kill-{uuid.uuid4().hex[:6]}"
@@ -196,10 +210,11 @@ def test_a_worker_killed_mid_send_leaves_the_row_uncertain_and_it_is_not_resent(
         row = _message(user)
         _use_broker(settings.CELERY_BROKER_URL)
         send_notifications.apply_async(args=[[row.pk]], queue=queue)
-        deadline = time.monotonic() + 20
-        while not live.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert live.started, f"the worker never began sending:\n{doomed.output()[-3000:]}"
+        wait_until(
+            lambda: live.started,
+            timeout=20,
+            failing=lambda: f"the worker never began sending:\n{doomed.output()[-3000:]}",
+        )
         doomed.kill()
     finally:
         doomed.stop()
@@ -214,11 +229,11 @@ def test_a_worker_killed_mid_send_leaves_the_row_uncertain_and_it_is_not_resent(
     row.refresh_from_db()
     assert row.status == Notification.Status.UNCERTAIN
     # Even if the broker hands the task to another worker, the row is not sent again.
-    send_notifications.delay([row.pk])
+    repeat = send_notifications.delay([row.pk])
     sentinel = make_user()
     _message(sentinel)
-    arrived = live.wait_until(lambda ms: any(m["to"] == [sentinel.email] for m in ms), timeout=30)
-    time.sleep(0.5)  # anything the repeat might have sent would be here by now
+    live.wait_until(lambda ms: any(m["to"] == [sentinel.email] for m in ms), timeout=30)
+    worker.wait_task(repeat.id)  # the repeat has run: anything it sent is here
     arrived = list(live.messages)
     assert [m["to"] for m in arrived].count([user.email]) <= 1
     assert [sentinel.email] in [m["to"] for m in arrived]

@@ -19,30 +19,11 @@ from masterdata.models import Customer, Shipment
 from notify.models import Notification
 from objections.models import Objection, Prospect
 from promises import services as promise_services
-from tests.tickets.conftest import intake_data, step_data
+from tests.tickets.factories import Crew, TicketFactory
 from tickets import services
-from tickets.models import CapaCheck
+from tickets.models import CapaCheck, State
 
 HOSTILE_VALUES = ["\x00", "²", "abc", "x" * 10_000, "-1", "99999999999999999999"]
-
-
-def _walk_to_archive(ticket, people):
-    for name, who in [
-        ("plan", "project"),
-        ("assign", "production"),
-        ("start_service", "service"),
-        ("submit_disposition", "service"),
-        ("sign_off", "project"),
-        ("sign_off_prod", "production"),
-        ("archive", "qc"),
-    ]:
-        data = step_data(name.removesuffix("_prod"), SimpleNamespace(lead=people["service"]))
-        if name == "sign_off_prod":
-            data = {"capacity": "production_manager"}
-        ticket = services.ticket_transition(
-            ticket=ticket, to=name.removesuffix("_prod"), by=people[who], data=data
-        )
-    return ticket
 
 
 def build_world(settings) -> SimpleNamespace:
@@ -54,16 +35,16 @@ def build_world(settings) -> SimpleNamespace:
     people = {u.username: u for u in User.objects.all()}
     shipment = Shipment.objects.select_related("customer").order_by("pk").first()
 
-    fresh = services.ticket_create(by=people["sales"], **intake_data(shipment))
-    archived = _walk_to_archive(services.ticket_create(by=people["sales"], **intake_data(shipment)), people)
-    assigned = services.ticket_create(by=people["sales"], **intake_data(shipment))
-    for name, who in [("plan", "project"), ("assign", "production")]:
-        assigned = services.ticket_transition(
-            ticket=assigned,
-            to=name,
-            by=people[who],
-            data=step_data(name, SimpleNamespace(lead=people["service"])),
-        )
+    crew = Crew(
+        sales=people["sales"],
+        pm=people["project"],
+        prod=people["production"],
+        lead=people["service"],
+        qc=people["qc"],
+    )
+    fresh = TicketFactory(shipment=shipment, people=crew)
+    archived = TicketFactory(shipment=shipment, people=crew, state=State.ARCHIVED)
+    assigned = TicketFactory(shipment=shipment, people=crew, state=State.ASSIGNED)
     purchase = services.purchase_request_add(ticket=assigned, by=people["service"], item="接箍", quantity=3)
     installation = commissioning.installation_create(
         by=people["project"], customer=shipment.customer, title="井口安装", ticket=fresh, shipment=shipment

@@ -1,19 +1,15 @@
 """The REST API: same services and role rules as the pages."""
 
-import io
-import uuid
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.tickets.conftest import step_data
+from tests.tickets.factories import api_intake, image, step_data
 from tickets.models import State, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -29,23 +25,6 @@ def api():
     return as_user
 
 
-def create_body(shipment) -> dict:
-    return {
-        "customer": shipment.customer.pk,
-        "shipment": shipment.pk,
-        "customer_words": "漏了",
-        "description": "接箍渗漏",
-        "quantity": "2",
-        "site": "井场",
-        "remedy": "repair",
-        "paraphrase": "两根接箍渗漏,要求维修",
-        "customer_confirmed": True,
-        "emotion": "worried",
-        "severity": "medium",
-        "intake_token": str(uuid.uuid4()),
-    }
-
-
 def act(client, ticket, action, data=None, version=None):
     body = {"action": action, "data": data or {}}
     if version is not None:
@@ -55,7 +34,7 @@ def act(client, ticket, action, data=None, version=None):
 
 def test_create_with_token_and_idempotency(api, people, shipment):
     client = api(people.sales)
-    body = create_body(shipment)
+    body = api_intake(shipment)
     first = client.post(reverse("api-tickets-list"), body, format="json")
     second = client.post(reverse("api-tickets-list"), body, format="json")
     assert first.status_code == 201, first.json()
@@ -65,7 +44,7 @@ def test_create_with_token_and_idempotency(api, people, shipment):
 
 
 def test_create_is_refused_for_finance(api, people, shipment):
-    response = api(people.finance).post(reverse("api-tickets-list"), create_body(shipment), format="json")
+    response = api(people.finance).post(reverse("api-tickets-list"), api_intake(shipment), format="json")
     assert response.status_code == 403
 
 
@@ -122,9 +101,7 @@ def test_notes_and_attachments(api, people, new_ticket):
     assert response.status_code == 201 and response.json()["internal"] is True
     notes = client.get(reverse("api-tickets-notes", args=[ticket.number])).json()
     assert notes["count"] == 1 and [n["text"] for n in notes["results"]] == ["内部备注"]
-    buf = io.BytesIO()
-    Image.new("RGB", (10, 10)).save(buf, "PNG")
-    good = SimpleUploadedFile("a.png", buf.getvalue(), content_type="image/png")
+    good = image("a.png", "PNG", size=(10, 10))
     bad = SimpleUploadedFile("b.jpg", b"text", content_type="image/jpeg")
     url = reverse("api-tickets-attachments", args=[ticket.number])
     assert client.post(url, {"photos": [bad]}, format="multipart").status_code == 400

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from accounts.roles import Role
-from tests.tickets.conftest import intake_data, step_data
+from tests.tickets.factories import intake_data, step_data
 from tickets import services
 from tickets.errors import ConcurrentChange, TicketError
 from tickets.models import State, Ticket

@@ -9,10 +9,11 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.tickets.factories import png_bytes
 from tickets.kept_photos import kept_photos_cleanup
 from tickets.models import KeptPhoto, Ticket
 
-from .test_pages import main_content, png_bytes, post_data
+from .test_pages import main_content, post_data
 
 pytestmark = pytest.mark.django_db
 

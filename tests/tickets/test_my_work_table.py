@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.permissions import roles_of
 from accounts.roles import Role
-from tests.tickets.conftest import step_data
-from tickets import services
+from tests.tickets.factories import act, sign
 from tickets.models import PurchaseRequest, State
 from tickets.selectors import my_follow_ups, my_work
 from tickets.workflow import TRANSITIONS, WAITS, waits_for
@@ -19,23 +18,12 @@ pytestmark = pytest.mark.django_db
 EVERYONE = ("sales", "sales_manager", "pm", "prod", "lead", "qc", "purchasing", "technical", "finance", "gm")
 
 
-def _do(ticket, name, who, people, **data):
-    return services.ticket_transition(
-        ticket=ticket, to=name, by=getattr(people, who), data={**step_data(name, people), **data}
-    )
-
-
-def _sign(ticket, who, people):
-    capacity = {"pm": "project_manager", "prod": "production_manager"}[who]
-    return _do(ticket, "sign_off", who, people, capacity=capacity)
-
-
 def _situation(name, new_ticket, walk, people):
     ticket = new_ticket()
     if name == "received":
         return ticket
     if name == "rejected":
-        return _do(ticket, "reject", "sales_manager", people)
+        return act(ticket, "reject", people, "sales_manager")
     if name == "planned":
         return walk(ticket, State.PLANNED)
     if name == "assigned":  # the assignment asked purchasing for parts
@@ -47,28 +35,28 @@ def _situation(name, new_ticket, walk, people):
     if name == "in service":
         return walk(ticket, State.IN_SERVICE)
     if name == "qc review":
-        return _do(walk(ticket, State.IN_SERVICE), "escalate", "lead", people)
+        return act(walk(ticket, State.IN_SERVICE), "escalate", people, "lead")
     if name == "in service, customer not satisfied":
-        return _do(walk(ticket, State.IN_SERVICE), "customer_unsatisfied", "lead", people)
+        return act(walk(ticket, State.IN_SERVICE), "customer_unsatisfied", people, "lead")
     if name == "confirming, overridden":
-        ticket = _do(walk(ticket, State.IN_SERVICE), "customer_unsatisfied", "lead", people)
-        return _do(ticket, "override_satisfaction", "prod", people)
+        ticket = act(walk(ticket, State.IN_SERVICE), "customer_unsatisfied", people, "lead")
+        return act(ticket, "override_satisfaction", people, "prod")
     if name == "qc review, the lead disputes":
-        return _do(walk(ticket, State.CONFIRMING), "lead_dispute", "lead", people)
+        return act(walk(ticket, State.CONFIRMING), "lead_dispute", people, "lead")
     if name == "confirming":
         return walk(ticket, State.CONFIRMING)
     if name == "confirming, project signed":
-        return _sign(walk(ticket, State.CONFIRMING), "pm", people)
+        return sign(walk(ticket, State.CONFIRMING), "pm", people)
     if name == "confirming, production signed":
-        return _sign(walk(ticket, State.CONFIRMING), "prod", people)
+        return sign(walk(ticket, State.CONFIRMING), "prod", people)
     if name == "confirming, both signed":
-        return _sign(_sign(walk(ticket, State.CONFIRMING), "pm", people), "prod", people)
+        return sign(sign(walk(ticket, State.CONFIRMING), "pm", people), "prod", people)
     if name == "archived":
         return walk(ticket, State.ARCHIVED)
     if name == "archived, followed up":
-        return _do(walk(ticket, State.ARCHIVED), "follow_up", "sales", people)
+        return act(walk(ticket, State.ARCHIVED), "follow_up", people, "sales")
     if name == "reopened":
-        return _do(walk(ticket, State.ARCHIVED), "reopen", "qc", people)
+        return act(walk(ticket, State.ARCHIVED), "reopen", people, "qc")
     raise AssertionError(name)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from notify.models import Notification
 from promises.models import Commitment
-from tests.tickets.conftest import step_data
+from tests.tickets.factories import step_data
 from tickets import services
 from tickets.models import State
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.tickets.conftest import step_data
+from tests.tickets.factories import step_data
 from tickets import services
 from tickets.models import Disposition, PurchaseRequest, State
 

@@ -1,7 +1,6 @@
 """The pages: intake, my work, all tickets, the ticket page, the printable form."""
 
 import datetime
-import io
 import re
 import uuid
 from pathlib import Path
@@ -11,12 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from accounts.roles import Role
 from promises.models import Commitment
 from tests.factories import CustomerFactory, ShipmentFactory
-from tests.tickets.conftest import intake_data, step_data
+from tests.tickets.factories import intake_data, step_data
 from tickets import pagination, services
 from tickets.models import PurchaseRequest, State, Ticket
 from ui.timeline import customer_timeline
@@ -38,12 +36,6 @@ def post_data(shipment, **overrides) -> dict:
     data["intake_token"] = str(uuid.uuid4())
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not False}
-
-
-def png_bytes(size=(40, 30)) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", size, "red").save(buf, "PNG")
-    return buf.getvalue()
 
 
 def test_intake_form_follows_the_phone_conversation(client, people):

@@ -1,25 +1,18 @@
 """Photos: images only (checked by content), size-limited, stored under generated names."""
 
-import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
+from tests.tickets.factories import image
 from tests.tickets.test_pages import post_data
 from tickets import services
 from tickets.errors import MissingData
 from tickets.models import Photo, Ticket
 
 pytestmark = pytest.mark.django_db
-
-
-def image(name="defect.jpg", fmt="JPEG", size=(64, 48)) -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", size, "blue").save(buf, fmt)
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
 
 
 def test_photos_are_stored_under_generated_names_in_media_root(client, people, shipment, settings):

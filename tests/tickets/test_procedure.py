@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from notify.models import Notification
-from tests.tickets.conftest import intake_data, step_data
+from tests.tickets.factories import act, api_intake, intake_data, step_data
 from tickets import services
 from tickets.errors import MissingData, NotAllowed, WrongState
 from tickets.models import Disposition, State, Ticket
@@ -152,35 +152,21 @@ def test_an_unsatisfied_customer_keeps_the_ticket_in_service_with_what_they_said
 
 def test_a_new_satisfied_form_after_more_work_goes_to_the_sign_offs(people, new_ticket, walk):
     ticket = walk(new_ticket(), State.IN_SERVICE)
-    ticket = services.ticket_transition(
-        ticket=ticket,
-        to="customer_unsatisfied",
-        by=people.lead,
-        data=step_data("customer_unsatisfied", people),
-    )
-    ticket = services.ticket_transition(
-        ticket=ticket, to="submit_disposition", by=people.lead, data=step_data("submit_disposition", people)
-    )
+    ticket = act(ticket, "customer_unsatisfied", people)
+    ticket = act(ticket, "submit_disposition", people)
     assert ticket.state == State.CONFIRMING and not ticket.customer_unsatisfied
     assert ticket.dispositions.count() == 2
 
 
 def test_an_unsatisfied_customer_may_send_the_ticket_to_a_qc_review(people, new_ticket, walk):
     ticket = walk(new_ticket(), State.IN_SERVICE)
-    ticket = services.ticket_transition(
-        ticket=ticket,
-        to="customer_unsatisfied",
-        by=people.lead,
-        data=step_data("customer_unsatisfied", people),
-    )
+    ticket = act(ticket, "customer_unsatisfied", people)
     ticket = services.ticket_transition(
         ticket=ticket, to="escalate", by=people.lead, data={"reason": "客户不满意"}
     )
     assert ticket.state == State.QC_REVIEW and not ticket.customer_unsatisfied
     # Back from the review, the old form cannot be pushed through: a new one is needed.
-    ticket = services.ticket_transition(
-        ticket=ticket, to="conclude_review", by=people.qc, data=step_data("conclude_review", people)
-    )
+    ticket = act(ticket, "conclude_review", people)
     with pytest.raises(WrongState):
         services.ticket_transition(
             ticket=ticket, to="override_satisfaction", by=people.pm, data={"reason": "x"}
@@ -192,12 +178,7 @@ def test_a_manager_overrides_with_a_reason(api, people, new_ticket, walk):
     # Nothing to override while no unsatisfied form is kept.
     refused = act_api(api(people.pm), ticket, "override_satisfaction", {"reason": "合同外要求"})
     assert refused.status_code == 409
-    ticket = services.ticket_transition(
-        ticket=ticket,
-        to="customer_unsatisfied",
-        by=people.lead,
-        data=step_data("customer_unsatisfied", people),
-    )
+    ticket = act(ticket, "customer_unsatisfied", people)
     detail = api(people.prod).get(reverse("api-tickets-detail", args=[ticket.number])).json()
     assert detail["customer_unsatisfied"] is True and "override_satisfaction" in detail["allowed_actions"]
     assert act_api(api(people.prod), ticket, "override_satisfaction", {}).status_code == 400
@@ -271,19 +252,19 @@ def test_intake_copies_the_chosen_departments_and_always_the_procedures(client, 
     assert "财务" in response.content.decode()
 
 
-def test_a_return_copies_the_sales_manager_and_an_exchange_the_project_manager(people, shipment):
-    ret = services.ticket_create(by=people.sales, **intake_data(shipment, remedy="return"))
+def test_a_return_copies_the_sales_manager_and_an_exchange_the_project_manager(people, new_ticket):
+    ret = new_ticket(remedy="return")
     assert ret.cc_departments == ["qc", "technical", "sales_manager"]
     assert told(ret, "received")["salesmgr"] is True
-    exchange = services.ticket_create(by=people.sales, **intake_data(shipment, remedy="exchange"))
+    exchange = new_ticket(remedy="exchange")
     assert exchange.cc_departments == ["project_manager", "qc", "technical"]
     assert told(exchange, "received")["pm"] is False  # addressed already, not copied twice
     assert "salesmgr" not in told(exchange, "received")
 
 
-def test_the_page_says_who_leads_each_remedy(client, people, shipment):
-    ret = services.ticket_create(by=people.sales, **intake_data(shipment, remedy="return"))
-    exchange = services.ticket_create(by=people.sales, **intake_data(shipment, remedy="exchange"))
+def test_the_page_says_who_leads_each_remedy(client, people, new_ticket):
+    ret = new_ticket(remedy="return")
+    exchange = new_ticket(remedy="exchange")
     client.force_login(people.qc)
     body = client.get(ret.get_absolute_url()).content.decode()
     assert "退货由业务主导" in body
@@ -293,31 +274,18 @@ def test_the_page_says_who_leads_each_remedy(client, people, shipment):
     assert "项目经理" in body[body.index('id="cc-departments"') :][:300]
 
 
-def test_a_return_copies_who_logged_it_on_later_steps(people, shipment, walk):
-    ret = services.ticket_create(by=people.sales, **intake_data(shipment, remedy="return"))
+def test_a_return_copies_who_logged_it_on_later_steps(people, new_ticket, walk):
+    ret = new_ticket(remedy="return")
     walk(ret, State.PLANNED)
     assert told(ret, "plan").get("sales") is True
-    other = services.ticket_create(by=people.sales, **intake_data(shipment, remedy="repair"))
+    other = new_ticket(remedy="repair")
     walk(other, State.PLANNED)
     assert "sales" not in told(other, "plan")
 
 
 def test_the_api_takes_the_departments_and_refuses_unknown_ones(api, people, shipment):
     client = api(people.sales)
-    body = {
-        "customer": shipment.customer.pk,
-        "shipment": shipment.pk,
-        "customer_words": "漏了",
-        "description": "接箍渗漏",
-        "quantity": "2",
-        "site": "井场",
-        "remedy": "repair",
-        "paraphrase": "两根接箍渗漏,要求维修",
-        "customer_confirmed": True,
-        "emotion": "worried",
-        "severity": "medium",
-        "intake_token": str(uuid.uuid4()),
-    }
+    body = api_intake(shipment)
     bad = client.post(reverse("api-tickets-list"), body | {"cc_departments": ["nobody"]}, format="json")
     assert bad.status_code == 400 and not Ticket.objects.exists()
     ok = client.post(reverse("api-tickets-list"), body | {"cc_departments": ["purchasing"]}, format="json")

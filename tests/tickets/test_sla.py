@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from notify.models import Notification
-from tests.tickets.conftest import intake_data, step_data
+from tests.tickets.factories import TicketFactory, step_data
 from tests.tickets.test_pages import main_content
 from tickets import services
 from tickets.models import SlaEscalation, SlaTarget, State, Ticket
@@ -210,7 +210,7 @@ def test_nobody_in_the_role_means_the_admins_hear_of_the_breach(make_user, shipm
     sales = make_user(Role.SALES, username="lonely")
     admin = make_user(username="root", is_staff=True)
     with at(datetime.timedelta(0)):
-        ticket = services.ticket_create(by=sales, **intake_data(shipment))
+        ticket = TicketFactory(shipment=shipment, by=sales)
     with at(5 * H):
         assert sla_send_escalations() == 1
     rows = Notification.objects.filter(event="ticket.sla_response")

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.roles import Role
 from notify.models import Notification
-from tests.tickets.conftest import step_data
+from tests.tickets.factories import act, sign, step_data
 from tickets import services
 from tickets.errors import ConcurrentChange, MissingData, NotAllowed, WrongState
 from tickets.models import SignOff, State, Ticket
@@ -40,30 +40,15 @@ def prepare(new_ticket, walk, people):
         if name in ("escalate", "start_service"):
             return walk(ticket, State.ASSIGNED)
         if name == "conclude_review":
-            ticket = walk(ticket, State.ASSIGNED)
-            return services.ticket_transition(
-                ticket=ticket, to="escalate", by=people.lead, data=step_data("escalate", people)
-            )
+            return act(walk(ticket, State.ASSIGNED), "escalate", people)
         if name in ("progress", "submit_disposition", "customer_unsatisfied"):
             return walk(ticket, State.IN_SERVICE)
         if name == "override_satisfaction":
-            ticket = walk(ticket, State.IN_SERVICE)
-            return services.ticket_transition(
-                ticket=ticket,
-                to="customer_unsatisfied",
-                by=people.lead,
-                data=step_data("customer_unsatisfied", people),
-            )
+            return act(walk(ticket, State.IN_SERVICE), "customer_unsatisfied", people)
         if name in ("sign_off", "dispute", "lead_dispute"):
             return walk(ticket, State.CONFIRMING)
         if name == "archive":
-            ticket = walk(ticket, State.CONFIRMING)
-            ticket = services.ticket_transition(
-                ticket=ticket, to="sign_off", by=people.pm, data={"capacity": "project_manager"}
-            )
-            return services.ticket_transition(
-                ticket=ticket, to="sign_off", by=people.prod, data={"capacity": "production_manager"}
-            )
+            return sign(sign(walk(ticket, State.CONFIRMING), "pm", people), "prod", people)
         return walk(ticket, State.ARCHIVED)  # follow_up, reopen
 
     return make

@@ -19,7 +19,7 @@ from accounts.permissions import can, roles_of
 from accounts.roles import Role
 from notify.models import Notification
 from tests.factories import ShipmentFactory, UserFactory
-from tests.tickets.conftest import intake_data, step_data
+from tests.tickets.factories import intake_data, step_data
 from tickets import selectors, services
 from tickets.errors import MissingData, NotAllowed, TicketError, WrongState
 from tickets.forms import capacities_for
