@@ -16,7 +16,7 @@ from tests.browser.a11y import axe_findings
 from tests.browser.intake import choose, finish_intake
 from tests.factories import ShipmentFactory
 from tests.objections.factories import ObjectionFactory
-from tests.tickets.conftest import intake_data
+from tests.tickets.factories import intake_data
 from tickets import services
 
 pytestmark = pytest.mark.django_db(transaction=True)

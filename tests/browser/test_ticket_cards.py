@@ -13,7 +13,7 @@ from accounts.roles import Role
 from phrases.services import reply_template_save
 from promises.models import Commitment
 from tests.factories import ShipmentFactory
-from tests.tickets.conftest import intake_data
+from tests.tickets.factories import intake_data
 from tickets import services
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -10,7 +10,7 @@ from masterdata.models import Contact
 from notify.message_ids import message_id_for
 from notify.models import Notification
 from tests.factories import CustomerFactory, ShipmentFactory
-from tests.tickets.conftest import intake_data
+from tests.tickets.factories import intake_data
 from tickets.models import Event
 from tickets.services import ticket_create
 

@@ -17,7 +17,7 @@ from tests.factories import ShipmentFactory
 from tests.notify import test_worker_delivery as delivery
 from tests.notify.live import Worker, free_port
 from tests.notify.robot_server import robot_platforms
-from tests.tickets.conftest import intake_data, step_data
+from tests.tickets.factories import intake_data, step_data
 from tickets import services
 from tickets.models import State, Ticket
 

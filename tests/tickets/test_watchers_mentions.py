@@ -10,7 +10,7 @@ from tickets import services
 from tickets.errors import MissingData
 from tickets.models import State, Watcher
 
-from .conftest import step_data
+from .factories import step_data
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from accounts.roles import Role
 from notify.models import Notification
 from notify.params import Msg, NotStorable, dump, load
 from notify.services import notify
-from tests.tickets.conftest import step_data
+from tests.tickets.factories import step_data
 from tickets import services
 from tickets.models import State
 
