@@ -12,8 +12,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +49,8 @@ from tickets.models import (
 from tickets.sla import BREACHED, MET, clocks, with_targets
 from ui.labels import choice_labels
 from workhours import clock
+
+from .models import CostLine, StepStay, SummaryRefresh
 
 ZERO = Decimal("0.00")
 
@@ -318,9 +332,11 @@ def ticket_costs(ticket_ids) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
     return result
 
 
-def cost_of_poor_quality(f: Filters) -> dict:
+def cost_of_poor_quality_live(f: Filters) -> dict:
     """The chain ticket → parts on the disposition form → quality disputes → posted vouchers,
-    summed in total and per month (of intake), customer, product, supplier and ticket."""
+    summed in total and per month (of intake), customer, product, supplier and ticket.
+    Computed from the source tables: the definition the summary (cost_of_poor_quality) is
+    tested against; seconds at 100,000 tickets."""
     ids = tickets(f).values("pk")
     costs = ticket_costs(ids)
     facts = tickets(f).values_list(
@@ -421,26 +437,40 @@ def step_spans(f: Filters, now: datetime.datetime | None = None) -> list[dict]:
     return spans
 
 
-def time_in_steps(f: Filters) -> dict:
-    spans = step_spans(f)
-    labels = choice_labels(Ticket, "state")
+def _stats(hours: list[float]) -> tuple[int, float, float]:
+    return len(hours), statistics.median(hours), _percentile(hours, 90)
+
+
+def time_in_steps_live(f: Filters) -> dict:
+    """From the timeline itself: the definition time_in_steps (summary) is tested against."""
     by_step, by_person = defaultdict(list), defaultdict(list)
-    for s in spans:
+    for s in step_spans(f):
         by_step[s["state"]].append(s["hours"])
         by_person[(s["state"], s["actor"])].append(s["hours"])
-    names = {u.pk: u.display_name for u in User.objects.filter(pk__in={a for _s, a in by_person})}
-    steps = [
+    return _step_times(
+        f,
+        {state: _stats(hours) for state, hours in by_step.items()},
+        {key: _stats(hours) for key, hours in by_person.items()},
+    )
+
+
+def _step_times(f: Filters, steps: dict, persons: dict) -> dict:
+    """steps {state: (count, median h, p90 h)}, persons {(state, actor id): (…)} → rows."""
+    labels = choice_labels(Ticket, "state")
+    names = {u.pk: u.display_name for u in User.objects.filter(pk__in={a for _s, a in persons})}
+    order = list(State.values)
+    step_rows = [
         StepTime(
             state=state,
             label=labels.get(state, state),
             who=str(STEP_DEPARTMENT.get(state, "")),
-            count=len(hours),
-            median_h=round(statistics.median(hours), 1),
-            p90_h=round(_percentile(hours, 90), 1),
+            count=steps[state][0],
+            median_h=round(steps[state][1], 1),
+            p90_h=round(steps[state][2], 1),
             drill=f.drill(state=state),
         )
-        for state in State.values
-        if (hours := by_step.get(state))
+        for state in order
+        if state in steps
     ]
     people = sorted(
         (
@@ -448,15 +478,16 @@ def time_in_steps(f: Filters) -> dict:
                 state=state,
                 label=labels.get(state, state),
                 who=names.get(actor, "?"),
-                count=len(hours),
-                median_h=round(statistics.median(hours), 1),
-                p90_h=round(_percentile(hours, 90), 1),
+                count=count,
+                median_h=round(median, 1),
+                p90_h=round(p90, 1),
             )
-            for (state, actor), hours in by_person.items()
+            for (state, actor), (count, median, p90) in persons.items()
+            if state in order
         ),
-        key=lambda s: (list(State.values).index(s.state), -s.median_h),
+        key=lambda s: (order.index(s.state), -s.median_h, s.who),
     )
-    return {"steps": steps, "people": people}
+    return {"steps": step_rows, "people": people}
 
 
 # The department each step waits on (docs/workflow.md, "States": who the ticket waits for).
@@ -558,3 +589,132 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
     today = today or timezone.localdate()
     start = (today.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
     return start, today
+
+
+# -- figures from the summary tables (insight/models.py, refreshed by beat) -------------------
+
+
+def summary_as_of() -> datetime.datetime | None:
+    """When the summary tables were last brought up to date (None: never)."""
+    return SummaryRefresh.objects.filter(name="insight").values_list("as_of", flat=True).first()
+
+
+def _summarised(model, f: Filters) -> QuerySet:
+    qs = model.objects.filter(
+        ticket_created_at__gte=_start(f.date_from),
+        ticket_created_at__lt=_start(f.date_to + datetime.timedelta(days=1)),
+    )
+    if f.product:
+        qs = qs.filter(product_id=f.product.pk)
+    if f.customer:
+        qs = qs.filter(customer_id=f.customer.pk)
+    if f.supplier:
+        qs = qs.filter(supplier_id=f.supplier.pk)
+    if f.department:
+        qs = qs.filter(root_cause_category__in=root_causes_of(f.department))
+    return qs
+
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+_SUMS = {
+    "sum_parts": Coalesce(Sum("parts"), Value(ZERO), output_field=MONEY),
+    "sum_booked": Coalesce(Sum("booked"), Value(ZERO), output_field=MONEY),
+    "sum_recovered": Coalesce(Sum("recovered"), Value(ZERO), output_field=MONEY),
+    "n": Count("ticket_id"),
+}
+_NET = ExpressionWrapper(Sum("parts") + Sum("booked") - Sum("recovered"), output_field=MONEY)
+
+
+def _cost(label, row, drill="") -> Cost:
+    return Cost(
+        label=label,
+        parts=row["sum_parts"],
+        booked=row["sum_booked"],
+        recovered=row["sum_recovered"],
+        tickets=row["n"],
+        drill=drill,
+    )
+
+
+def cost_of_poor_quality(f: Filters) -> dict:
+    """cost_of_poor_quality_live's figures from the per-ticket cost lines, summed in SQL."""
+    lines = _summarised(CostLine, f)
+    result = {"total": _cost(_("Total"), lines.aggregate(**_SUMS))}
+    months = (
+        lines.annotate(month=TruncMonth("ticket_created_at"))
+        .values("month")
+        .annotate(**_SUMS)
+        .order_by("month")
+    )
+    result["month"] = [_cost(f"{timezone.localtime(r['month']):%Y-%m}", r, f.drill()) for r in months]
+    for dim, model, nothing in (
+        ("customer", Customer, ""),
+        ("product", Product, _("no product")),
+        ("supplier", Supplier, _("no supplier named")),
+    ):
+        column = f"{dim}_id"
+        rows = list(lines.values(column).annotate(**_SUMS, net=_NET).order_by("-net", column)[:10])
+        names = dict(model.objects.filter(pk__in=[r[column] for r in rows]).values_list("pk", "name"))
+        costs = [
+            _cost(
+                names.get(r[column], "") if r[column] else nothing,
+                r,
+                f.drill(**{dim: r[column]}) if r[column] else "",
+            )
+            for r in rows
+        ]
+        result[dim] = sorted(costs, key=lambda c: (-c.net, c.label))
+    net = ExpressionWrapper(F("parts") + F("booked") - F("recovered"), output_field=MONEY)
+    result["tickets"] = [
+        Cost(
+            label=line.number,
+            parts=line.parts,
+            booked=line.booked,
+            recovered=line.recovered,
+            tickets=1,
+            drill=reverse("tickets:detail", args=[line.number]),
+        )
+        for line in lines.annotate(net=net).order_by("-net", "ticket_id")[:10]
+    ]
+    return result
+
+
+class _Percentile(Aggregate):
+    """PostgreSQL's ordered-set aggregates: percentile_cont(0.5) is statistics.median,
+    percentile_disc(0.9) the nearest-rank 90th percentile (_percentile)."""
+
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, *, function: str, fraction: float):
+        super().__init__(expression, function=function, fraction=float(fraction))
+
+
+def time_in_steps(f: Filters) -> dict:
+    """time_in_steps_live's figures from the per-stay summary. On PostgreSQL the median and
+    90th percentile are computed in SQL; elsewhere (the SQLite demo) in Python."""
+    stays = _summarised(StepStay, f)
+    if connection.vendor != "postgresql":
+        by_step, by_person = defaultdict(list), defaultdict(list)
+        for state, actor, hours in stays.values_list("state", "actor_id", "hours"):
+            by_step[state].append(hours)
+            by_person[(state, actor)].append(hours)
+        return _step_times(
+            f,
+            {state: _stats(hours) for state, hours in by_step.items()},
+            {key: _stats(hours) for key, hours in by_person.items()},
+        )
+    stats = {
+        "n": Count("id"),
+        "median": _Percentile("hours", function="percentile_cont", fraction=0.5),
+        "p90": _Percentile("hours", function="percentile_disc", fraction=0.9),
+    }
+    steps = {
+        r["state"]: (r["n"], r["median"], r["p90"])
+        for r in stays.values("state").annotate(**stats).order_by()
+    }
+    persons = {
+        (r["state"], r["actor_id"]): (r["n"], r["median"], r["p90"])
+        for r in stays.values("state", "actor_id").annotate(**stats).order_by()
+    }
+    return _step_times(f, steps, persons)
