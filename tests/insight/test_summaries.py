@@ -125,3 +125,35 @@ def test_without_a_worker_the_page_says_not_summarised_yet(client, world, make_u
     client.force_login(make_user(Role.GENERAL_MANAGER))
     html = client.get(reverse("insight:service_levels")).content.decode()
     assert "尚未汇总" in html and queued
+
+
+def test_grouped_counts_are_each_figure_by_itself(world):
+    """The dashboard's one GROUPING SETS query gives what each figure's own query gives."""
+    for f in variants(world):
+        grouped = selectors.grouped_counts(f, now=NOW)
+        assert selectors.summary(f, grouped=grouped) == selectors.summary(f), f
+        assert selectors.per_month(f, grouped=grouped) == selectors.per_month(f), f
+        for dim in selectors.PARETO_DIMENSIONS:
+            assert selectors.pareto(f, dim, grouped=grouped) == selectors.pareto(f, dim), (f, dim)
+        assert selectors.by_department(f, grouped=grouped) == selectors.by_department(f), f
+        assert selectors.open_by_age(f, NOW, grouped=grouped) == selectors.open_by_age(f, NOW), f
+        assert selectors.open_by_state(f, grouped=grouped) == selectors.open_by_state(f), f
+
+
+def test_repeat_failures_under_the_filters(world):
+    """The filters choose the later ticket; the earlier one may be anyone's (hand-counted:
+    A after E, B after A, D after B; only A has a root cause, material → purchasing)."""
+    w = world
+
+    def pairs(**filters):
+        count, rows = selectors.repeats(
+            Filters(date_from=PERIOD.date_from, date_to=PERIOD.date_to, **filters)
+        )
+        return count, {(r.later.number, r.earlier_number) for r in rows}
+
+    assert pairs(product=w["A"].product)[0] == 3
+    assert pairs(department="purchasing") == (1, {(w["A"].number, w["E"].number)})
+    assert pairs(supplier=w["supplier"]) == (1, {(w["A"].number, w["E"].number)})
+    assert pairs(department="technical") == (0, set())
+    assert selectors.repeats(PERIOD, limit=1)[0] == 3 and len(selectors.repeats(PERIOD, limit=1)[1]) == 1
+    assert selectors.repeats(PERIOD, limit=1)[1][0].later.number == w["D"].number  # the latest
