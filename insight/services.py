@@ -10,7 +10,7 @@ ticket. It replaces a ticket's rows whole, so running it twice changes nothing.
 import datetime
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounting.models import VoucherEvent
@@ -105,13 +105,48 @@ def _stays(ids: list[int]) -> list[StepStay]:
     return stays
 
 
-def _rebuild(ids: list[int]) -> None:
+def _stays_in_sql(ids: list[int] | None) -> None:
+    """_stays in one INSERT … SELECT on PostgreSQL with the wall clock (LEAD over each
+    ticket's state changes): a full rebuild at 1,000,000 timeline entries in seconds, not
+    minutes. Working hours need the Python clock (the plant calendar)."""
+    stay, event, ticket = StepStay._meta.db_table, Event._meta.db_table, Ticket._meta.db_table
+    only = "AND e.ticket_id = ANY(%s)" if ids is not None else ""
+    query = f"""
+        INSERT INTO {stay} (ticket_id, state, actor_id, hours, ticket_created_at, product_id,
+                            customer_id, supplier_id, root_cause_category)
+        SELECT s.ticket_id, s.state, s.next_actor,
+               GREATEST(EXTRACT(EPOCH FROM s.next_at - s.at)::float8 / 3600, 0),
+               t.created_at, t.product_id, t.customer_id, t.supplier_id, t.root_cause_category
+        FROM (
+            SELECT e.ticket_id, e.to_state AS state, e.at,
+                   LEAD(e.at) OVER w AS next_at, LEAD(e.actor_id) OVER w AS next_actor
+            FROM (
+                SELECT e.ticket_id, e.seq, e.to_state, e.actor_id,
+                       CASE WHEN e.kind = %s THEN t.created_at ELSE e.created_at END AS at
+                FROM {event} e JOIN {ticket} t ON t.id = e.ticket_id
+                WHERE e.to_state <> '' {only}
+            ) e
+            WINDOW w AS (PARTITION BY e.ticket_id ORDER BY e.seq)
+        ) s JOIN {ticket} t ON t.id = s.ticket_id
+        WHERE s.next_at IS NOT NULL"""  # noqa: S608 - table names only; values are params
+    with connection.cursor() as cursor:
+        cursor.execute(query, [Event.Kind.CREATED, *([ids] if ids is not None else [])])
+
+
+def _rebuild(ids: list[int], *, full: bool) -> None:
+    in_sql = connection.vendor == "postgresql" and not clock.working_hours()
+    if in_sql and full:
+        _stays_in_sql(None)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        CostLine.objects.filter(ticket_id__in=chunk).delete()
-        StepStay.objects.filter(ticket_id__in=chunk).delete()
+        if not full:
+            CostLine.objects.filter(ticket_id__in=chunk).delete()
+            StepStay.objects.filter(ticket_id__in=chunk).delete()
         CostLine.objects.bulk_create(_cost_lines(chunk), batch_size=BATCH)
-        StepStay.objects.bulk_create(_stays(chunk), batch_size=BATCH)
+        if in_sql and not full:
+            _stays_in_sql(chunk)
+        elif not in_sql:
+            StepStay.objects.bulk_create(_stays(chunk), batch_size=BATCH)
 
 
 def refresh_summaries(*, full: bool = False, now: datetime.datetime | None = None) -> SummaryRefresh:
@@ -127,7 +162,7 @@ def refresh_summaries(*, full: bool = False, now: datetime.datetime | None = Non
             ids = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
         else:
             ids = sorted(_changed_since(last.as_of - MARGIN))
-        _rebuild(ids)
+        _rebuild(ids, full=full)
         record, _created = SummaryRefresh.objects.update_or_create(
             name=NAME,
             defaults={
