@@ -752,7 +752,6 @@ _SUMS = {
     "sum_recovered": Coalesce(Sum("recovered"), Value(ZERO), output_field=MONEY),
     "n": Count("ticket_id"),
 }
-_NET = ExpressionWrapper(Sum("parts") + Sum("booked") - Sum("recovered"), output_field=MONEY)
 
 
 def _cost(label, row, drill="") -> Cost:
@@ -766,34 +765,73 @@ def _cost(label, row, drill="") -> Cost:
     )
 
 
+_COST_GROUPS = {
+    "month": "month",
+    "customer": "customer_id",
+    "product": "product_id",
+    "supplier": "supplier_id",
+}
+
+
+def _cost_groups(lines: QuerySet) -> dict:
+    """{"all": sums, "month": {first day: sums}, "customer"|"product"|"supplier": {id: sums}},
+    sums = {sum_parts, sum_booked, sum_recovered, n}: one GROUPING SETS scan on PostgreSQL."""
+    lines = lines.annotate(month=TruncMonth("ticket_created_at")).order_by()
+    groups = {dim: {} for dim in _COST_GROUPS}
+    if connection.vendor != "postgresql":
+        groups["all"] = lines.aggregate(**_SUMS)
+        for dim, column in _COST_GROUPS.items():
+            for r in lines.values(column).annotate(**_SUMS):
+                key = _month_key(r[column]) if dim == "month" else r[column]
+                groups[dim][key] = r
+        return groups
+    sql, params = lines.values(
+        "month", *list(_COST_GROUPS.values())[1:], "parts", "booked", "recovered"
+    ).query.sql_with_params()
+    columns = ", ".join(_COST_GROUPS.values())
+    sets = ", ".join(f"({c})" for c in _COST_GROUPS.values())
+    query = (
+        f"SELECT GROUPING({columns}), {columns}, "  # noqa: S608 - constant names, compiled SQL
+        "COALESCE(SUM(parts), 0), COALESCE(SUM(booked), 0), COALESCE(SUM(recovered), 0), COUNT(*) "
+        f"FROM ({sql}) AS lines GROUP BY GROUPING SETS ({sets}, ())"
+    )
+    width = len(_COST_GROUPS)
+    every = (1 << width) - 1
+    groups["all"] = {"sum_parts": ZERO, "sum_booked": ZERO, "sum_recovered": ZERO, "n": 0}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for row in cursor.fetchall():
+            sums = dict(zip(("sum_parts", "sum_booked", "sum_recovered", "n"), row[width + 1 :], strict=True))
+            if row[0] == every:
+                groups["all"] = sums
+                continue
+            for i, dim in enumerate(_COST_GROUPS):
+                if row[0] == every ^ (1 << (width - 1 - i)):
+                    key = row[1 + i]
+                    if dim == "month":
+                        key = key.date() if timezone.is_naive(key) else _month_key(key)
+                    groups[dim][key] = sums
+    return groups
+
+
 def cost_of_poor_quality(f: Filters) -> dict:
     """cost_of_poor_quality_live's figures from the per-ticket cost lines, summed in SQL."""
     lines = _summarised(CostLine, f)
-    result = {"total": _cost(_("Total"), lines.aggregate(**_SUMS))}
-    months = (
-        lines.annotate(month=TruncMonth("ticket_created_at"))
-        .values("month")
-        .annotate(**_SUMS)
-        .order_by("month")
-    )
-    result["month"] = [_cost(f"{timezone.localtime(r['month']):%Y-%m}", r, f.drill()) for r in months]
+    groups = _cost_groups(lines)
+    result = {"total": _cost(_("Total"), groups["all"])}
+    result["month"] = [_cost(f"{month:%Y-%m}", r, f.drill()) for month, r in sorted(groups["month"].items())]
     for dim, model, nothing in (
         ("customer", Customer, ""),
         ("product", Product, _("no product")),
         ("supplier", Supplier, _("no supplier named")),
     ):
-        column = f"{dim}_id"
-        rows = list(lines.values(column).annotate(**_SUMS, net=_NET).order_by("-net", column)[:10])
-        names = dict(model.objects.filter(pk__in=[r[column] for r in rows]).values_list("pk", "name"))
+        rows = groups[dim]
+        names = dict(model.objects.filter(pk__in=[k for k in rows if k]).values_list("pk", "name"))
         costs = [
-            _cost(
-                names.get(r[column], "") if r[column] else nothing,
-                r,
-                f.drill(**{dim: r[column]}) if r[column] else "",
-            )
-            for r in rows
+            _cost(names.get(key, "") if key else nothing, r, f.drill(**{dim: key}) if key else "")
+            for key, r in rows.items()
         ]
-        result[dim] = sorted(costs, key=lambda c: (-c.net, c.label))
+        result[dim] = sorted(costs, key=lambda c: (-c.net, c.label))[:10]
     net = ExpressionWrapper(F("parts") + F("booked") - F("recovered"), output_field=MONEY)
     result["tickets"] = [
         Cost(
