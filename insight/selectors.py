@@ -726,7 +726,8 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
 
 def summary_as_of() -> datetime.datetime | None:
     """When the summary tables were last brought up to date (None: never)."""
-    return SummaryRefresh.objects.filter(name="insight").values_list("as_of", flat=True).first()
+    rows = SummaryRefresh.objects.filter(name="insight").exclude(clock="")  # "": the first is running
+    return rows.values_list("as_of", flat=True).first()
 
 
 def _summarised(model, f: Filters) -> QuerySet:

@@ -24,6 +24,7 @@ NAME = "insight"
 MARGIN = datetime.timedelta(minutes=10)  # a transaction open this long is still caught
 FULL_EVERY = datetime.timedelta(days=1)  # also catches plant-calendar edits (working hours)
 BATCH = 2000
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)  # "never": clock "" marks it
 
 
 def _clock_name() -> str:
@@ -154,8 +155,13 @@ def refresh_summaries(*, full: bool = False, now: datetime.datetime | None = Non
     now = now or timezone.now()
     started = time.perf_counter()
     with transaction.atomic():
-        last = SummaryRefresh.objects.select_for_update().filter(name=NAME).first()
-        full = full or last is None or last.clock != _clock_name() or now - last.full_at >= FULL_EVERY
+        # One refresh at a time: a second one (beat while the first is still running) waits
+        # for the row, then sees the first one's work. The row exists before it is locked.
+        SummaryRefresh.objects.get_or_create(
+            name=NAME, defaults={"as_of": EPOCH, "full_at": EPOCH, "clock": ""}
+        )
+        last = SummaryRefresh.objects.select_for_update().get(name=NAME)
+        full = full or last.clock != _clock_name() or now - last.full_at >= FULL_EVERY
         if full:
             CostLine.objects.all().delete()
             StepStay.objects.all().delete()
@@ -177,4 +183,4 @@ def refresh_summaries(*, full: bool = False, now: datetime.datetime | None = Non
 
 
 def last_refresh() -> SummaryRefresh | None:
-    return SummaryRefresh.objects.filter(name=NAME).first()
+    return SummaryRefresh.objects.filter(name=NAME).exclude(clock="").first()

@@ -4,10 +4,12 @@ each filter; a refresh run twice changes nothing; a change is picked up by the n
 incremental refresh; the pages say as of when, and have figures on the first visit."""
 
 import datetime
+import io
 from dataclasses import asdict
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -157,3 +159,16 @@ def test_repeat_failures_under_the_filters(world):
     assert pairs(department="technical") == (0, set())
     assert selectors.repeats(PERIOD, limit=1)[0] == 3 and len(selectors.repeats(PERIOD, limit=1)[1]) == 1
     assert selectors.repeats(PERIOD, limit=1)[1][0].later.number == w["D"].number  # the latest
+
+
+def test_beat_runs_the_refresh_and_the_command_does_it_by_hand(world, settings):
+    assert any(
+        e["task"] == "insight.tasks.refresh_insight_summaries" for e in settings.CELERY_BEAT_SCHEDULE.values()
+    )
+    assert (
+        tasks.refresh_insight_summaries.delay().get() == Ticket.objects.count()
+    )  # eager: the first run is full
+    out = io.StringIO()
+    call_command("refresh_insight", "--full", stdout=out)
+    assert f"{Ticket.objects.count()} tickets recomputed" in out.getvalue()
+    assert SummaryRefresh.objects.count() == 1
