@@ -183,6 +183,8 @@ def load(n: int) -> None:
                 "onsite_needed": "t",
                 "severity": rnd.choice(["low", "medium", "high", "critical"]),
                 "safety": "f",
+                "cc_departments": "[]",
+                "customer_unsatisfied": "f",
                 "root_cause_category": "",  # classified by insight_bench.py when it needs them
                 "service_lead_id": lead.pk if lead else None,
                 "pm_signed": "t" if state == S.ARCHIVED else "f",
@@ -241,6 +243,9 @@ def load(n: int) -> None:
                     "parts_cost": "0.00",
                     "satisfaction": "satisfied",
                     "customer_signatory": "王工",
+                    "customer_feedback": "",
+                    "technical_reference": "",
+                    "technical_url": "",
                 }
             )
         if len(tickets) >= 10000 or i == n - 1:

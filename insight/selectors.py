@@ -12,8 +12,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +50,8 @@ from tickets.models import (
 from tickets.sla import BREACHED, MET, clocks, with_targets
 from ui.labels import choice_labels
 from workhours import clock
+
+from .models import CostLine, StepStay, SummaryRefresh
 
 ZERO = Decimal("0.00")
 
@@ -98,17 +112,18 @@ class Bar:
     extra: dict = field(default_factory=dict)
 
 
-def per_month(f: Filters) -> list[Bar]:
-    counts = {
-        timezone.localtime(r["month"]).date() if isinstance(r["month"], datetime.datetime) else r["month"]: r[
-            "n"
-        ]
-        for r in tickets(f)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .order_by("month")
-    }
+def per_month(f: Filters, grouped: dict | None = None) -> list[Bar]:
+    if grouped is not None:
+        counts = grouped["month"]
+    else:
+        counts = {
+            _month_key(r["month"]): r["n"]
+            for r in tickets(f)
+            .annotate(month=TruncMonth("created_at"))
+            .values("month")
+            .annotate(n=Count("id"))
+            .order_by("month")
+        }
     bars, month = [], f.date_from.replace(day=1)
     while month <= f.date_to:
         nxt = (month + datetime.timedelta(days=32)).replace(day=1)
@@ -128,7 +143,11 @@ def per_month(f: Filters) -> list[Bar]:
 PARETO_DIMENSIONS = ("defect", "root_cause", "product", "customer", "supplier")
 
 
-def pareto(f: Filters, dimension: str, limit: int = 10) -> list[Bar]:
+def _month_key(month) -> datetime.date:
+    return timezone.localtime(month).date() if isinstance(month, datetime.datetime) else month
+
+
+def pareto(f: Filters, dimension: str, limit: int = 10, grouped: dict | None = None) -> list[Bar]:
     """Counts by one dimension, largest first, with the cumulative share (the 80/20 line).
     Tickets not yet classified form their own bar ("not classified"), drilled to as such."""
     column = {
@@ -138,7 +157,13 @@ def pareto(f: Filters, dimension: str, limit: int = 10) -> list[Bar]:
         "customer": "customer",
         "supplier": "supplier",
     }[dimension]
-    rows = list(tickets(f).values(column).annotate(n=Count("id")).order_by("-n", column))
+    if grouped is not None:
+        ordered = sorted(
+            grouped[dimension].items(), key=lambda kv: (-kv[1], kv[0] is None, 0 if kv[0] is None else kv[0])
+        )
+        rows = [{column: key, "n": n} for key, n in ordered]
+    else:
+        rows = list(tickets(f).values(column).annotate(n=Count("id")).order_by("-n", column))
     total = sum(r["n"] for r in rows) or 1
     names = _names(dimension, [r[column] for r in rows if r[column] not in (None, "")])
     param = {"defect": "defect", "root_cause": "root_cause"}.get(dimension, dimension)
@@ -165,11 +190,18 @@ def _names(dimension: str, keys: list) -> dict:
     return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
 
 
-def by_department(f: Filters) -> list[Bar]:
+def by_department(f: Filters, grouped: dict | None = None) -> list[Bar]:
     counts = defaultdict(int)
-    for cause, n in (
-        tickets(f).exclude(root_cause_category="").values_list("root_cause_category").annotate(n=Count("id"))
-    ):
+    if grouped is not None:
+        causes = [(cause, n) for cause, n in grouped["root_cause"].items() if cause]
+    else:
+        causes = (
+            tickets(f)
+            .exclude(root_cause_category="")
+            .values_list("root_cause_category")
+            .annotate(n=Count("id"))
+        )
+    for cause, n in causes:
         counts[DEPARTMENT_OF_ROOT_CAUSE.get(cause)] += n
     return [
         Bar(label=str(label), value=counts.get(value, 0), drill=f.drill(department=value))
@@ -190,35 +222,11 @@ def repeats(f: Filters, limit: int = 20) -> tuple[int, list[Repeat]]:
     """Tickets of the period whose product and defect already came up within
     `repeat_months` × 30 days before (any customer): how many, and the latest ones with the
     earlier ticket and the corrective action recorded there (the failure that was to be
-    prevented). One pass over the keys of the tickets that can take part, in time order,
-    rather than a subquery per ticket."""
+    prevented). The pairs come from one SQL query (_repeat_pairs), then three small ones
+    for the rows shown."""
     window = datetime.timedelta(days=30 * f.repeat_months)
-    start, end = _start(f.date_from), _start(f.date_to + datetime.timedelta(days=1))
-    candidates = (
-        Ticket.objects.filter(
-            product__isnull=False,
-            defect_type__isnull=False,
-            created_at__gte=start - window,
-            created_at__lt=end,
-        )
-        .order_by("product_id", "defect_type_id", "created_at", "id")
-        .values_list("pk", "number", "product_id", "defect_type_id", "created_at")
-    )
-    in_scope = set(
-        tickets(f).filter(product__isnull=False, defect_type__isnull=False).values_list("pk", flat=True)
-    )
-    found, previous = [], None  # (later id, later created, earlier id, earlier number)
-    for pk, number, product, defect, created in candidates:
-        if (
-            previous
-            and previous[2:4] == (product, defect)
-            and created - previous[4] <= window
-            and pk in in_scope
-        ):
-            found.append((pk, created, previous[0], previous[1]))
-        previous = (pk, number, product, defect, created)
-    found.sort(key=lambda r: r[1], reverse=True)
-    shown = found[:limit]
+    total, shown = _repeat_pairs(f, window, limit)
+
     later = Ticket.objects.select_related("product", "defect_type", "customer").only(
         "number", "created_at", "state", "product__name", "defect_type__name", "customer__name"
     )
@@ -231,7 +239,7 @@ def repeats(f: Filters, limit: int = 20) -> tuple[int, list[Repeat]]:
     capa = {}
     for c in CapaCheck.objects.filter(ticket_id__in=ids).order_by("created_at", "id"):
         capa[c.ticket_id] = capa_labels.get(c.status, c.status)
-    return len(found), [
+    return total, [
         Repeat(
             later=later[pk],
             earlier_number=earlier_number,
@@ -243,6 +251,56 @@ def repeats(f: Filters, limit: int = 20) -> tuple[int, list[Repeat]]:
         )
         for pk, _created, earlier_id, earlier_number in shown
     ]
+
+
+def _repeat_pairs(f: Filters, window: datetime.timedelta, limit: int) -> tuple[int, list[tuple]]:
+    """(how many, the latest `limit` as (later id, later created, earlier id, earlier number))
+    in one query: each candidate's predecessor with the same product and defect by a window
+    function (LAG) over the tickets from `window` before the period on (index
+    ticket_product_defect), the period's filters applied to the later ticket only."""
+    start, end = _start(f.date_from), _start(f.date_to + datetime.timedelta(days=1))
+    adapt = connection.ops.adapt_datetimefield_value
+    conditions, params = [], [adapt(start - window), adapt(end), adapt(start)]
+    for column, value in (
+        ("product_id", f.product and f.product.pk),
+        ("customer_id", f.customer and f.customer.pk),
+        ("supplier_id", f.supplier and f.supplier.pk),
+    ):
+        if value:
+            conditions.append(f"AND {column} = %s")
+            params.append(value)
+    if f.department:
+        causes = list(root_causes_of(f.department))
+        if causes:
+            conditions.append(f"AND root_cause_category IN ({', '.join(['%s'] * len(causes))})")
+            params.extend(causes)
+        else:
+            conditions.append("AND 1 = 0")
+    if connection.vendor == "postgresql":
+        within = "prev_at >= created_at - %s"
+        params.append(window)
+    else:  # SQLite keeps datetimes as text
+        within = "julianday(created_at) - julianday(prev_at) <= %s"
+        params.append(window.total_seconds() / 86400)
+    params.append(limit)
+    table = Ticket._meta.db_table
+    query = f"""
+        SELECT id, created_at, prev_id, prev_number, COUNT(*) OVER () FROM (
+            SELECT id, created_at, product_id, customer_id, supplier_id, root_cause_category,
+                   LAG(id) OVER w AS prev_id, LAG(number) OVER w AS prev_number,
+                   LAG(created_at) OVER w AS prev_at
+            FROM {table}
+            WHERE product_id IS NOT NULL AND defect_type_id IS NOT NULL
+              AND created_at >= %s AND created_at < %s
+            WINDOW w AS (PARTITION BY product_id, defect_type_id ORDER BY created_at, id)
+        ) candidates
+        WHERE created_at >= %s AND prev_id IS NOT NULL {" ".join(conditions)} AND {within}
+        ORDER BY created_at DESC, id DESC
+        LIMIT %s"""  # noqa: S608 - the table name and placeholders only; values are params
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    return (rows[0][4] if rows else 0), [row[:4] for row in rows]
 
 
 def capa_effectiveness(f: Filters) -> list[Bar]:
@@ -257,23 +315,29 @@ def capa_effectiveness(f: Filters) -> list[Bar]:
     return [Bar(label=labels[s], value=counts.get(s, 0)) for s in order]
 
 
-def open_by_age(f: Filters, now: datetime.datetime | None = None) -> list[Bar]:
-    now = now or timezone.now()
-    open_ = tickets(f).exclude(state__in=CLOSED)
-    bars = []
+def _age_counts(now: datetime.datetime) -> dict:
     aggregates = {}
     for key, _label, _a, _b in AGE_BUCKETS:
         earliest, latest = age_range(key, now)
         q = Q(created_at__lte=latest) & (Q(created_at__gt=earliest) if earliest else Q())
-        aggregates[key] = Count("id", filter=q)
-    counts = open_.aggregate(**aggregates)
+        aggregates[f"age_{key}"] = Count("id", filter=q & ~Q(state__in=CLOSED))
+    return aggregates
+
+
+def open_by_age(f: Filters, now: datetime.datetime | None = None, grouped: dict | None = None) -> list[Bar]:
+    now = now or timezone.now()
+    bars = []
+    counts = grouped["all"] if grouped is not None else tickets(f).aggregate(**_age_counts(now))
     for key, label, _a, _b in AGE_BUCKETS:
-        bars.append(Bar(label=str(label), value=counts[key], drill=f.drill(age=key)))
+        bars.append(Bar(label=str(label), value=counts[f"age_{key}"], drill=f.drill(age=key)))
     return bars
 
 
-def open_by_state(f: Filters) -> list[Bar]:
-    counts = dict(tickets(f).exclude(state__in=CLOSED).values_list("state").annotate(n=Count("id")))
+def open_by_state(f: Filters, grouped: dict | None = None) -> list[Bar]:
+    if grouped is not None:
+        counts = grouped["open_state"]
+    else:
+        counts = dict(tickets(f).exclude(state__in=CLOSED).values_list("state").annotate(n=Count("id")))
     labels = choice_labels(Ticket, "state")
     return [
         Bar(label=labels[s], value=counts.get(s, 0), drill=f.drill(state=s))
@@ -319,9 +383,11 @@ def ticket_costs(ticket_ids) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
     return result
 
 
-def cost_of_poor_quality(f: Filters) -> dict:
+def cost_of_poor_quality_live(f: Filters) -> dict:
     """The chain ticket → parts on the disposition form → quality disputes → posted vouchers,
-    summed in total and per month (of intake), customer, product, supplier and ticket."""
+    summed in total and per month (of intake), customer, product, supplier and ticket.
+    Computed from the source tables: the definition the summary (cost_of_poor_quality) is
+    tested against; seconds at 100,000 tickets."""
     ids = tickets(f).values("pk")
     costs = ticket_costs(ids)
     facts = tickets(f).values_list(
@@ -422,26 +488,40 @@ def step_spans(f: Filters, now: datetime.datetime | None = None) -> list[dict]:
     return spans
 
 
-def time_in_steps(f: Filters) -> dict:
-    spans = step_spans(f)
-    labels = choice_labels(Ticket, "state")
+def _stats(hours: list[float]) -> tuple[int, float, float]:
+    return len(hours), statistics.median(hours), _percentile(hours, 90)
+
+
+def time_in_steps_live(f: Filters) -> dict:
+    """From the timeline itself: the definition time_in_steps (summary) is tested against."""
     by_step, by_person = defaultdict(list), defaultdict(list)
-    for s in spans:
+    for s in step_spans(f):
         by_step[s["state"]].append(s["hours"])
         by_person[(s["state"], s["actor"])].append(s["hours"])
-    names = {u.pk: u.display_name for u in User.objects.filter(pk__in={a for _s, a in by_person})}
-    steps = [
+    return _step_times(
+        f,
+        {state: _stats(hours) for state, hours in by_step.items()},
+        {key: _stats(hours) for key, hours in by_person.items()},
+    )
+
+
+def _step_times(f: Filters, steps: dict, persons: dict) -> dict:
+    """steps {state: (count, median h, p90 h)}, persons {(state, actor id): (…)} → rows."""
+    labels = choice_labels(Ticket, "state")
+    names = {u.pk: u.display_name for u in User.objects.filter(pk__in={a for _s, a in persons})}
+    order = list(State.values)
+    step_rows = [
         StepTime(
             state=state,
             label=labels.get(state, state),
             who=str(STEP_DEPARTMENT.get(state, "")),
-            count=len(hours),
-            median_h=round(statistics.median(hours), 1),
-            p90_h=round(_percentile(hours, 90), 1),
+            count=steps[state][0],
+            median_h=round(steps[state][1], 1),
+            p90_h=round(steps[state][2], 1),
             drill=f.drill(state=state),
         )
-        for state in State.values
-        if (hours := by_step.get(state))
+        for state in order
+        if state in steps
     ]
     people = sorted(
         (
@@ -449,15 +529,16 @@ def time_in_steps(f: Filters) -> dict:
                 state=state,
                 label=labels.get(state, state),
                 who=names.get(actor, "?"),
-                count=len(hours),
-                median_h=round(statistics.median(hours), 1),
-                p90_h=round(_percentile(hours, 90), 1),
+                count=count,
+                median_h=round(median, 1),
+                p90_h=round(p90, 1),
             )
-            for (state, actor), hours in by_person.items()
+            for (state, actor), (count, median, p90) in persons.items()
+            if state in order
         ),
-        key=lambda s: (list(State.values).index(s.state), -s.median_h),
+        key=lambda s: (order.index(s.state), -s.median_h, s.who),
     )
-    return {"steps": steps, "people": people}
+    return {"steps": step_rows, "people": people}
 
 
 # The department each step waits on (docs/workflow.md, "States": who the ticket waits for).
@@ -545,14 +626,94 @@ def _sla_compliance_per_ticket(f: Filters, now: datetime.datetime, rows: dict) -
     return list(rows.values())
 
 
-def summary(f: Filters) -> dict:
-    qs = tickets(f)
-    return qs.aggregate(
-        logged=Count("id"),
-        open=Count("id", filter=~Q(state__in=CLOSED)),
-        archived=Count("id", filter=Q(state=State.ARCHIVED)),
-        safety=Count("id", filter=Q(safety=True)),
+_SUMMARY = {
+    "logged": Count("id"),
+    "open": Count("id", filter=~Q(state__in=CLOSED)),
+    "archived": Count("id", filter=Q(state=State.ARCHIVED)),
+    "safety": Count("id", filter=Q(safety=True)),
+}
+
+
+def summary(f: Filters, grouped: dict | None = None) -> dict:
+    if grouped is not None:
+        return {key: grouped["all"][key] for key in _SUMMARY}
+    return tickets(f).aggregate(**_SUMMARY)
+
+
+# Each figure above by itself is one query over the period's tickets; the dashboard asks
+# for them all at once: on PostgreSQL one scan with GROUPING SETS (docs/insight.md).
+_GROUPED = {
+    "defect": "defect_type_id",
+    "root_cause": "root_cause_category",
+    "product": "product_id",
+    "customer": "customer_id",
+    "supplier": "supplier_id",
+    "open_state": "open_state",
+    "month": "month",
+}
+
+
+def grouped_counts(f: Filters, now: datetime.datetime | None = None) -> dict | None:
+    """{"defect": {id: n}, …, "month": {date: n}, "open_state": {state: n}, "all": {the
+    summary and age counts}} in one query on PostgreSQL; None elsewhere (then each figure
+    asks for itself)."""
+    if connection.vendor != "postgresql":
+        return None
+    now = now or timezone.now()
+    inner = (
+        tickets(f)
+        .annotate(
+            month=TruncMonth("created_at"),
+            open_state=Case(When(~Q(state__in=CLOSED), then=F("state")), default=Value("")),
+        )
+        .values("id", "state", "safety", "created_at", *_GROUPED.values())
+        .order_by()  # no sort: the index-only scan feeds the hash aggregates as it reads
     )
+    sql, params = inner.query.sql_with_params()
+    # The summary and age counts as FILTERed aggregates: the same SQL Django writes for them.
+    aggregates = {**_SUMMARY, **_age_counts(now)}
+    columns = ", ".join(_GROUPED.values())
+    filtered, filter_params = [], []
+    outer = Ticket.objects.none().query
+    compiler = outer.get_compiler(connection=connection)
+    for name, aggregate in aggregates.items():
+        condition = aggregate.filter
+        if condition is None:
+            filtered.append(f'COUNT(*) AS "{name}"')
+            continue
+        where = outer.build_where(condition)
+        where_sql, where_params = where.as_sql(compiler, connection)
+        filtered.append(f'COUNT(*) FILTER (WHERE {where_sql}) AS "{name}"')
+        filter_params.extend(where_params)
+    table = Ticket._meta.db_table
+    # Only constant column names and SQL Django compiled go into the text; values are params.
+    query = (
+        f"SELECT GROUPING({columns}), {columns}, COUNT(*), {', '.join(filtered)} "  # noqa: S608
+        f'FROM ({sql}) AS "{table}" '
+        f"GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in _GROUPED.values())}, ())"
+    )
+    result = {dim: {} for dim in _GROUPED}
+    width = len(_GROUPED)
+    every = (1 << width) - 1
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*filter_params, *params])
+        names = [c[0] for c in cursor.description]
+        for row in cursor.fetchall():
+            mask = row[0]
+            if mask == every:
+                result["all"] = dict(zip(names[width + 2 :], row[width + 2 :], strict=True))
+                continue
+            for i, dim in enumerate(_GROUPED):
+                if mask == every ^ (1 << (width - 1 - i)):
+                    key = row[1 + i]
+                    if dim == "month":  # the raw cursor gives the local month's start, naive
+                        key = key.date() if timezone.is_naive(key) else _month_key(key)
+                    if dim == "open_state" and not key:
+                        continue
+                    result[dim][key] = row[width + 1]
+    if "all" not in result:  # no tickets: GROUPING SETS still yields the () row, but be sure
+        result["all"] = dict.fromkeys(aggregates, 0)
+    return result
 
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -560,3 +721,171 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
     today = today or timezone.localdate()
     start = (today.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
     return start, today
+
+
+# -- figures from the summary tables (insight/models.py, refreshed by beat) -------------------
+
+
+def summary_as_of() -> datetime.datetime | None:
+    """When the summary tables were last brought up to date (None: never)."""
+    rows = SummaryRefresh.objects.filter(name="insight").exclude(clock="")  # "": the first is running
+    return rows.values_list("as_of", flat=True).first()
+
+
+def _summarised(model, f: Filters) -> QuerySet:
+    qs = model.objects.filter(
+        ticket_created_at__gte=_start(f.date_from),
+        ticket_created_at__lt=_start(f.date_to + datetime.timedelta(days=1)),
+    )
+    if f.product:
+        qs = qs.filter(product_id=f.product.pk)
+    if f.customer:
+        qs = qs.filter(customer_id=f.customer.pk)
+    if f.supplier:
+        qs = qs.filter(supplier_id=f.supplier.pk)
+    if f.department:
+        qs = qs.filter(root_cause_category__in=root_causes_of(f.department))
+    return qs
+
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+_SUMS = {
+    "sum_parts": Coalesce(Sum("parts"), Value(ZERO), output_field=MONEY),
+    "sum_booked": Coalesce(Sum("booked"), Value(ZERO), output_field=MONEY),
+    "sum_recovered": Coalesce(Sum("recovered"), Value(ZERO), output_field=MONEY),
+    "n": Count("ticket_id"),
+}
+
+
+def _cost(label, row, drill="") -> Cost:
+    return Cost(
+        label=label,
+        parts=row["sum_parts"],
+        booked=row["sum_booked"],
+        recovered=row["sum_recovered"],
+        tickets=row["n"],
+        drill=drill,
+    )
+
+
+_COST_GROUPS = {
+    "month": "month",
+    "customer": "customer_id",
+    "product": "product_id",
+    "supplier": "supplier_id",
+}
+
+
+def _cost_groups(lines: QuerySet) -> dict:
+    """{"all": sums, "month": {first day: sums}, "customer"|"product"|"supplier": {id: sums}},
+    sums = {sum_parts, sum_booked, sum_recovered, n}: one GROUPING SETS scan on PostgreSQL."""
+    lines = lines.annotate(month=TruncMonth("ticket_created_at")).order_by()
+    groups = {dim: {} for dim in _COST_GROUPS}
+    if connection.vendor != "postgresql":
+        groups["all"] = lines.aggregate(**_SUMS)
+        for dim, column in _COST_GROUPS.items():
+            for r in lines.values(column).annotate(**_SUMS):
+                key = _month_key(r[column]) if dim == "month" else r[column]
+                groups[dim][key] = r
+        return groups
+    sql, params = lines.values(
+        "month", *list(_COST_GROUPS.values())[1:], "parts", "booked", "recovered"
+    ).query.sql_with_params()
+    columns = ", ".join(_COST_GROUPS.values())
+    sets = ", ".join(f"({c})" for c in _COST_GROUPS.values())
+    query = (
+        f"SELECT GROUPING({columns}), {columns}, "  # noqa: S608 - constant names, compiled SQL
+        "COALESCE(SUM(parts), 0), COALESCE(SUM(booked), 0), COALESCE(SUM(recovered), 0), COUNT(*) "
+        f"FROM ({sql}) AS lines GROUP BY GROUPING SETS ({sets}, ())"
+    )
+    width = len(_COST_GROUPS)
+    every = (1 << width) - 1
+    groups["all"] = {"sum_parts": ZERO, "sum_booked": ZERO, "sum_recovered": ZERO, "n": 0}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for row in cursor.fetchall():
+            sums = dict(zip(("sum_parts", "sum_booked", "sum_recovered", "n"), row[width + 1 :], strict=True))
+            if row[0] == every:
+                groups["all"] = sums
+                continue
+            for i, dim in enumerate(_COST_GROUPS):
+                if row[0] == every ^ (1 << (width - 1 - i)):
+                    key = row[1 + i]
+                    if dim == "month":
+                        key = key.date() if timezone.is_naive(key) else _month_key(key)
+                    groups[dim][key] = sums
+    return groups
+
+
+def cost_of_poor_quality(f: Filters) -> dict:
+    """cost_of_poor_quality_live's figures from the per-ticket cost lines, summed in SQL."""
+    lines = _summarised(CostLine, f)
+    groups = _cost_groups(lines)
+    result = {"total": _cost(_("Total"), groups["all"])}
+    result["month"] = [_cost(f"{month:%Y-%m}", r, f.drill()) for month, r in sorted(groups["month"].items())]
+    for dim, model, nothing in (
+        ("customer", Customer, ""),
+        ("product", Product, _("no product")),
+        ("supplier", Supplier, _("no supplier named")),
+    ):
+        rows = groups[dim]
+        names = dict(model.objects.filter(pk__in=[k for k in rows if k]).values_list("pk", "name"))
+        costs = [
+            _cost(names.get(key, "") if key else nothing, r, f.drill(**{dim: key}) if key else "")
+            for key, r in rows.items()
+        ]
+        result[dim] = sorted(costs, key=lambda c: (-c.net, c.label))[:10]
+    net = ExpressionWrapper(F("parts") + F("booked") - F("recovered"), output_field=MONEY)
+    result["tickets"] = [
+        Cost(
+            label=line.number,
+            parts=line.parts,
+            booked=line.booked,
+            recovered=line.recovered,
+            tickets=1,
+            drill=reverse("tickets:detail", args=[line.number]),
+        )
+        for line in lines.annotate(net=net).order_by("-net", "ticket_id")[:10]
+    ]
+    return result
+
+
+def time_in_steps(f: Filters) -> dict:
+    """time_in_steps_live's figures from the per-stay summary. On PostgreSQL the median and
+    90th percentile are computed in SQL; elsewhere (the SQLite demo) in Python."""
+    stays = _summarised(StepStay, f)
+    if connection.vendor != "postgresql":
+        by_step, by_person = defaultdict(list), defaultdict(list)
+        for state, actor, hours in stays.values_list("state", "actor_id", "hours"):
+            by_step[state].append(hours)
+            by_person[(state, actor)].append(hours)
+        return _step_times(
+            f,
+            {state: _stats(hours) for state, hours in by_step.items()},
+            {key: _stats(hours) for key, hours in by_person.items()},
+        )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # ~200,000 stays a year are sorted per step: in memory, not in temporary files
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        return _step_times(f, *_stay_percentiles(stays))
+
+
+def _stay_percentiles(stays: QuerySet) -> tuple[dict, dict]:
+    """Per step and per step and person in one scan (GROUPING SETS): count, median
+    (percentile_cont 0.5 = statistics.median) and nearest-rank p90 (percentile_disc 0.9)."""
+    sql, params = stays.values("state", "actor_id", "hours").order_by().query.sql_with_params()
+    query = (
+        "SELECT GROUPING(actor_id), state, actor_id, COUNT(*), "  # noqa: S608 - compiled SQL only
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY hours), "
+        "percentile_disc(0.9) WITHIN GROUP (ORDER BY hours) "
+        f"FROM ({sql}) AS stays GROUP BY GROUPING SETS ((state), (state, actor_id))"
+    )
+    steps, persons = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for per_step, state, actor, n, median, p90 in cursor.fetchall():
+            if per_step:
+                steps[state] = (n, median, p90)
+            else:
+                persons[(state, actor)] = (n, median, p90)
+    return steps, persons

@@ -1,6 +1,7 @@
 """The quality dashboards, the monthly report and the 8D report (read only)."""
 
 import datetime
+import logging
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -11,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import action_required, can
 from tickets.models import Ticket
 
-from . import eight_d, selectors
+from . import eight_d, selectors, tasks
 from .forms import DashboardFilterForm, MonthForm
 from .pdf import html_to_pdf
+
+log = logging.getLogger(__name__)
 
 
 def _filter_form(request) -> tuple[DashboardFilterForm, selectors.Filters]:
@@ -27,14 +30,31 @@ def _filter_form(request) -> tuple[DashboardFilterForm, selectors.Filters]:
     return form, f
 
 
+def _summaries_as_of():
+    """As of when the summary tables are (cost, time in step). Never built: ask for a
+    refresh — with eager tasks (the demo, tests) it runs at once and the page has figures;
+    with a worker the page says "not summarised yet" until beat or the worker has run."""
+    as_of = selectors.summary_as_of()
+    if as_of is None:
+        try:
+            tasks.refresh_insight_summaries.delay()
+        except Exception:  # noqa: BLE001 - a broker outage must not fail a read-only page
+            log.warning("broker unavailable; the insight summaries wait for beat")
+        as_of = selectors.summary_as_of()
+    return as_of
+
+
 def _dashboard_context(request, f: selectors.Filters, *, with_cost: bool) -> dict:
     count, repeat_rows = selectors.repeats(f)
+    as_of = _summaries_as_of() if with_cost else None
+    grouped = selectors.grouped_counts(f)  # every count below from one query (PostgreSQL)
     context = {
         "f": f,
-        "summary": selectors.summary(f),
-        "per_month": selectors.per_month(f),
+        "as_of": as_of,
+        "summary": selectors.summary(f, grouped=grouped),
+        "per_month": selectors.per_month(f, grouped=grouped),
         "paretos": [
-            (dim, label, selectors.pareto(f, dim))
+            (dim, label, selectors.pareto(f, dim, grouped=grouped))
             for dim, label in (
                 ("defect", _("Defect type")),
                 ("root_cause", _("Root cause")),
@@ -43,13 +63,14 @@ def _dashboard_context(request, f: selectors.Filters, *, with_cost: bool) -> dic
                 ("supplier", _("Supplier")),
             )
         ],
-        "by_department": selectors.by_department(f),
+        "by_department": selectors.by_department(f, grouped=grouped),
         "repeat_count": count,
         "repeats": repeat_rows,
         "capa": selectors.capa_effectiveness(f),
-        "open_by_age": selectors.open_by_age(f),
-        "open_by_state": selectors.open_by_state(f),
-        "cost": selectors.cost_of_poor_quality(f) if with_cost else None,
+        "open_by_age": selectors.open_by_age(f, grouped=grouped),
+        "open_by_state": selectors.open_by_state(f, grouped=grouped),
+        "cost": selectors.cost_of_poor_quality(f) if with_cost and as_of else None,
+        "cost_pending": with_cost and not as_of,
         "generated_at": timezone.now(),
         "cost_tables": [
             ("month", _("By month of intake")),
@@ -74,10 +95,12 @@ def dashboard(request):
 @action_required("insight.view")
 def service_levels(request):
     form, f = _filter_form(request)
+    as_of = _summaries_as_of()
     context = {
         "form": form,
         "f": f,
-        "times": selectors.time_in_steps(f),
+        "as_of": as_of,
+        "times": selectors.time_in_steps(f) if as_of else None,
         "compliance": selectors.sla_compliance(f),
         "working_hours": selectors.clock.working_hours(),
     }
@@ -98,7 +121,10 @@ def _report_context(request) -> dict:
         month_form=form,
         month=f.date_from,
         compliance=selectors.sla_compliance(f),
-        times=selectors.time_in_steps(f),
+        as_of=context["as_of"] or _summaries_as_of(),
+    )
+    context.update(
+        times=selectors.time_in_steps(f) if context["as_of"] else None,
         user=request.user,
     )
     return context

@@ -232,6 +232,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sla-escalations": {"task": "tickets.tasks.sla_escalations", "schedule": 60.0},
     "capa-checks-due": {"task": "capa.tasks.capa_checks_due", "schedule": 3600.0},
     "kept-photos-cleanup": {"task": "tickets.tasks.kept_photos_cleanup", "schedule": 3600.0},
+    # The dashboards' summary tables (cost, time in step): the changed tickets; the pages
+    # show the time they are as of.
+    "insight-summaries": {
+        "task": "insight.tasks.refresh_insight_summaries",
+        "schedule": env.float("INSIGHT_REFRESH_EVERY_SECONDS", default=300.0),
+    },
 }
 
 # Inbound e-mail (mailin/, docs/mailin.md): beat polls this IMAP mailbox every

@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounting.models import Voucher
+from insight.models import CostLine, StepStay
+from insight.selectors import summary_as_of
 from notify.models import Notification
 from tickets.models import Event, Ticket
 
@@ -30,6 +32,8 @@ def test_a_small_year_is_true_and_idempotent(settings):
         first = Event.objects.filter(ticket=t).order_by("seq").first()
         assert first.kind == "created" and first.created_at == t.created_at
     assert not Notification.objects.filter(status="pending").exists()
+    # the dashboards' summaries are built: the first visit has cost and time in step
+    assert summary_as_of() is not None and StepStay.objects.exists() and CostLine.objects.exists()
     events, vouchers = Event.objects.count(), Voucher.objects.count()
     call_command("seed_demo_data", tickets=12)
     assert (Ticket.objects.count(), Event.objects.count(), Voucher.objects.count()) == (

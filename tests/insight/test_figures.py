@@ -9,6 +9,7 @@ import time_machine
 
 from insight import selectors
 from insight.selectors import Filters
+from insight.services import refresh_summaries
 from tests.insight.conftest import NOW
 from workhours import calendar
 from workhours.models import WorkingPeriod
@@ -74,8 +75,13 @@ def test_open_tickets_by_age_and_waiting_step(world):
     assert steps["已接收"] == 2 and steps["已计划"] == 1 and sum(steps.values()) == 3
 
 
-def test_cost_of_poor_quality_chain(world):
-    cost = selectors.cost_of_poor_quality(PERIOD)
+@pytest.mark.parametrize("source", ["summary", "live"])
+def test_cost_of_poor_quality_chain(world, source):
+    if source == "summary":
+        refresh_summaries()
+        cost = selectors.cost_of_poor_quality(PERIOD)
+    else:
+        cost = selectors.cost_of_poor_quality_live(PERIOD)
     total = cost["total"]
     assert (total.parts, total.booked, total.recovered, total.net) == (
         Decimal("450.00"), Decimal("10000.00"), Decimal("6000.00"), Decimal("4450.00"),
@@ -85,9 +91,13 @@ def test_cost_of_poor_quality_chain(world):
     assert cost["tickets"][0].label == world["A"].number
 
 
-def test_time_in_step_median_and_p90(world):
+@pytest.mark.parametrize("source", ["summary", "live"])
+def test_time_in_step_median_and_p90(world, source):
     with time_machine.travel(NOW, tick=False):
-        times = selectors.time_in_steps(PERIOD)
+        refresh_summaries()
+        times = (
+            selectors.time_in_steps(PERIOD) if source == "summary" else selectors.time_in_steps_live(PERIOD)
+        )
     steps = {s.state: (s.count, s.median_h, s.p90_h) for s in times["steps"]}
     assert steps["received"] == (2, 3.0, 4.0)  # A 2 h, C 4 h
     assert steps["planned"] == (1, 3.0, 3.0)
@@ -129,7 +139,9 @@ def test_time_in_step_on_working_hours(world, settings):
     calendar.forget()
     try:
         with time_machine.travel(NOW, tick=False):
+            refresh_summaries()  # a changed clock: a full rebuild
             steps = {s.state: s.median_h for s in selectors.time_in_steps(PERIOD)["steps"]}
+            assert selectors.time_in_steps_live(PERIOD) == selectors.time_in_steps(PERIOD)
     finally:
         calendar.forget()
     assert steps["in_service"] == 0.0  # A: Mon 5 → Tue 6 Oct, both National Day holidays

@@ -24,6 +24,7 @@ from accounts.models import User
 from accounts.roles import Role
 from capa.services import capa_verify
 from demo.management.commands.seed_demo import DEMO_PASSWORD
+from insight.services import refresh_summaries
 from masterdata.models import Shipment, Supplier
 from notify.models import Notification
 from phrases.models import ReplyTemplate
@@ -134,6 +135,7 @@ class Command(BaseCommand):
             demo_rows.filter(read_at__isnull=True).update(read_at=self.now)
         call_command("seed_objections_demo", stdout=self.stdout)
         self._reply_templates()
+        refresh_summaries(full=True)  # the dashboards' cost and time in step, as of now
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,72 @@
+"""Summary tables behind the figures that a live query cannot answer in time at scale
+(docs/insight.md, "Speed at scale"): one row per ticket with a cost, one row per completed
+stay of a ticket in a step. Both carry the ticket's filter dimensions (intake time,
+product, customer, supplier, root cause) so the dashboard's filters apply without a join.
+They are rebuilt by `insight.services.refresh_summaries` (beat task, management command,
+end of the demo data); `SummaryRefresh` says as of when.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SummaryRefresh(models.Model):
+    """The one row saying when the summaries were last brought up to date."""
+
+    name = models.CharField(max_length=16, primary_key=True)
+    as_of = models.DateTimeField(_("data as of"))
+    full_at = models.DateTimeField(_("last full rebuild"))
+    clock = models.CharField(max_length=8)  # the SLA clock the hours were counted on
+    tickets = models.PositiveIntegerField(default=0)  # tickets brought up to date last time
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("summary refresh")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.as_of:%Y-%m-%d %H:%M}"
+
+
+class _TicketDimensions(models.Model):
+    ticket_created_at = models.DateTimeField()
+    product_id = models.BigIntegerField(null=True)
+    customer_id = models.BigIntegerField(null=True)
+    supplier_id = models.BigIntegerField(null=True)
+    root_cause_category = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class CostLine(_TicketDimensions):
+    """A ticket's cost of poor quality: parts on its current disposition form, what its
+    quality disputes booked in posted vouchers and what suppliers bear. Only tickets with
+    any of the three have a row."""
+
+    ticket_id = models.BigIntegerField(primary_key=True)
+    number = models.CharField(max_length=20)
+    parts = models.DecimalField(max_digits=16, decimal_places=2)
+    booked = models.DecimalField(max_digits=16, decimal_places=2)
+    recovered = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket_created_at"], name="insight_cost_created")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class StepStay(_TicketDimensions):
+    """One completed stay of a ticket in a state, in hours on the SLA clock, and who moved
+    it on (the actor of the state change that ended it)."""
+
+    ticket_id = models.BigIntegerField(db_index=True)
+    state = models.CharField(max_length=12)
+    actor_id = models.BigIntegerField()
+    hours = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket_created_at", "state"], name="insight_stay_created")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.state} {self.hours:.1f} h"

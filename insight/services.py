@@ -1,0 +1,186 @@
+"""Keeping the summary tables (insight/models.py) up to date: the only writes of insight.
+
+`refresh_summaries()` recomputes the rows of the tickets that changed since the last run
+(a ticket saved — every state change and form saves it — or a voucher of one of its quality
+disputes acted on), with a margin for transactions that were still open then; the first
+run, `full=True`, a changed SLA clock or a day since the last full rebuild recompute every
+ticket. It replaces a ticket's rows whole, so running it twice changes nothing.
+"""
+
+import datetime
+import time
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounting.models import VoucherEvent
+from tickets.models import Event, Ticket
+from workhours import clock
+
+from .models import CostLine, StepStay, SummaryRefresh
+from .selectors import ticket_costs
+
+NAME = "insight"
+MARGIN = datetime.timedelta(minutes=10)  # a transaction open this long is still caught
+FULL_EVERY = datetime.timedelta(days=1)  # also catches plant-calendar edits (working hours)
+BATCH = 2000
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)  # "never": clock "" marks it
+
+
+def _clock_name() -> str:
+    return "working" if clock.working_hours() else "wall"
+
+
+def _changed_since(since: datetime.datetime) -> set[int]:
+    changed = set(Ticket.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+    changed |= set(
+        VoucherEvent.objects.filter(at__gte=since, voucher__dispute__ticket__isnull=False).values_list(
+            "voucher__dispute__ticket_id", flat=True
+        )
+    )
+    return changed
+
+
+def _dimensions(row: dict) -> dict:
+    return {
+        "ticket_created_at": row["created_at"],
+        "product_id": row["product_id"],
+        "customer_id": row["customer_id"],
+        "supplier_id": row["supplier_id"],
+        "root_cause_category": row["root_cause_category"],
+    }
+
+
+def _cost_lines(ids: list[int]) -> list[CostLine]:
+    costs = ticket_costs(ids)  # the one definition of the chain (insight.selectors)
+    facts = Ticket.objects.filter(pk__in=list(costs)).values(
+        "pk", "number", "created_at", "product_id", "customer_id", "supplier_id", "root_cause_category"
+    )
+    lines = []
+    for row in facts:
+        parts, booked, recovered = costs[row["pk"]]
+        lines.append(
+            CostLine(
+                ticket_id=row["pk"],
+                number=row["number"],
+                parts=parts,
+                booked=booked,
+                recovered=recovered,
+                **_dimensions(row),
+            )
+        )
+    return lines
+
+
+def _stays(ids: list[int]) -> list[StepStay]:
+    """Each completed stay, as insight.selectors documents it: from the state change that
+    entered a state (the intake from the ticket's own time) to the next one, on the SLA clock."""
+    tickets = {
+        row["pk"]: row
+        for row in Ticket.objects.filter(pk__in=ids).values(
+            "pk", "created_at", "product_id", "customer_id", "supplier_id", "root_cause_category"
+        )
+    }
+    events = (
+        Event.objects.filter(ticket_id__in=ids)
+        .exclude(to_state="")
+        .order_by("ticket_id", "seq")
+        .values_list("ticket_id", "kind", "created_at", "to_state", "actor_id")
+    )
+    stays, previous = [], None
+    for ticket_id, kind, at, state, actor in events.iterator(chunk_size=BATCH):
+        ticket = tickets[ticket_id]
+        at = ticket["created_at"] if kind == Event.Kind.CREATED else at
+        if previous and previous[0] == ticket_id:
+            hours = clock.elapsed(previous[1], at).total_seconds() / 3600
+            stays.append(
+                StepStay(
+                    ticket_id=ticket_id,
+                    state=previous[2],
+                    actor_id=actor,
+                    hours=max(hours, 0.0),
+                    **_dimensions(ticket),
+                )
+            )
+        previous = (ticket_id, at, state)
+    return stays
+
+
+def _stays_in_sql(ids: list[int] | None) -> None:
+    """_stays in one INSERT … SELECT on PostgreSQL with the wall clock (LEAD over each
+    ticket's state changes): a full rebuild at 1,000,000 timeline entries in seconds, not
+    minutes. Working hours need the Python clock (the plant calendar)."""
+    stay, event, ticket = StepStay._meta.db_table, Event._meta.db_table, Ticket._meta.db_table
+    only = "AND e.ticket_id = ANY(%s)" if ids is not None else ""
+    query = f"""
+        INSERT INTO {stay} (ticket_id, state, actor_id, hours, ticket_created_at, product_id,
+                            customer_id, supplier_id, root_cause_category)
+        SELECT s.ticket_id, s.state, s.next_actor,
+               GREATEST(EXTRACT(EPOCH FROM s.next_at - s.at)::float8 / 3600, 0),
+               t.created_at, t.product_id, t.customer_id, t.supplier_id, t.root_cause_category
+        FROM (
+            SELECT e.ticket_id, e.to_state AS state, e.at,
+                   LEAD(e.at) OVER w AS next_at, LEAD(e.actor_id) OVER w AS next_actor
+            FROM (
+                SELECT e.ticket_id, e.seq, e.to_state, e.actor_id,
+                       CASE WHEN e.kind = %s THEN t.created_at ELSE e.created_at END AS at
+                FROM {event} e JOIN {ticket} t ON t.id = e.ticket_id
+                WHERE e.to_state <> '' {only}
+            ) e
+            WINDOW w AS (PARTITION BY e.ticket_id ORDER BY e.seq)
+        ) s JOIN {ticket} t ON t.id = s.ticket_id
+        WHERE s.next_at IS NOT NULL"""  # noqa: S608 - table names only; values are params
+    with connection.cursor() as cursor:
+        cursor.execute(query, [Event.Kind.CREATED, *([ids] if ids is not None else [])])
+
+
+def _rebuild(ids: list[int], *, full: bool) -> None:
+    in_sql = connection.vendor == "postgresql" and not clock.working_hours()
+    if in_sql and full:
+        _stays_in_sql(None)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        if not full:
+            CostLine.objects.filter(ticket_id__in=chunk).delete()
+            StepStay.objects.filter(ticket_id__in=chunk).delete()
+        CostLine.objects.bulk_create(_cost_lines(chunk), batch_size=BATCH)
+        if in_sql and not full:
+            _stays_in_sql(chunk)
+        elif not in_sql:
+            StepStay.objects.bulk_create(_stays(chunk), batch_size=BATCH)
+
+
+def refresh_summaries(*, full: bool = False, now: datetime.datetime | None = None) -> SummaryRefresh:
+    """Bring the summary tables up to date; returns the refresh record (as of `now`)."""
+    now = now or timezone.now()
+    started = time.perf_counter()
+    with transaction.atomic():
+        # One refresh at a time: a second one (beat while the first is still running) waits
+        # for the row, then sees the first one's work. The row exists before it is locked.
+        SummaryRefresh.objects.get_or_create(
+            name=NAME, defaults={"as_of": EPOCH, "full_at": EPOCH, "clock": ""}
+        )
+        last = SummaryRefresh.objects.select_for_update().get(name=NAME)
+        full = full or last.clock != _clock_name() or now - last.full_at >= FULL_EVERY
+        if full:
+            CostLine.objects.all().delete()
+            StepStay.objects.all().delete()
+            ids = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
+        else:
+            ids = sorted(_changed_since(last.as_of - MARGIN))
+        _rebuild(ids, full=full)
+        record, _created = SummaryRefresh.objects.update_or_create(
+            name=NAME,
+            defaults={
+                "as_of": now,
+                "full_at": now if full else last.full_at,
+                "clock": _clock_name(),
+                "tickets": len(ids),
+                "seconds": round(time.perf_counter() - started, 3),
+            },
+        )
+    return record
+
+
+def last_refresh() -> SummaryRefresh | None:
+    return SummaryRefresh.objects.filter(name=NAME).exclude(clock="").first()
