@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from accounts.roles import Role
 from insight.services import refresh_summaries
 from tests.insight.conftest import NOW
-from tests.tickets.factories import TicketFactory
+from tests.tickets.factories import TicketFactory, intake_data
 from tests.tickets.test_pages import main_content
 from tickets import services
 from tickets.errors import NotAllowed
