@@ -2,7 +2,7 @@
 as the pages."""
 
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -151,8 +151,10 @@ class InstallationFilter(django_filters.FilterSet):
         fields = ["status", "customer", "ticket", "improvements_open"]
 
     def filter_improvements_open(self, queryset, name, value):
-        q = Q(issues__source=InstallationIssue.Source.IMPROVEMENT, issues__fixed_at__isnull=True)
-        return (queryset.filter(q) if value else queryset.exclude(q)).distinct()
+        open_ones = InstallationIssue.objects.filter(
+            installation=OuterRef("pk"), source=InstallationIssue.Source.IMPROVEMENT, fixed_at__isnull=True
+        )
+        return queryset.filter(Exists(open_ones) if value else ~Exists(open_ones))
 
 
 @extend_schema_view(

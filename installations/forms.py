@@ -53,7 +53,7 @@ class IssueForm(forms.Form):
     description = forms.CharField(label=_("Issue"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
     # Required, no initial choice: whoever raises the issue says where it came from.
     source = forms.ChoiceField(
-        label=_("Source"), choices=InstallationIssue.Source.choices, widget=forms.RadioSelect
+        label=_("Where it came from"), choices=InstallationIssue.Source.choices, widget=forms.RadioSelect
     )
     handling = forms.ChoiceField(
         label=_("Handled"), choices=InstallationIssue.Handling.choices, widget=forms.RadioSelect
