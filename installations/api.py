@@ -59,7 +59,7 @@ class IssueSerializer(serializers.ModelSerializer):
         }
 
 
-class EventSerializer(serializers.ModelSerializer):
+class InstallationEventSerializer(serializers.ModelSerializer):
     """A line of the installation's timeline."""
 
     actor = serializers.CharField(source="actor.display_name", read_only=True)
@@ -80,7 +80,7 @@ class InstallationSerializer(serializers.ModelSerializer):
         queryset=Shipment.objects.all(), required=False, allow_null=True
     )
     issues = IssueSerializer(many=True, read_only=True)
-    events = EventSerializer(many=True, read_only=True)
+    events = InstallationEventSerializer(many=True, read_only=True)
     pm_signed_by = serializers.CharField(source="pm_signed_by.display_name", read_only=True, default=None)
     production_signed_by = serializers.CharField(
         source="production_signed_by.display_name", read_only=True, default=None

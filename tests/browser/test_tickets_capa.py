@@ -104,7 +104,12 @@ def test_installation_page_with_its_issue_list(page, make_user, login, screensho
         site="长庆 12 号井场",
     )
     commissioning.installation_issue_add(
-        installation=inst, by=lead, description="法兰螺栓松动", source="quality", handling="on_site", resolution="已按力矩紧固"
+        installation=inst,
+        by=lead,
+        description="法兰螺栓松动",
+        source="quality",
+        handling="on_site",
+        resolution="已按力矩紧固",
     )
     commissioning.installation_issue_add(
         installation=inst,
