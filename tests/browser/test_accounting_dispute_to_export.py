@@ -26,6 +26,8 @@ def books():
     purge_books()
 
 
+
+
 def test_finance_creates_dispute_posts_vouchers_and_downloads_export(page, login, screenshot, books):
     preparer = UserFactory(roles=["finance"], full_name="吴芳")
     reviewer = UserFactory(roles=["finance"], full_name="郑洁")

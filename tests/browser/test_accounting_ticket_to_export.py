@@ -20,6 +20,8 @@ def books():
     purge_books()
 
 
+
+
 def _csv(download) -> list[list[str]]:
     raw = Path(download.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")

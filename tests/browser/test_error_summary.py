@@ -1,6 +1,7 @@
 """A form sent back with problems says all of them at the top and puts the cursor on the first;
 each line of the summary takes the cursor to its field (issue 15 point 4)."""
 
+
 from accounts.roles import Role
 from objections.models import Objection
 

@@ -66,7 +66,7 @@ def test_a_bad_id_in_a_query_is_a_400_that_says_so(finance, url):
 
 
 def test_unicode_digits_are_no_customer_id(finance):
-    """ "²" passes str.isdigit() but is no id: refused with the reason, never a lookup."""
+    """"²" passes str.isdigit() but is no id: refused with the reason, never a lookup."""
     response = finance.get("/autocomplete/shipments/?customer=%C2%B2")
     assert response.status_code == 400 and "不是有效的数字" in response.content.decode()
 
