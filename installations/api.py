@@ -2,33 +2,52 @@
 as the pages."""
 
 import django_filters
+from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from accounts.models import User
 from accounts.permissions import ActionPermission
 from masterdata.models import Customer, Shipment
 from security.limits import TEXT_MAX
-from tickets.models import Installation, InstallationIssue, Ticket
+from tickets.models import Installation, InstallationEvent, InstallationIssue, Ticket
 
 from . import services
 
 
 class IssueSerializer(serializers.ModelSerializer):
+    """An issue. `source` is required (no default): quality failure, design not meeting the
+    need, or customer improvement request; an open improvement does not block the signatures.
+    Raised by phone conference: `conference_users` (user ids) and/or `conference_participants`
+    (names from outside), `conference_at`, `conference_decision`."""
+
     is_fixed = serializers.BooleanField(read_only=True)
+    blocks_signing = serializers.BooleanField(read_only=True)
+    closed_by_qc = serializers.BooleanField(read_only=True)
+    conference_users = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), many=True, required=False
+    )
+    fixed_by = serializers.CharField(source="fixed_by.display_name", read_only=True, default=None)
 
     class Meta:
         model = InstallationIssue
         fields = [
             "id",
             "description",
+            "source",
             "handling",
+            "conference_users",
             "conference_participants",
             "conference_at",
+            "conference_decision",
             "resolution",
             "is_fixed",
+            "blocks_signing",
+            "closed_by_qc",
+            "fixed_by",
             "fixed_at",
             "created_at",
         ]
@@ -36,7 +55,20 @@ class IssueSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "resolution": {"required": False, "max_length": TEXT_MAX},
             "description": {"allow_blank": True, "max_length": TEXT_MAX},
+            "conference_decision": {"required": False, "max_length": TEXT_MAX},
         }
+
+
+class InstallationEventSerializer(serializers.ModelSerializer):
+    """A line of the installation's timeline."""
+
+    actor = serializers.CharField(source="actor.display_name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = InstallationEvent
+        fields = ["id", "kind", "kind_display", "issue", "text", "actor", "created_at"]
+        read_only_fields = fields
 
 
 class InstallationSerializer(serializers.ModelSerializer):
@@ -48,6 +80,12 @@ class InstallationSerializer(serializers.ModelSerializer):
         queryset=Shipment.objects.all(), required=False, allow_null=True
     )
     issues = IssueSerializer(many=True, read_only=True)
+    events = InstallationEventSerializer(many=True, read_only=True)
+    pm_signed_by = serializers.CharField(source="pm_signed_by.display_name", read_only=True, default=None)
+    production_signed_by = serializers.CharField(
+        source="production_signed_by.display_name", read_only=True, default=None
+    )
+    verified_by = serializers.CharField(source="verified_by.display_name", read_only=True, default=None)
 
     class Meta:
         model = Installation
@@ -60,12 +98,16 @@ class InstallationSerializer(serializers.ModelSerializer):
             "site",
             "status",
             "rectification",
+            "pm_signed_by",
             "pm_signed_at",
+            "production_signed_by",
             "production_signed_at",
+            "verified_by",
             "verified_at",
             "verification_note",
             "created_at",
             "issues",
+            "events",
         ]
         read_only_fields = [
             "status",
@@ -92,14 +134,27 @@ class VerifySerializer(serializers.Serializer):
     note = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
 
+class CloseSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
+
+
 class InstallationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Installation.Status.choices)
     customer = django_filters.NumberFilter(field_name="customer_id")
     ticket = django_filters.CharFilter(field_name="ticket__number")
+    improvements_open = django_filters.BooleanFilter(
+        method="filter_improvements_open", label="has customer improvement requests still open"
+    )
 
     class Meta:
         model = Installation
-        fields = ["status", "customer", "ticket"]
+        fields = ["status", "customer", "ticket", "improvements_open"]
+
+    def filter_improvements_open(self, queryset, name, value):
+        open_ones = InstallationIssue.objects.filter(
+            installation=OuterRef("pk"), source=InstallationIssue.Source.IMPROVEMENT, fixed_at__isnull=True
+        )
+        return queryset.filter(Exists(open_ones) if value else ~Exists(open_ones))
 
 
 @extend_schema_view(
@@ -115,7 +170,15 @@ class InstallationViewSet(
     filterset_class = InstallationFilter
     ordering_fields = ["created_at"]
     queryset = (
-        Installation.objects.select_related("customer", "ticket").prefetch_related("issues").order_by("-id")
+        Installation.objects.select_related(
+            "customer", "ticket", "pm_signed_by", "production_signed_by", "verified_by"
+        )
+        .prefetch_related(
+            "issues__fixed_by",
+            "issues__conference_users",
+            Prefetch("events", queryset=InstallationEvent.objects.select_related("actor")),
+        )
+        .order_by("-id")
     )
 
     def _reply(self, call, serializer_class, status=200):
@@ -132,7 +195,7 @@ class InstallationViewSet(
         return Response(InstallationSerializer(inst).data, status=201)
 
     @extend_schema(
-        summary="Add an issue (fixed on site, or raised by phone conference)",
+        summary="Add an issue (fixed on site, or raised by phone conference) with its source",
         request=IssueSerializer,
         responses={201: InstallationSerializer},
     )
@@ -155,6 +218,19 @@ class InstallationViewSet(
         row = get_object_or_404(InstallationIssue, pk=issue, installation_id=pk)
         return self._reply(
             lambda d: services.installation_issue_fix(issue=row, by=request.user, **d), FixSerializer
+        )
+
+    @extend_schema(
+        summary="QC closes a customer improvement request left open after both signatures",
+        request=CloseSerializer,
+        responses={200: InstallationSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path=r"issues/(?P<issue>[0-9]+)/close")
+    def close(self, request, pk=None, issue=None):
+        row = get_object_or_404(InstallationIssue, pk=issue, installation_id=pk)
+        return self._reply(
+            lambda d: services.installation_improvement_close(issue=row, by=request.user, **d),
+            CloseSerializer,
         )
 
     @extend_schema(

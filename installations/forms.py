@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from masterdata.models import Customer, Shipment
 from masterdata.widgets import CustomerSelect, offer_customer_shipments
 from security.limits import TEXT_MAX
@@ -44,8 +45,17 @@ class InstallationForm(forms.Form):
         return ticket
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
 class IssueForm(forms.Form):
     description = forms.CharField(label=_("Issue"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    # Required, no initial choice: whoever raises the issue says where it came from.
+    source = forms.ChoiceField(
+        label=_("Where it came from"), choices=InstallationIssue.Source.choices, widget=forms.RadioSelect
+    )
     handling = forms.ChoiceField(
         label=_("Handled"), choices=InstallationIssue.Handling.choices, widget=forms.RadioSelect
     )
@@ -55,13 +65,28 @@ class IssueForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    conference_users = PeopleField(
+        label=_("Who took part (colleagues)"),
+        queryset=User.objects.filter(is_active=True).order_by("full_name", "username"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
     conference_participants = forms.CharField(
-        label=_("Conference participants"), max_length=300, required=False
+        label=_("Others who took part"),
+        max_length=300,
+        required=False,
+        help_text=_("Names from outside the system, e.g. the customer's engineer."),
     )
     conference_at = forms.DateTimeField(
         label=_("Conference at"),
         required=False,
         widget=ZonedDateTimeInput(),
+    )
+    conference_decision = forms.CharField(
+        max_length=TEXT_MAX,
+        label=_("What the conference decided"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
 
@@ -89,4 +114,12 @@ class SignForm(forms.Form):
 class VerifyForm(forms.Form):
     note = forms.CharField(
         max_length=TEXT_MAX, label=_("What QC checked"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseImprovementForm(forms.Form):
+    note = forms.CharField(
+        max_length=TEXT_MAX,
+        label=_("How the improvement was verified"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -14,9 +14,10 @@ from apperrors.forms import add_to_form
 from tickets.errors import MissingData, TicketError
 from tickets.models import Installation, InstallationIssue
 from tickets.pagination import CappedPaginator as Paginator
+from ui.panels import render_panels
 
 from . import selectors, services
-from .forms import FixForm, InstallationForm, IssueForm, SignForm, VerifyForm
+from .forms import CloseImprovementForm, FixForm, InstallationForm, IssueForm, SignForm, VerifyForm
 
 PAGE_SIZE = 50
 
@@ -33,11 +34,19 @@ def installation_list(request):
     status = request.GET.get("status", "")
     if status in Installation.Status.values:
         qs = qs.filter(status=status)
+    improvements = request.GET.get("improvements") == "open"  # QC: what is left to track
+    if improvements:
+        qs = qs.filter(open_improvement_count__gt=0)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "installations/installation_list.html",
-        {"page": page, "status": status, "statuses": Installation.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": Installation.Status.choices,
+            "improvements": improvements,
+        },
     )
 
 
@@ -65,9 +74,12 @@ def _installation_page(request, inst: Installation, *, forms: dict | None = None
     may_issue = is_open and can(user, "tickets.installation_issue")
     may_sign = can(user, "tickets.installation_sign", inst)
     capacities = services.sign_capacities(inst, user) if may_sign else []
-    open_issues = [i for i in inst.issues.all() if not i.is_fixed]
+    issues = list(inst.issues.all())
+    open_issues = [i for i in issues if not i.is_fixed]
+    may_close = not is_open and can(user, "tickets.installation_improvement_close")
     context = {
         "inst": inst,
+        "panels": render_panels(request, inst),  # e.g. its documents (documents.registry)
         "issue_form": forms.get("issue") or (IssueForm() if may_issue else None),
         "fix_forms": {i.pk: forms.get(("fix", i.pk)) or FixForm(prefix=f"fix{i.pk}") for i in open_issues}
         if may_issue
@@ -78,7 +90,15 @@ def _installation_page(request, inst: Installation, *, forms: dict | None = None
             if capacities
             else None
         ),
-        "sign_blocked": bool(capacities and open_issues),
+        "sign_blocked": bool(capacities and any(i.blocks_signing for i in issues)),
+        "open_improvements": [i for i in open_issues if i.is_improvement],
+        "close_forms": {
+            i.pk: forms.get(("close", i.pk)) or CloseImprovementForm(prefix=f"close{i.pk}")
+            for i in open_issues
+            if i.is_improvement
+        }
+        if may_close
+        else {},
         "verify_form": forms.get("verify")
         or (
             VerifyForm()
@@ -86,7 +106,9 @@ def _installation_page(request, inst: Installation, *, forms: dict | None = None
             else None
         ),
     }
-    context["fix_rows"] = [(i, context["fix_forms"].get(i.pk)) for i in inst.issues.all()]
+    context["fix_rows"] = [
+        (i, context["fix_forms"].get(i.pk), context["close_forms"].get(i.pk)) for i in issues
+    ]
     return render(request, "installations/installation_detail.html", context, status=status)
 
 
@@ -117,6 +139,18 @@ def _run(request, inst: Installation, form, key, call, success: str):
             messages.success(request, success)
             return redirect(inst)
     return _installation_page(request, _get_installation(inst.pk), forms={key: form}, status=400)
+
+
+@login_required
+def installation_print(request, pk: int):
+    """The 整改记录表 (rectification record) to print: issues with their source and fix, the
+    phone conferences' decisions, both signatures and QC's verification."""
+    _require(request, "tickets.installation_view")
+    inst = _get_installation(pk)
+    conferences = [i for i in inst.issues.all() if i.handling == InstallationIssue.Handling.CONFERENCE]
+    return render(
+        request, "installations/installation_print.html", {"inst": inst, "conferences": conferences}
+    )
 
 
 @login_required
@@ -179,4 +213,20 @@ def installation_verify(request, pk: int):
         "verify",
         lambda d: services.installation_verify(installation=inst, by=request.user, **d),
         _("Installation verified by QC."),
+    )
+
+
+@login_required
+@require_POST
+def installation_close_improvement(request, pk: int, issue: int):
+    _require(request, "tickets.installation_improvement_close")
+    inst = get_object_or_404(Installation, pk=pk)
+    row = get_object_or_404(InstallationIssue, pk=issue, installation=inst)
+    return _run(
+        request,
+        inst,
+        CloseImprovementForm(request.POST, prefix=f"close{row.pk}"),
+        ("close", row.pk),
+        lambda d: services.installation_improvement_close(issue=row, by=request.user, **d),
+        _("Improvement request closed."),
     )

@@ -97,7 +97,14 @@ class CapaCheckAdmin(ViewOnly, admin.ModelAdmin):
 class InstallationIssueInline(admin.TabularInline):
     model = m.InstallationIssue
     extra = 0
-    raw_id_fields = ("created_by", "fixed_by")
+    raw_id_fields = ("created_by", "fixed_by", "conference_users")
+
+
+class InstallationEventInline(ViewOnly, admin.TabularInline):
+    model = m.InstallationEvent
+    extra = 0
+    fields = ("created_at", "kind", "actor", "text")
+    readonly_fields = fields
 
 
 @admin.register(m.Installation)
@@ -113,4 +120,4 @@ class InstallationAdmin(ViewOnly, admin.ModelAdmin):
         "production_signed_by",
         "verified_by",
     )
-    inlines = [InstallationIssueInline]
+    inlines = [InstallationIssueInline, InstallationEventInline]

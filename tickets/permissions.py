@@ -52,3 +52,5 @@ register(
     "tickets.installation_sign", [R.PROJECT_MANAGER, R.PRODUCTION_MANAGER], rule=holds_installation_capacity
 )
 register("tickets.installation_verify", [R.QC])
+# After both signatures QC tracks and closes the customer's improvement requests left open.
+register("tickets.installation_improvement_close", [R.QC])

@@ -32,6 +32,12 @@ urlpatterns = [
         installation_views.installation_fix_issue,
         name="installation_fix",
     ),
+    path(
+        "installations/<int:pk>/issues/<int:issue>/close/",
+        installation_views.installation_close_improvement,
+        name="installation_close_improvement",
+    ),
+    path("installations/<int:pk>/print/", installation_views.installation_print, name="installation_print"),
     path("installations/<int:pk>/sign/", installation_views.installation_sign, name="installation_sign"),
     path(
         "installations/<int:pk>/verify/", installation_views.installation_verify, name="installation_verify"

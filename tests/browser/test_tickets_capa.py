@@ -81,14 +81,21 @@ def test_installation_page_with_its_issue_list(page, make_user, login, screensho
         site="长庆 12 号井场",
     )
     commissioning.installation_issue_add(
-        installation=inst, by=lead, description="法兰螺栓松动", handling="on_site", resolution="已按力矩紧固"
+        installation=inst,
+        by=lead,
+        description="法兰螺栓松动",
+        source="quality",
+        handling="on_site",
+        resolution="已按力矩紧固",
     )
     commissioning.installation_issue_add(
         installation=inst,
         by=lead,
         description="压力表读数偏高 0.3 MPa",
+        source="design",
         handling="conference",
         conference_participants="技术部张工、李项目",
+        conference_decision="返厂更换压力表,三天内发货",
         conference_at=timezone.now() - datetime.timedelta(hours=3),
     )
     login(page, lead)

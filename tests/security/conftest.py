@@ -53,6 +53,7 @@ def build_world(settings) -> SimpleNamespace:
         installation=installation,
         by=people["service"],
         description="法兰渗漏",
+        source="quality",
         handling="on_site",
         resolution="更换垫片",
     )

@@ -34,9 +34,11 @@ def _conference(inst, people, **kw):
         installation=inst,
         by=people.lead,
         description="压力表读数偏高",
-        handling="conference",
+        handling=kw.pop("handling", "conference"),
+        source=kw.pop("source", "quality"),
         conference_participants="技术部张工、项目经理",
         conference_at=timezone.now() - datetime.timedelta(hours=1),
+        conference_decision="更换压力表,由生产部发货",
         **kw,
     )
 
@@ -47,7 +49,12 @@ def _fresh(inst) -> Installation:
 
 def test_issues_fixed_on_site_and_by_conference_then_both_sign_and_qc_verifies(inst, people):
     on_site = c.installation_issue_add(
-        installation=inst, by=people.lead, description="法兰螺栓松动", handling="on_site", resolution="已紧固"
+        installation=inst,
+        by=people.lead,
+        description="法兰螺栓松动",
+        source="quality",
+        handling="on_site",
+        resolution="已紧固",
     )
     assert on_site.is_fixed
     raised = _conference(inst, people)
@@ -99,14 +106,19 @@ def test_an_open_issue_blocks_the_sign_off(inst, people):
     _conference(inst, people)
     with pytest.raises(WrongState) as exc:
         c.installation_sign(installation=inst, by=people.pm, capacity="project", rectification="x")
-    assert "所有问题解决后" in exc.value.message
+    assert "所有质量和设计问题解决后" in exc.value.message
     assert _fresh(inst).pm_signed_by is None
 
 
 def test_a_new_issue_voids_a_signature_given_to_the_old_list(inst, people):
     c.installation_sign(installation=inst, by=people.pm, capacity="project", rectification="无问题")
     c.installation_issue_add(
-        installation=inst, by=people.lead, description="漏油", handling="on_site", resolution="换密封圈"
+        installation=inst,
+        by=people.lead,
+        description="漏油",
+        source="quality",
+        handling="on_site",
+        resolution="换密封圈",
     )
     assert _fresh(inst).pm_signed_by is None
 
@@ -141,7 +153,12 @@ def test_issues_cannot_be_added_once_signed_by_both(inst, people):
     c.installation_sign(installation=inst, by=people.prod, capacity="production")
     with pytest.raises(WrongState):
         c.installation_issue_add(
-            installation=inst, by=people.lead, description="x", handling="on_site", resolution="y"
+            installation=inst,
+            by=people.lead,
+            description="x",
+            source="quality",
+            handling="on_site",
+            resolution="y",
         )
     assert not inst.issues.exists()
 
@@ -166,20 +183,40 @@ def test_issues_cannot_be_added_once_signed_by_both(inst, people):
             },
             "conference_at",
         ),
+        # No silent default for where the issue came from.
+        ({"source": "", "description": "x", "handling": "on_site", "resolution": "y"}, "source"),
+        ({"source": "other", "description": "x", "handling": "on_site", "resolution": "y"}, "source"),
+        # A phone conference records what it decided.
+        (
+            {
+                "description": "x",
+                "handling": "conference",
+                "conference_participants": "张工",
+                "conference_at": timezone.now(),
+                "conference_decision": "  ",
+            },
+            "conference_decision",
+        ),
     ],
 )
 def test_bad_issue_input_is_refused_beside_the_field(inst, people, data, field):
     with pytest.raises(MissingData) as exc:
-        c.installation_issue_add(installation=inst, by=people.lead, **data)
+        c.installation_issue_add(installation=inst, by=people.lead, **{"source": "quality", **data})
     assert field in exc.value.errors
     assert all("\u4e00" <= ch <= "\u9fff" for ch in exc.value.message[:1])  # Chinese
     assert not inst.issues.exists()
+    assert not inst.events.exclude(kind="created").exists()  # nothing on the timeline either
 
 
 def test_sales_cannot_add_issues_and_a_fixed_issue_cannot_be_fixed_again(inst, people):
     with pytest.raises(NotAllowed):
         c.installation_issue_add(
-            installation=inst, by=people.sales, description="x", handling="on_site", resolution="y"
+            installation=inst,
+            by=people.sales,
+            description="x",
+            source="quality",
+            handling="on_site",
+            resolution="y",
         )
     issue = _conference(inst, people)
     c.installation_issue_fix(issue=issue, by=people.lead, resolution="已处理")
@@ -219,7 +256,7 @@ def test_the_whole_round_through_the_pages(client, inst, people):
     client.force_login(people.lead)
     r = client.post(
         reverse("tickets:installation_add_issue", args=[inst.pk]),
-        {"description": "阀门卡滞", "handling": "on_site", "resolution": "清洗阀芯"},
+        {"description": "阀门卡滞", "source": "quality", "handling": "on_site", "resolution": "清洗阀芯"},
     )
     assert r.status_code == 302
     for who, capacity in (("pm", "project"), ("prod", "production")):
@@ -241,7 +278,7 @@ def test_bad_issue_on_the_page_shows_the_error_beside_the_field(client, inst, pe
     client.force_login(people.lead)
     r = client.post(
         reverse("tickets:installation_add_issue", args=[inst.pk]),
-        {"description": "阀门卡滞", "handling": "conference"},
+        {"description": "阀门卡滞", "source": "design", "handling": "conference"},
     )
     assert r.status_code == 400 and "请填写电话会议的参会人" in main_content(r)
     assert not inst.issues.exists()
@@ -326,8 +363,10 @@ def test_api_round_and_filters(client, people, shipment):
         f"/api/tickets/installations/{pk}/issues/",
         {
             "description": "电缆过短",
+            "source": "design",
             "handling": "conference",
             "conference_participants": "张工",
+            "conference_decision": "加长电缆",
             "conference_at": (timezone.now() - datetime.timedelta(hours=2)).isoformat(),
         },
         content_type="application/json",

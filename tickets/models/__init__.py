@@ -1,6 +1,6 @@
 from .capa import CapaCheck
 from .classification import DEPARTMENT_OF_ROOT_CAUSE, DefectType, Department, RootCause, root_causes_of
-from .commissioning import Installation, InstallationIssue
+from .commissioning import Installation, InstallationEvent, InstallationIssue
 from .kept_photo import KeptPhoto
 from .sla import SlaEscalation, SlaTarget
 from .steps import (
@@ -33,6 +33,7 @@ __all__ = [
     "Event",
     "FollowUp",
     "Installation",
+    "InstallationEvent",
     "InstallationIssue",
     "KeptPhoto",
     "Photo",
