@@ -68,6 +68,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("objections/", include("objections.urls")),
     path("insight/", include("insight.urls")),
+    path("", include("portal.urls")),
 ]
 
 handler400 = "security.views.bad_request"

@@ -224,6 +224,7 @@ class Event(models.Model):
         PROGRESS = "progress", _("Progress")
         PURCHASE = "purchase", _("Purchase")
         FOLLOWUP = "followup", _("Follow-up")
+        SURVEY = "survey", _("Customer survey")
 
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="events", verbose_name=_("ticket"))
     seq = models.PositiveIntegerField(_("sequence"))
