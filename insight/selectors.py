@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -550,6 +550,9 @@ def summary(f: Filters) -> dict:
         open=Count("id", filter=~Q(state__in=CLOSED)),
         archived=Count("id", filter=Q(state=State.ARCHIVED)),
         safety=Count("id", filter=Q(safety=True)),
+        # The customers' own ratings on the portal (portal.Survey, 1..5), after archive.
+        rated=Count("portal_survey"),
+        rating=Avg("portal_survey__rating"),
     )
 
 
