@@ -8,3 +8,12 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Customer portal")
+
+    def ready(self) -> None:
+        from ui.context_processors import add_nav_item
+        from ui.panels import register_panel
+
+        from .panels import ticket_portal_panel
+
+        add_nav_item(_("Customer form links"), "portal:links", "tickets.create")
+        register_panel("tickets.ticket", ticket_portal_panel)

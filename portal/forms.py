@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from masterdata.models import Customer
+from masterdata.widgets import CustomerSelect
 from security.limits import TEXT_MAX
 from tickets.forms import PhotosField
 
@@ -98,3 +100,9 @@ class SurveyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[HONEYPOT].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+
+class LinkIssueForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=Customer.objects.order_by("code"), widget=CustomerSelect()
+    )

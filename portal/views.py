@@ -4,7 +4,6 @@ public request counts against its address's rate limit. Staff pages (/portal/…
 
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,37 +12,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can
 from apperrors.exceptions import AppError
 from apperrors.forms import add_to_form, flash
-from masterdata.models import Customer
 from security.ratelimit import client_ip, rate_limited
 
 from . import selectors, services
-from .forms import HONEYPOT, ComplaintForm, SurveyForm
+from .forms import HONEYPOT, ComplaintForm, LinkIssueForm, SurveyForm
 from .models import CustomerLink, Incident
+from .qr import absolute, qr_svg, tracking_path
 
 K = Incident.Kind
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def tracking_path(ticket) -> str:
-    access = services.ticket_access_for(ticket)
-    return reverse("portal:track", args=[ticket.number, access.token])
-
-
-def qr_svg(url: str) -> str:
-    """The URL as an inline SVG QR code (segno, pure Python: nothing leaves the server)."""
-    return mark_safe(  # noqa: S308  segno's own markup; the URL is ours and XML-escaped by segno
-        segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", omitsize=True)
-    )
 
 
 def _next(request: HttpRequest) -> str:
@@ -182,13 +164,19 @@ def links(request: HttpRequest) -> HttpResponse:
     ]
     for row in rows:
         row["qr"] = qr_svg(row["url"])
-    return render(request, "portal/links.html", {"rows": rows})
+    return render(request, "portal/links.html", {"rows": rows, "form": LinkIssueForm()})
 
 
 @login_required
 @require_POST
 def link_issue(request: HttpRequest) -> HttpResponse:
-    customer = get_object_or_404(Customer, pk=request.POST.get("customer") or 0)
+    form = LinkIssueForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(_next(request))
+    customer = form.cleaned_data["customer"]
     try:
         services.customer_link_issue(customer=customer, by=request.user)
     except AppError as exc:
