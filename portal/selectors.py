@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, QuerySet
 
+from accounts.permissions import can
 from promises.selectors import open_commitments_of
 from tickets.models import Ticket
 
@@ -16,9 +17,12 @@ from .wording import STEPS, Stage, stage_of
 
 
 def link_by_token(token: str) -> CustomerLink | None:
-    """The active form link with this secret, or None (unknown, revoked, its issuer gone)."""
+    """The active form link with this secret, or None (unknown, revoked, its issuer gone or
+    no longer logging complaints)."""
     link = CustomerLink.objects.select_related("customer", "created_by").filter(token=token).first()
     if link is None or not tokens_match(token, link.token) or not link.active:
+        return None
+    if not can(link.created_by, "tickets.create"):  # the issuer no longer logs complaints
         return None
     return link
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -92,7 +92,11 @@ def customer_link_revoke(*, link: CustomerLink, by: User) -> CustomerLink:
 
 def ticket_access_for(ticket: Ticket) -> TicketAccess:
     """The ticket's tracking secret, made the first time someone needs the link."""
-    access, _created = TicketAccess.objects.get_or_create(ticket=ticket)
+    try:
+        with transaction.atomic():
+            access, _created = TicketAccess.objects.get_or_create(ticket=ticket)
+    except IntegrityError:  # two pages asked at the same moment: the other one made it
+        access = TicketAccess.objects.get(ticket=ticket)
     return access
 
 
