@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -28,11 +28,13 @@ from .qr import absolute, qr_svg, tracking_path
 K = Incident.Kind
 
 
-def _next(request: HttpRequest) -> str:
+def _next(request: HttpRequest) -> HttpResponseRedirect:
+    """Back to the page the button was on (a path of this site), else the links page."""
     nxt = request.POST.get("next", "")
-    if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}, require_https=request.is_secure()):
-        return nxt
-    return reverse("portal:links")
+    allowed = nxt.startswith("/") and url_has_allowed_host_and_scheme(
+        nxt, {request.get_host()}, require_https=request.is_secure()
+    )
+    return HttpResponseRedirect(nxt if allowed else reverse("portal:links"))
 
 
 def _refuse(request: HttpRequest, kind: str, detail: str = "", **about) -> HttpResponse:
@@ -175,7 +177,7 @@ def link_issue(request: HttpRequest) -> HttpResponse:
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
-        return redirect(_next(request))
+        return _next(request)
     customer = form.cleaned_data["customer"]
     try:
         services.customer_link_issue(customer=customer, by=request.user)
@@ -183,7 +185,7 @@ def link_issue(request: HttpRequest) -> HttpResponse:
         flash(request, exc)
     else:
         messages.success(request, format_html(_("The form link for {} is ready to send."), customer.name))
-    return redirect(_next(request))
+    return _next(request)
 
 
 @login_required
@@ -196,4 +198,4 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         flash(request, exc)
     else:
         messages.success(request, _("The link no longer works."))
-    return redirect(_next(request))
+    return _next(request)

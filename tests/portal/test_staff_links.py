@@ -70,3 +70,10 @@ def test_a_link_from_elsewhere_is_not_followed(client, people, shipment):
         reverse("portal:link-issue"), {"customer": shipment.customer_id, "next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("portal:links")
+
+
+@pytest.mark.parametrize("nxt", ["abc", "²", "//evil.example/", ""])
+def test_a_next_that_is_no_path_goes_to_the_links_page(client, people, shipment, nxt):
+    client.force_login(people.sales)
+    response = client.post(reverse("portal:link-issue"), {"customer": "abc", "next": nxt})
+    assert response.status_code == 302 and response["Location"] == reverse("portal:links")
