@@ -83,6 +83,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("insight/", include("insight.urls")),
     path("mail/", include("mailin.urls")),
+    path("", include("portal.urls")),
 ]
 
 handler400 = "security.views.bad_request"

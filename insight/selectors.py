@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.db.models import (
+    Avg,
     Case,
     Count,
     DecimalField,
@@ -635,9 +636,13 @@ _SUMMARY = {
 
 
 def summary(f: Filters, grouped: dict | None = None) -> dict:
-    if grouped is not None:
-        return {key: grouped["all"][key] for key in _SUMMARY}
-    return tickets(f).aggregate(**_SUMMARY)
+    counts = {key: grouped["all"][key] for key in _SUMMARY} if grouped is not None else None
+    return {**(counts or tickets(f).aggregate(**_SUMMARY)), **ratings(f)}
+
+
+def ratings(f: Filters) -> dict:
+    """The customers' own ratings on the portal (portal.Survey, 1..5, after archive)."""
+    return tickets(f).aggregate(rated=Count("portal_survey"), rating=Avg("portal_survey__rating"))
 
 
 # Each figure above by itself is one query over the period's tickets; the dashboard asks

@@ -331,6 +331,15 @@ class FollowUpForm(ActionForm):
                     f"{p.description}（{timezone.localtime(p.due_at):%Y-%m-%d %H:%M}）" for p in promises
                 )
             }
+        # What the customer said on the portal (portal.Survey), for the call.
+        survey = getattr(self.ticket, "portal_survey", None) if self.ticket is not None else None
+        if survey is not None:
+            said = _("The customer rated %(rating)s/5 on the portal: %(comment)s") % {
+                "rating": survey.rating,
+                "comment": survey.comment or "—",
+            }
+            help_text = self.fields["note"].help_text
+            self.fields["note"].help_text = f"{help_text} {said}" if help_text else said
 
 
 class NoteForm(forms.Form):

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "workhours",
     "mailin",
     "insight",
+    "portal",
     "demo",
 ]
 
@@ -411,6 +412,14 @@ if SLA_CLOCK not in ("wall", "working"):
 # more pixels than this are refused before they are decoded (Pillow's bomb limit follows it).
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 CAPA_CHECK_AFTER_DAYS = env.int("CAPA_CHECK_AFTER_DAYS", default=30)  # archive → effectiveness check
+
+# Customer portal (portal/): per address, at most PORTAL_SUBMIT_LIMIT complaint forms per
+# hour per link and PORTAL_TRACK_LIMIT tracking-page or survey requests per hour; a customer's
+# complaint is answered with a call-back promise due this many hours after it arrives.
+PORTAL_SUBMIT_LIMIT = env.int("PORTAL_SUBMIT_LIMIT", default=10)
+PORTAL_TRACK_LIMIT = env.int("PORTAL_TRACK_LIMIT", default=60)
+PORTAL_CALLBACK_HOURS = env.int("PORTAL_CALLBACK_HOURS", default=4)
+PORTAL_MAX_PHOTOS = env.int("PORTAL_MAX_PHOTOS", default=5)
 
 # The objection playbook rates a response only from this many closed cases on.
 PLAYBOOK_MIN_CASES = env.int("PLAYBOOK_MIN_CASES", default=5)

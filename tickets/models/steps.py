@@ -254,6 +254,7 @@ class Event(models.Model):
         PURCHASE = "purchase", _("Purchase")
         FOLLOWUP = "followup", _("Follow-up")
         EMAIL_REPLY = "email_reply", _("E-mail reply")
+        SURVEY = "survey", _("Customer survey")
 
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="events", verbose_name=_("ticket"))
     seq = models.PositiveIntegerField(_("sequence"))

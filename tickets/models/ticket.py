@@ -45,6 +45,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     EMAIL = "email", _("E-mail")
     VISIT = "visit", _("Visit")
+    PORTAL = "portal", _("Customer portal")
     OTHER = "other", _("Other")
 
 
