@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -58,6 +59,15 @@ def _service_markers(request):
             _missing(f"needs Redis, but nothing answers at {url}")
     if request.node.get_closest_marker("imap") and not _answers("127.0.0.1", IMAP_TEST_PORT):
         _missing(f"needs the test IMAP server on 127.0.0.1:{IMAP_TEST_PORT}: tests/mailin/dovecot.sh start")
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a test that switched this thread to English
+    (translation.activate) must not leave later tests in this process reading English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from insight import selectors, services, tasks
 from insight.models import CostLine, StepStay, SummaryRefresh
 from insight.selectors import Filters
 from tests.insight.conftest import NOW, at
-from tests.tickets.conftest import step_data
+from tests.tickets.factories import step_data
 from tickets import services as ticket_services
 from tickets.models import Ticket
 

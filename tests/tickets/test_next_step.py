@@ -99,7 +99,7 @@ def test_the_follow_up_names_the_call_back_promise_and_keeps_it(client, people, 
     assert promise.status == Commitment.Status.OPEN
     client.force_login(people.sales)
     body = client.get(ticket.get_absolute_url()).content.decode()
-    follow_up = re.search(r'id="action-follow_up".*?</details>', body, re.S).group(0)
+    follow_up = re.search(r'id="action-follow_up".*?</form>', body, re.S).group(0)  # its form (prompts nest)
     assert "本次回访即兑现承诺：回电告知处理方案" in follow_up
     data = {
         "follow_up-note": "客户满意，已回电",
