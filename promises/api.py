@@ -59,12 +59,12 @@ class PromiseSerializer(serializers.Serializer):
         return ticket
 
 
-class CloseSerializer(serializers.Serializer):
+class PromiseCloseSerializer(serializers.Serializer):
     kept = serializers.BooleanField()
     outcome_note = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
 
 
-class RescheduleSerializer(serializers.Serializer):
+class PromiseRescheduleSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField()
     agreement = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
@@ -107,10 +107,10 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._answer(made, 201)
 
-    @extend_schema(summary="Close a promise: kept or broken", request=CloseSerializer)
+    @extend_schema(summary="Close a promise: kept or broken", request=PromiseCloseSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        s = CloseSerializer(data=request.data)
+        s = PromiseCloseSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         commitment = self._any(pk)
         return self._answer(
@@ -119,12 +119,12 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         summary="Agree a new time with the customer: closes this promise, returns the new one",
-        request=RescheduleSerializer,
+        request=PromiseRescheduleSerializer,
         responses={201: CommitmentSerializer},
     )
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
-        s = RescheduleSerializer(data=request.data)
+        s = PromiseRescheduleSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         commitment = self._any(pk)
         new = services.commitment_reschedule(commitment=commitment, by=request.user, **s.validated_data)

@@ -41,6 +41,8 @@ ALLOWED_IN_CHINESE = {
     "JPEG",
     "JPG",
     "UTC",  # 北京时间 (UTC+8): the zone's offset beside every date-time box
+    "http",  # a link shown to be copied (the portal's tracking link)
+    "https",
     "MB",
     "KB",
     "BOM",  # "UTF-8 with BOM", what Excel needs to read a CSV
