@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 
 def finish_intake(page, *, save_with_keys: bool = False, callback: bool = True, wait: bool = True) -> None:
@@ -37,8 +38,16 @@ def choose(page, field: str, typed: str = "", text: str | None = None) -> None:
         page.keyboard.type(typed, delay=20)
     else:
         page.keyboard.press("ArrowDown")  # opens the list
-    row = page.locator(f"#id_{field}-ts-dropdown .option", has_text=text or typed)
-    row.first.click()
+    row = page.locator(f"#id_{field}-ts-dropdown .option", has_text=text or typed).first
+    # The list is redrawn when the server's answer to the last keystroke arrives; a row found
+    # just before that is gone by the time it is clicked. Wait for it again, a bounded few times.
+    for _ in range(2):
+        try:
+            row.click(timeout=4000)
+            return
+        except PlaywrightTimeout:
+            page.locator(f"#id_{field}-ts-control").focus()
+    row.click()
 
 
 def offered(page, field: str) -> list[str]:
