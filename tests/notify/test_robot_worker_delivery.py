@@ -144,6 +144,10 @@ def test_a_ticket_transition_reaches_each_platforms_group_once_beside_the_mail(l
     for row in _plan_deliveries(ticket):
         row = _wait_delivery(row.pk, {"sent"})
         assert row.status == "sent" and row.attempts == 1
+        # The attempt is logged just after the status is set: wait for it, bounded.
+        deadline = time.monotonic() + 10
+        while not row.attempt_log.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert row.attempt_log.get().status_code == 200
     # The mail went out as before: two production managers, the sales person in cc.
     mails = [m for m in live.wait_for(3, timeout=30) if ticket.number in m["subject"]]
