@@ -106,48 +106,38 @@ def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> i
     return rows.update(read_at=timezone.now())
 
 
-@transaction.atomic
-def notification_retry(*, ids: Iterable[int], by: User) -> int:
-    """An admin sends failed (or uncertain) rows again. For an uncertain row this accepts
-    that the recipient may get the mail twice: a person decided that, not a timer."""
+def _retry(model, task, ids: Iterable[int], by: User) -> int:
+    """Failed or uncertain rows of an outbox (mail or robot) back to pending, sent after commit."""
     ids = list(
-        Notification.objects.filter(
-            pk__in=list(ids), status__in=[Notification.Status.FAILED, Notification.Status.UNCERTAIN]
+        model.objects.filter(
+            pk__in=list(ids), status__in=[model.Status.FAILED, model.Status.UNCERTAIN]
         ).values_list("pk", flat=True)
     )
     if not ids:
         return 0
-    Notification.objects.filter(pk__in=ids).update(
-        status=Notification.Status.PENDING,
+    model.objects.filter(pk__in=ids).update(
+        status=model.Status.PENDING,
         attempts=0,
         next_attempt_at=None,
         claimed_at=None,
         last_error=f"retried by {by.get_username()}",
     )
-    transaction.on_commit(lambda: queue_send(send_notifications, ids))
+    transaction.on_commit(lambda: queue_send(task, ids))
     return len(ids)
+
+
+@transaction.atomic
+def notification_retry(*, ids: Iterable[int], by: User) -> int:
+    """An admin sends failed (or uncertain) rows again. For an uncertain row this accepts
+    that the recipient may get the mail twice: a person decided that, not a timer."""
+    return _retry(Notification, send_notifications, ids, by)
 
 
 @transaction.atomic
 def robot_delivery_retry(*, ids: Iterable[int], by: User) -> int:
     """An admin posts failed (or uncertain) robot messages again. For an uncertain one this
     accepts that the group may see it twice: a person decided that, not a timer."""
-    ids = list(
-        RobotDelivery.objects.filter(
-            pk__in=list(ids), status__in=[RobotDelivery.Status.FAILED, RobotDelivery.Status.UNCERTAIN]
-        ).values_list("pk", flat=True)
-    )
-    if not ids:
-        return 0
-    RobotDelivery.objects.filter(pk__in=ids).update(
-        status=RobotDelivery.Status.PENDING,
-        attempts=0,
-        next_attempt_at=None,
-        claimed_at=None,
-        last_error=f"retried by {by.get_username()}",
-    )
-    transaction.on_commit(lambda: queue_send(send_robot_deliveries, ids))
-    return len(ids)
+    return _retry(RobotDelivery, send_robot_deliveries, ids, by)
 
 
 PERSONAL_ROBOTS_MAX = 3

@@ -81,8 +81,13 @@ def commitment_close(*, commitment: Commitment, by: User, kept: bool, outcome_no
         raise Conflict(_("This promise is already closed."), code="wrong_state")
     if kept and not (outcome_note or "").strip():
         raise Invalid(_("Write down what the customer was told."), field="outcome_note")
+    return _closed(commitment, by, kept=kept, note=outcome_note)
+
+
+def _closed(commitment: Commitment, by: User, *, kept: bool, note: str) -> Commitment:
+    """Record the locked, open promise as kept or broken, with what was said, when and by whom."""
     commitment.status = Commitment.Status.KEPT if kept else Commitment.Status.BROKEN
-    commitment.outcome_note = (outcome_note or "").strip()
+    commitment.outcome_note = (note or "").strip()
     commitment.closed_at = timezone.now()
     commitment.closed_by = by
     commitment.save(update_fields=["status", "outcome_note", "closed_at", "closed_by"])
@@ -111,12 +116,7 @@ def commitment_reschedule(
         errors["due_at"] = _("The due time must be later than now ({now}).").format(now=now_label())
     if errors:
         raise Invalid.for_fields(errors)
-    now = timezone.now()
-    commitment.status = Commitment.Status.KEPT if now <= commitment.due_at else Commitment.Status.BROKEN
-    commitment.outcome_note = agreement
-    commitment.closed_at = now
-    commitment.closed_by = by
-    commitment.save(update_fields=["status", "outcome_note", "closed_at", "closed_by"])
+    _closed(commitment, by, kept=timezone.now() <= commitment.due_at, note=agreement)
     return Commitment.objects.create(
         owner=commitment.owner,
         created_by=by,
