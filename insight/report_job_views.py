@@ -24,16 +24,6 @@ from .forms import MonthForm
 from .models import ReportJob
 
 
-def _started(request, job: ReportJob):
-    job.refresh_from_db()
-    if job.status == ReportJob.Status.QUEUED and job.sent_at is None:
-        messages.warning(
-            request,
-            _("The background service is not answering: the PDF will be built as soon as it is back."),
-        )
-    return redirect("insight:report_job", pk=job.pk)
-
-
 def _start(request, *, fallback: str, **params):
     try:
         job = report_jobs.report_job_start(by=request.user, **params)
@@ -42,7 +32,7 @@ def _start(request, *, fallback: str, **params):
     except AppError as exc:
         flash(request, exc)
         return redirect(fallback)
-    return _started(request, job)
+    return redirect("insight:report_job", pk=job.pk)  # its page says if the broker is down
 
 
 @action_required("insight.view")
@@ -118,4 +108,4 @@ def report_job_retry(request, pk: int):
     except AppError as exc:
         flash(request, exc)
         return redirect("insight:report_job", pk=job.pk)
-    return _started(request, again)
+    return redirect("insight:report_job", pk=again.pk)
