@@ -3,6 +3,7 @@ that the broker is down, keeps polling (htmx, under the site's CSP) and shows th
 link by itself once the sweep has had the PDF built; the file is the report."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -23,7 +24,15 @@ def books():
     purge_books()
 
 
-def test_the_job_page_waits_then_offers_the_pdf(page, books, world, make_user, login, screenshot, monkeypatch):  # noqa: F811
+def test_the_job_page_waits_then_offers_the_pdf(
+    page,
+    books,
+    world,  # noqa: F811
+    make_user,
+    login,
+    screenshot,
+    monkeypatch,
+):
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
@@ -48,7 +57,7 @@ def test_the_job_page_waits_then_offers_the_pdf(page, books, world, make_user, l
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == "quality-report-2026-10.pdf"
-    data = open(download.value.path(), "rb").read()  # noqa: PTH123, SIM115
+    data = Path(download.value.path()).read_bytes()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "2026-10 月度质量报告" in text and "4,450.00" in text
     assert not problems, problems
