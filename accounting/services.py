@@ -5,7 +5,6 @@ transaction. Row locks: the dispute while generating, the period and its counter
 """
 
 import datetime
-import logging
 import re
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import can
 from apperrors.exceptions import Conflict, Forbidden, Invalid, full_clean
+from documents.generated import enqueue
 from documents.services import document_store
 from masterdata.models import MaterialBatch, Shipment
 
@@ -693,12 +693,6 @@ def export_request(
     if date_from and date_to and date_from > date_to:
         raise Invalid(_("The end date is before the start date."), field="date_to")
     job.save()
-    transaction.on_commit(lambda: _queue_export(run_export, job.pk))
+    # A broker outage leaves the job waiting, visible on the page.
+    transaction.on_commit(lambda: enqueue(run_export, job.pk))
     return job
-
-
-def _queue_export(task, job_id: int) -> None:
-    try:
-        task.delay(job_id)
-    except Exception:  # noqa: BLE001 - a broker outage leaves the job waiting, visible on the page
-        logging.getLogger(__name__).warning("broker unavailable; export %s waits", job_id)

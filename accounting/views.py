@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import action_required, can
 from apperrors.exceptions import AppError
 from apperrors.forms import add_to_form, flash
+from documents.generated import file_response
 from documents.services import download_response
 from masterdata.models import Shipment
 from security.params import int_param, parse_int
@@ -437,8 +438,7 @@ def export_jobs(request):
 @action_required("accounting.export")
 def export_download(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk, status=ExportJob.Status.DONE)
-    # Streamed from disk in blocks: any size, flat memory.
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    return file_response(job.file, filename=job.file.name.rsplit("/", 1)[-1])
 
 
 # ---------------------------------------------------------------- evidence

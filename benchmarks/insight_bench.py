@@ -11,6 +11,7 @@ and export start through Django's test Client, printing p50/p95 server time and 
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,9 +134,7 @@ def main() -> None:
             [f"{reverse('insight:service_levels')}?product={product.pk}&date_from=2024-12-01"],
         ),
         ("monthly report (page)", [reverse("insight:monthly_report")]),
-        ("monthly report (PDF)", [reverse("insight:monthly_report_pdf")]),
         ("8D page", [reverse("insight:report_8d", args=[number])]),
-        ("8D PDF", [reverse("insight:report_8d_pdf", args=[number])]),
         ("ticket list CSV export (start)", [reverse("tickets:export", args=["csv"]) + "?open=1"]),
         ("ticket list XLSX export, open tickets", [reverse("tickets:export", args=["xlsx"]) + "?open=1"]),
     ]
@@ -146,11 +146,75 @@ def main() -> None:
         results.append(tickets_bench.measure(client, label, urls, args.repeat))
         r = results[-1]
         print(f"  {label}: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, queries {r['queries']}", flush=True)
+    results += pdf_jobs(client, number, args.repeat)
     print(f"\nload average before/after: {load_before} / {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"{'view':<42} {'min ms':>8} {'p50 ms':>8} {'p95 ms':>8}  queries/request")
     for r in results:
         queries = ", ".join(map(str, r["queries"]))
         print(f"{r['page']:<42} {r['min']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f}  {queries}")
+
+
+def pdf_jobs(client: Client, number: str, repeat: int) -> list[dict]:
+    """The report PDFs are background jobs: time the button's POST (record the job, publish
+    it to the broker, answer the redirect), then the worker's build on its own (WeasyPrint)."""
+    from config.celery_app import app as celery_app
+    from insight import report_jobs
+    from insight.models import ReportJob
+
+    broker = bool(settings.CELERY_BROKER_URL)
+    if broker:  # a real publish; nothing consumes it here, the queue is purged afterwards
+        celery_app.conf.task_always_eager = False
+    else:
+        report_jobs.build_report_pdf.delay = lambda *args: None
+        print("  (no CELERY_BROKER_URL: the PDF job starts below do not include the publish)")
+    starts = [
+        ("monthly report (PDF job start)", reverse("insight:monthly_report_pdf"), {}),  # last month
+        ("8D PDF (job start)", reverse("insight:report_8d_pdf", args=[number]), {}),
+    ]
+    results, jobs = [], {}
+    for label, url, data in starts:
+        times, queries = [], []
+        for _ in range(3 + repeat):  # three to warm up
+            # the same click again answers the job under way: each start here makes a new one
+            ReportJob.objects.filter(status__in=ReportJob.ACTIVE).update(status=ReportJob.Status.FAILED)
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.post(url, data)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 302, (url, response.status_code)
+            queries.append(len(ctx.captured_queries))
+        times, queries = sorted(times[3:]), queries[3:]
+        r = {
+            "page": label,
+            "min": times[0],
+            "p50": statistics.median(times),
+            "p95": times[max(0, round(0.95 * len(times)) - 1)],
+            "queries": sorted(set(queries)),
+        }
+        results.append(r)
+        jobs[label] = ReportJob.objects.order_by("-pk").first()
+        print(f"  {label}: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, queries {r['queries']}", flush=True)
+    if broker:
+        celery_app.control.purge()
+        celery_app.conf.task_always_eager = True
+    for label, job in jobs.items():  # the worker's side, in this process: claim, render, store
+        builds = []
+        for _ in range(3):
+            ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.QUEUED)
+            started = time.perf_counter()
+            built = report_jobs.build(job.pk)
+            builds.append(time.perf_counter() - started)
+            assert built is not None and built.status == ReportJob.Status.DONE, built and built.error
+            built.file.delete(save=False)
+        print(
+            f"  worker build, {label.split(' (')[0]}: {min(builds):.2f} / {statistics.median(builds):.2f} / "
+            f"{max(builds):.2f} s min / p50 / max, load {os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
+    for job in ReportJob.objects.all():
+        job.file.delete(save=False)
+    ReportJob.objects.all().delete()
+    return results
 
 
 if __name__ == "__main__":

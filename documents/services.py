@@ -15,6 +15,7 @@ from accounts.permissions import can
 from apperrors.exceptions import Forbidden, Invalid
 
 from .attachables import attachable_of
+from .generated import file_response
 from .models import Attachment, Document
 from .signals import document_attached
 from .validation import validate_document
@@ -45,15 +46,7 @@ def document_store(*, upload, by: User) -> Document:
 def download_response(document: Document) -> FileResponse:
     """The file as an attachment under its safe name, never rendered inline by the browser.
     Callers check who may see it first (each owner app's own view)."""
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(document.file, filename=document.original_name, content_type=document.content_type)
 
 
 @transaction.atomic

@@ -12,7 +12,10 @@ class InsightConfig(AppConfig):
         from ui.context_processors import add_nav_item
         from ui.panels import register_panel
 
-        from . import permissions  # noqa: F401  registers the insight actions
+        from . import (
+            permissions,  # noqa: F401  registers the insight actions
+            report_jobs,  # noqa: F401  registers the report PDF tasks with Celery
+        )
         from .panels import ticket_quality_panel
 
         add_nav_item(_("Quality dashboard"), "insight:dashboard", "insight.view")

@@ -4,8 +4,11 @@ stay of a ticket in a step. Both carry the ticket's filter dimensions (intake ti
 product, customer, supplier, root cause) so the dashboard's filters apply without a join.
 They are rebuilt by `insight.services.refresh_summaries` (beat task, management command,
 end of the demo data); `SummaryRefresh` says as of when.
+
+`ReportJob`: a report PDF built in the background (insight/report_jobs.py).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +73,74 @@ class StepStay(_TicketDimensions):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.state} {self.hours:.1f} h"
+
+
+class ReportJob(models.Model):
+    """A report PDF (the monthly quality report, a ticket's 8D report) built by the worker for
+    the person who asked, then downloaded by them (docs/insight.md, "Report PDFs").
+
+    queued --worker claims--> running --> done (file) / failed (error). `sent_at` is when the
+    broker took the message: empty while the broker was down, and the sweep
+    (`insight.report_jobs.resend_report_jobs`, beat) sends it when the broker is back; it
+    also sends again a job whose worker died mid-build, up to `MAX_ATTEMPTS` runs.
+    One queued or running job per person and report (`key`): a second click gets the same job.
+    """
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly quality report")
+        EIGHT_D = "8d", _("8D report")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready to download")
+        FAILED = "failed", _("Build failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(_("report"), max_length=8, choices=Kind.choices)
+    params = models.JSONField(_("parameters"), default=dict)  # {"month": "2026-10"} / {"number": "KS-…"}
+    key = models.CharField(max_length=64)  # kind and parameters: what makes two requests the same
+    language = models.CharField(max_length=8, default="zh-hans")  # the PDF is worded in the asker's
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    shows_cost = models.BooleanField(default=False)  # the PDF holds money: only for insight.cost
+    file = models.FileField(_("file"), upload_to="reports/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("requested by")
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # worker runs begun (one unless a worker died)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report PDF")
+        verbose_name_plural = _("report PDFs")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "key"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="insight_reportjob_one_active",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "sent_at"], name="insight_reportjob_waiting")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject} #{self.pk}"
+
+    @property
+    def subject(self) -> str:
+        """The month or the ticket number the report is about."""
+        return self.params.get("month") or self.params.get("number") or ""
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    def filename(self) -> str:
+        if self.kind == self.Kind.MONTHLY:
+            return f"quality-report-{self.subject}.pdf"
+        return f"8D-{self.subject}.pdf"

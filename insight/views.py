@@ -3,9 +3,8 @@
 import datetime
 import logging
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +13,6 @@ from tickets.models import Ticket
 
 from . import eight_d, selectors, tasks
 from .forms import DashboardFilterForm, MonthForm
-from .pdf import html_to_pdf
 
 log = logging.getLogger(__name__)
 
@@ -109,23 +107,32 @@ def service_levels(request):
 
 def _month_filters(request) -> tuple[MonthForm, selectors.Filters]:
     form = MonthForm(request.GET or None)
-    first = form.first_day(timezone.localdate())
+    return form, month_filters(form.first_day(timezone.localdate()))
+
+
+def month_filters(first: datetime.date) -> selectors.Filters:
+    """The whole calendar month beginning on `first`."""
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    return form, selectors.Filters(date_from=first, date_to=last)
+    return selectors.Filters(date_from=first, date_to=last)
 
 
 def _report_context(request) -> dict:
     form, f = _month_filters(request)
-    context = _dashboard_context(request, f, with_cost=can(request.user, "insight.cost"))
+    return {**monthly_report_context(request.user, f, request=request), "month_form": form}
+
+
+def monthly_report_context(user, f: selectors.Filters, *, request=None) -> dict:
+    """What the monthly report of `f`'s month shows `user`: the page, and the PDF the worker
+    builds for them (insight.report_jobs, no request there)."""
+    context = _dashboard_context(request, f, with_cost=can(user, "insight.cost"))
     context.update(
-        month_form=form,
         month=f.date_from,
         compliance=selectors.sla_compliance(f),
         as_of=context["as_of"] or _summaries_as_of(),
     )
     context.update(
         times=selectors.time_in_steps(f) if context["as_of"] else None,
-        user=request.user,
+        user=user,
     )
     return context
 
@@ -133,17 +140,6 @@ def _report_context(request) -> dict:
 @action_required("insight.view")
 def monthly_report(request):
     return render(request, "insight/monthly_report.html", {**_report_context(request), "printable": True})
-
-
-@action_required("insight.view")
-def monthly_report_pdf(request):
-    context = {**_report_context(request), "pdf": True}
-    html = render_to_string("insight/monthly_report_pdf.html", context, request=request)
-    response = HttpResponse(
-        html_to_pdf(html, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="quality-report-{context["month"]:%Y-%m}.pdf"'
-    return response
 
 
 def _ticket(number: str) -> Ticket:
@@ -157,16 +153,3 @@ def _ticket(number: str) -> Ticket:
 def report_8d(request, number: str):
     ticket = _ticket(number)
     return render(request, "insight/8d.html", {"report": eight_d.build(ticket)})
-
-
-@action_required("insight.report_8d")
-def report_8d_pdf(request, number: str):
-    ticket = _ticket(number)
-    html = render_to_string(
-        "insight/8d_pdf.html", {"report": eight_d.build(ticket), "pdf": True}, request=request
-    )
-    response = HttpResponse(
-        html_to_pdf(html, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="8D-{ticket.number}.pdf"'
-    return response

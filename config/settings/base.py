@@ -239,6 +239,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "insight.tasks.refresh_insight_summaries",
         "schedule": env.float("INSIGHT_REFRESH_EVERY_SECONDS", default=300.0),
     },
+    # Report PDFs left unsent while the broker was down, or by a worker that died mid-build.
+    "insight-report-jobs": {"task": "insight.report_jobs.resend_report_jobs", "schedule": 60.0},
 }
 
 # Inbound e-mail (mailin/, docs/mailin.md): beat polls this IMAP mailbox every
