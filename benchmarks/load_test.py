@@ -280,6 +280,10 @@ def locust_step(
     procs.stop(proc)
     with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
         rows = {r["Name"]: r for r in csv.DictReader(f)}
+    with open(f"{prefix}_failures.csv", encoding="utf-8") as f:
+        for failure in csv.DictReader(f):
+            what = f"{failure['Method']} {failure['Name']}"
+            print(f"    FAILED {failure['Occurrences']} x {what}: {failure['Error']}", flush=True)
     return rows
 
 

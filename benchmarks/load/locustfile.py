@@ -18,17 +18,16 @@ import itertools
 import json
 import os
 import random
-import re
 import uuid
+from pathlib import Path
 
 from locust import HttpUser, between
 
 from benchmarks.load.mix import ACCOUNT_ROLES, MIX, ROLE_WEIGHTS, Request, requests_of
 
-DATA = json.loads(open(os.environ["KST_LOAD_DATA"], encoding="utf-8").read())  # noqa: SIM115
+DATA = json.loads(Path(os.environ["KST_LOAD_DATA"]).read_text(encoding="utf-8"))
 WAIT = [float(x) for x in os.environ.get("KST_LOAD_WAIT", "0.5,2").split(",")]
 PROXY = {"X-Forwarded-Proto": "https"}
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _next_account = {role: itertools.count() for role in ACCOUNT_ROLES}
 
 

@@ -12,10 +12,11 @@ import itertools
 import json
 import os
 import random
+from pathlib import Path
 
 from locust import HttpUser, between
 
-DATA = json.loads(open(os.environ["KST_LOAD_DATA"], encoding="utf-8").read())  # noqa: SIM115
+DATA = json.loads(Path(os.environ["KST_LOAD_DATA"]).read_text(encoding="utf-8"))
 WAIT = [float(x) for x in os.environ.get("KST_LOAD_WAIT", "0.5,2").split(",")]
 MY_WORK = os.environ.get("HELPDESK_MY_WORK", "dashboard")
 _next_account = itertools.count()
