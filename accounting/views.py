@@ -1,12 +1,14 @@
 """Finance's pages: disputes with a live voucher preview, vouchers, periods and exports."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms as dj_forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -297,12 +299,16 @@ def voucher_list(request):
     state = clean_text(request.GET.get("state"), 16)
     state = state if state in Voucher.State.values else ""
     period = Period.objects.filter(pk=int_param(request.GET, "period")).first()
-    vouchers = selectors.voucher_list(state=state, period=period)[:500]
+    # Fifty a page: a year of disputes makes thousands of vouchers, and each row sums its lines.
+    page = Paginator(selectors.voucher_list(state=state, period=period), 50).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("state", state), ("period", period and period.pk)) if v})
     return render(
         request,
         "accounting/voucher_list.html",
         {
-            "vouchers": vouchers,
+            "vouchers": page.object_list,
+            "page": page,
+            "query": query,
             "states": Voucher.State.choices,
             "state": state,
             "periods": Period.objects.all(),

@@ -1,6 +1,7 @@
 """Finance's pages: Chinese first, live preview, voucher page with totals and sources, role checks."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -295,3 +296,26 @@ def test_the_preparer_is_told_why_instead_of_offered_review_and_posting_all_asks
     client.post(reverse("accounting:dispute_bulk", args=[dispute.pk, "review"]))
     body = client.get(reverse("accounting:dispute_detail", args=[dispute.pk])).content.decode()
     assert 'data-confirm="' in body and "不可撤销" in body and 'id="post-all"' in body
+
+
+def test_voucher_list_pages_by_fifty_and_keeps_its_filters(client, django_assert_max_num_queries):
+    """A year of disputes makes thousands of vouchers: the list pages instead of drawing
+    them all (or silently stopping at some number), and the pages keep the filter."""
+    preparer, reviewer = finance_pair()
+    for _ in range(52):
+        services.dispute_generate_vouchers(dispute=make_dispute(preparer), by=preparer)
+    total = Voucher.objects.filter(state="draft").count()
+    assert total > 50
+    client.force_login(reviewer)
+    url = reverse("accounting:voucher_list")
+    with django_assert_max_num_queries(12):
+        first = client.get(url, {"state": "draft"}).content.decode()
+    rows = re.compile(r'href="/accounting/vouchers/\d+/"')
+    assert len(rows.findall(first)) == 50
+    assert f"1 / {-(-total // 50)}" in first
+    assert "?state=draft&amp;page=2" in first
+    second = client.get(url, {"state": "draft", "page": 2}).content.decode()
+    assert len(rows.findall(second)) == total - 50
+    # A page past the end or not a number shows the last / first page, never an error.
+    assert client.get(url, {"page": "99"}).status_code == 200
+    assert client.get(url, {"page": "x"}).status_code == 200
