@@ -33,7 +33,13 @@ from .params import clean_text
 
 @action_required("accounting.view")
 def dispute_list(request):
-    return render(request, "accounting/dispute_list.html", {"disputes": selectors.dispute_list()[:200]})
+    page = _page(request, selectors.dispute_list())
+    return render(request, "accounting/dispute_list.html", {"disputes": page.object_list, "page": page})
+
+
+def _page(request, rows):
+    """Fifty rows a page: finance's lists grow by the year, and none may silently stop."""
+    return Paginator(rows, 50).get_page(request.GET.get("page"))
 
 
 class UnknownTicket(Exception):
@@ -299,7 +305,6 @@ def voucher_list(request):
     state = clean_text(request.GET.get("state"), 16)
     state = state if state in Voucher.State.values else ""
     period = Period.objects.filter(pk=int_param(request.GET, "period")).first()
-    # Fifty a page: a year of disputes makes thousands of vouchers, and each row sums its lines.
     page = Paginator(selectors.voucher_list(state=state, period=period), 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in (("state", state), ("period", period and period.pk)) if v})
     return render(
@@ -515,5 +520,12 @@ def claim_list(request):
             else:
                 messages.success(request, _("Supplier claim %(number)s recorded.") % {"number": claim.number})
                 return redirect("accounting:claim_list")
-    claims = SupplierClaim.objects.select_related("supplier", "ticket").prefetch_related("disputes")[:200]
-    return render(request, "accounting/claim_list.html", {"form": form, "claims": claims})
+    page = _page(
+        request,
+        SupplierClaim.objects.select_related("supplier", "ticket")
+        .prefetch_related("disputes")
+        .order_by("-id"),
+    )
+    return render(
+        request, "accounting/claim_list.html", {"form": form, "claims": page.object_list, "page": page}
+    )

@@ -298,7 +298,7 @@ def test_the_preparer_is_told_why_instead_of_offered_review_and_posting_all_asks
     assert 'data-confirm="' in body and "不可撤销" in body and 'id="post-all"' in body
 
 
-def test_voucher_list_pages_by_fifty_and_keeps_its_filters(client, django_assert_max_num_queries):
+def test_finance_lists_page_by_fifty_and_keep_their_filters(client, django_assert_max_num_queries):
     """A year of disputes makes thousands of vouchers: the list pages instead of drawing
     them all (or silently stopping at some number), and the pages keep the filter."""
     preparer, reviewer = finance_pair()
@@ -319,3 +319,8 @@ def test_voucher_list_pages_by_fifty_and_keeps_its_filters(client, django_assert
     # A page past the end or not a number shows the last / first page, never an error.
     assert client.get(url, {"page": "99"}).status_code == 200
     assert client.get(url, {"page": "x"}).status_code == 200
+    # The disputes behind them page the same way: the oldest two are on page 2, not dropped.
+    disputes = reverse("accounting:dispute_list")
+    links = re.compile(r'href="/accounting/disputes/\d+/"')
+    assert len(links.findall(client.get(disputes).content.decode())) == 50
+    assert len(links.findall(client.get(disputes, {"page": 2}).content.decode())) == 2
