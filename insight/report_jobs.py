@@ -107,7 +107,7 @@ def report_job_start(*, by: User, kind: str, month: str = "", number: str = "") 
         if job is None:
             raise
         return job
-    transaction.on_commit(lambda: _send(job.pk))
+    SWEEP.send_later(job.pk)
     return job
 
 
