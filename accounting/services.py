@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import can
 from apperrors.exceptions import Conflict, Forbidden, Invalid, full_clean
-from documents.generated import enqueue
 from documents.services import document_store
 from masterdata.models import MaterialBatch, Shipment
 
@@ -36,7 +35,7 @@ from .models import (
 )
 from .preview import PURCHASE_NODES, batch_price
 from .selectors import chart_mapping
-from .tasks import run_export
+from .tasks import EXPORTS
 
 __all__ = ["PURCHASE_NODES"]
 WON_OUTCOMES = ("return", "exchange", "allowance", "in_kind_compensation")
@@ -678,7 +677,9 @@ def export_request(
     include_reviewed: bool = False,
 ) -> ExportJob:
     """Queue a journal export of posted vouchers (and reviewed ones when asked; never drafts);
-    the file is written in the background (tasks.run_export)."""
+    the file is written in the background (tasks.run_export). While the same export by the
+    same person is pending or running, that job is answered instead (asking again makes no
+    second file), and sent now if the broker was down when it was asked for."""
     _require(by, "accounting.export")
     job = ExportJob(
         created_by=by,
@@ -692,7 +693,24 @@ def export_request(
     full_clean(job, exclude=["created_by", "file"])
     if date_from and date_to and date_from > date_to:
         raise Invalid(_("The end date is before the start date."), field="date_to")
-    job.save()
-    # A broker outage leaves the job waiting, visible on the page.
-    transaction.on_commit(lambda: enqueue(run_export, job.pk))
+    job.key = ExportJob.key_for(layout, file_format, period, date_from, date_to, include_reviewed)
+    same = _active_export(by, job.key)
+    if same is not None:
+        if same.unsent:
+            EXPORTS.send_later(same.pk)
+        return same
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError:  # the same request a moment earlier (one pending or running job per key)
+        same = _active_export(by, job.key)
+        if same is None:
+            raise
+        return same
+    # A broker outage leaves the job unsent, said on the page; the sweep sends it later.
+    EXPORTS.send_later(job.pk)
     return job
+
+
+def _active_export(by: User, key: str) -> ExportJob | None:
+    return ExportJob.objects.filter(created_by=by, key=key, status__in=ExportJob.ACTIVE).first()

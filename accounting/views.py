@@ -431,7 +431,8 @@ def export_list(request):
         except AppError as exc:
             flash(request, exc)
         else:
-            messages.success(request, _("Export #%(id)s queued.") % {"id": job.pk})
+            # Whether the broker took it shows in the job's row (the send runs after commit).
+            messages.success(request, _("Export #%(id)s registered.") % {"id": job.pk})
             return redirect("accounting:export_list")
     return render(request, "accounting/export_list.html", {"form": form, "jobs": _jobs(request)})
 

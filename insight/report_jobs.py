@@ -19,15 +19,15 @@ import re
 from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.permissions import can
 from apperrors.exceptions import Forbidden, Invalid, NotFound
-from documents.generated import enqueue
+from documents.generated import RESEND_GRACE, JobSweep
 from tickets.models import Ticket
 
 from . import eight_d, views
@@ -42,10 +42,8 @@ Status = ReportJob.Status
 PERMISSION = {Kind.MONTHLY: "insight.view", Kind.EIGHT_D: "insight.report_8d"}
 MONTH = re.compile(r"^(20\d\d|2100)-(0[1-9]|1[0-2])$")
 
-RESEND_GRACE = datetime.timedelta(seconds=30)  # younger unsent jobs belong to the start's own send
 LEASE = datetime.timedelta(minutes=15)  # far above a build under load (40 s at 100k tickets)
 MAX_ATTEMPTS = 3
-RESEND_BATCH = 200
 
 
 class ReportUnavailable(Exception):
@@ -109,7 +107,7 @@ def report_job_start(*, by: User, kind: str, month: str = "", number: str = "") 
         if job is None:
             raise
         return job
-    transaction.on_commit(lambda: _send(job.pk))
+    SWEEP.send_later(job.pk)
     return job
 
 
@@ -121,10 +119,7 @@ def report_job_retry(*, by: User, job: ReportJob) -> ReportJob:
 
 
 def _send(pk: int) -> bool:
-    if not enqueue(build_report_pdf, pk):
-        return False  # stays unsent: the sweep sends it when the broker is back
-    ReportJob.objects.filter(pk=pk).update(sent_at=timezone.now())
-    return True
+    return SWEEP.send(pk)  # False: stays unsent, the sweep sends it when the broker is back
 
 
 # ---------------------------------------------------------------- the worker
@@ -153,13 +148,7 @@ def build(pk: int) -> ReportJob | None:
     """Claim the job (queued, or running past the lease: its worker died), render it, store
     the file. Returns the job, or None when there was nothing to claim (built already, or
     being built by another run)."""
-    now = timezone.now()
-    claimed = (
-        ReportJob.objects.filter(pk=pk)
-        .filter(Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=now - LEASE))
-        .update(status=Status.RUNNING, started_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
+    if not SWEEP.claim(pk):
         return None
     job = ReportJob.objects.select_related("created_by").get(pk=pk)
     with translation.override(job.language):
@@ -190,28 +179,24 @@ def build_report_pdf(pk: int) -> None:
     build(pk)
 
 
+SWEEP = JobSweep(
+    model=ReportJob,
+    task=build_report_pdf,
+    waiting=Status.QUEUED,
+    running=Status.RUNNING,
+    failed=Status.FAILED,
+    interrupted=gettext_lazy("The build was interrupted %(count)s times; try again later."),
+    lease=LEASE,
+    grace=RESEND_GRACE,  # younger unsent jobs belong to the start's own send
+    max_attempts=MAX_ATTEMPTS,
+)
+
+
 def resend(now: datetime.datetime | None = None) -> int:
     """Send the jobs that wait for no message: never sent (the broker was down), or running
     past the lease (the worker died; redelivery would wait for Redis's visibility timeout).
     A job that has used its runs fails instead. Returns how many were sent."""
-    now = now or timezone.now()
-    ReportJob.objects.filter(
-        status=Status.RUNNING, started_at__lt=now - LEASE, attempts__gte=MAX_ATTEMPTS
-    ).update(
-        status=Status.FAILED,
-        error=_("The build was interrupted %(count)s times; try again later.") % {"count": MAX_ATTEMPTS},
-        finished_at=now,
-    )
-    waiting = ReportJob.objects.filter(
-        Q(status=Status.QUEUED, sent_at__isnull=True, created_at__lt=now - RESEND_GRACE)
-        | Q(status=Status.RUNNING, started_at__lt=now - LEASE)
-    ).values_list("pk", flat=True)[:RESEND_BATCH]
-    sent = 0
-    for pk in list(waiting):
-        if not _send(pk):
-            break  # the broker is still down: the next run tries again
-        sent += 1
-    return sent
+    return SWEEP.resend(now)
 
 
 @shared_task(ignore_result=True)

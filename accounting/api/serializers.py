@@ -148,7 +148,8 @@ class ExportOut(serializers.ModelSerializer):
         model = ExportJob
         fields = [
             "id", "layout", "file_format", "period", "date_from", "date_to", "include_reviewed",
-            "status", "total_rows", "done_rows", "progress", "error", "created_at", "finished_at", "download",
+            "status", "total_rows", "done_rows", "progress", "error", "created_at", "sent_at", "finished_at",
+            "download",
         ]  # fmt: skip
 
     def get_download(self, obj) -> str | None:

@@ -204,7 +204,9 @@ class ExportStart(APIView):
 
     @extend_schema(request=ExportIn, responses={202: ExportOut})
     def post(self, request):
-        """Queue an export (posted vouchers; reviewed ones when include_reviewed; never drafts)."""
+        """Queue an export (posted vouchers; reviewed ones when include_reviewed; never drafts).
+        The same export asked again while it is pending or running answers that job. `sent_at`
+        stays empty while the background service is down; the export is written once it is back."""
         data = ExportIn(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.export_request(by=request.user, **data.validated_data)

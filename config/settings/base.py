@@ -241,6 +241,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Report PDFs left unsent while the broker was down, or by a worker that died mid-build.
     "insight-report-jobs": {"task": "insight.report_jobs.resend_report_jobs", "schedule": 60.0},
+    # Journal exports left unsent while the broker was down, or by a worker that died mid-export.
+    "accounting-export-jobs": {"task": "accounting.tasks.resend_export_jobs", "schedule": 60.0},
 }
 
 # Inbound e-mail (mailin/, docs/mailin.md): beat polls this IMAP mailbox every
