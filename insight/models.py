@@ -70,3 +70,27 @@ class StepStay(_TicketDimensions):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.state} {self.hours:.1f} h"
+
+
+class StayRollup(models.Model):
+    """StepStay counted per month of intake, root cause, state, who moved it on and hours
+    rounded to the tenth the pages show (`tenths` = floor(hours × 10 + 0.5)), with the
+    exact shortest and longest stay of the cell. That keeps the median and the 90th
+    percentile exact as shown: the rank's cell gives the tenth, and a median between two
+    cells is the mean of the lower cell's `high` and the upper cell's `low`. Rebuilt by
+    `refresh_summaries` for the months of the tickets it recomputed."""
+
+    month = models.DateField()  # first day of the (local) month of intake
+    root_cause_category = models.CharField(max_length=16, blank=True)
+    state = models.CharField(max_length=12)
+    actor_id = models.BigIntegerField()
+    tenths = models.IntegerField()
+    stays = models.PositiveIntegerField()
+    low = models.FloatField()
+    high = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "root_cause_category"], name="insight_stayroll_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.state} {self.tenths / 10:.1f} h × {self.stays}"

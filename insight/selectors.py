@@ -6,13 +6,14 @@ comes with the ticket-list query string (`drill`) that lists exactly those ticke
 """
 
 import datetime
+import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -20,13 +21,15 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    Max,
+    Min,
     Q,
     QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, Floor, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from accounting.selectors import ticket_quality_costs
 from accounts.models import User
 from masterdata.models import Customer, Product, Supplier
+from portal.models import Survey
 from tickets.filters import AGE_BUCKETS, CLOSED, age_range
 from tickets.models import (
     DEPARTMENT_OF_ROOT_CAUSE,
@@ -52,7 +56,7 @@ from tickets.sla import BREACHED, MET, clocks, with_targets
 from ui.labels import choice_labels
 from workhours import clock
 
-from .models import CostLine, StepStay, SummaryRefresh
+from .models import CostLine, StayRollup, StepStay, SummaryRefresh
 
 ZERO = Decimal("0.00")
 
@@ -87,6 +91,14 @@ class Filters:
 
 def _start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+day_start = _start  # the instant a local day begins: the period's bounds
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def tickets(f: Filters) -> QuerySet[Ticket]:
@@ -146,6 +158,9 @@ PARETO_DIMENSIONS = ("defect", "root_cause", "product", "customer", "supplier")
 
 def _month_key(month) -> datetime.date:
     return timezone.localtime(month).date() if isinstance(month, datetime.datetime) else month
+
+
+month_key = _month_key  # TruncMonth's value (aware on PostgreSQL) as the local month's first day
 
 
 def pareto(f: Filters, dimension: str, limit: int = 10, grouped: dict | None = None) -> list[Bar]:
@@ -517,8 +532,8 @@ def _step_times(f: Filters, steps: dict, persons: dict) -> dict:
             label=labels.get(state, state),
             who=str(STEP_DEPARTMENT.get(state, "")),
             count=steps[state][0],
-            median_h=round(steps[state][1], 1),
-            p90_h=round(steps[state][2], 1),
+            median_h=tenths(steps[state][1]) / 10,
+            p90_h=tenths(steps[state][2]) / 10,
             drill=f.drill(state=state),
         )
         for state in order
@@ -531,8 +546,8 @@ def _step_times(f: Filters, steps: dict, persons: dict) -> dict:
                 label=labels.get(state, state),
                 who=names.get(actor, "?"),
                 count=count,
-                median_h=round(median, 1),
-                p90_h=round(p90, 1),
+                median_h=tenths(median) / 10,
+                p90_h=tenths(p90) / 10,
             )
             for (state, actor), (count, median, p90) in persons.items()
             if state in order
@@ -642,7 +657,9 @@ def summary(f: Filters, grouped: dict | None = None) -> dict:
 
 def ratings(f: Filters) -> dict:
     """The customers' own ratings on the portal (portal.Survey, 1..5, after archive)."""
-    return tickets(f).aggregate(rated=Count("portal_survey"), rating=Avg("portal_survey__rating"))
+    # From the surveys (one per ticket, few) to their tickets, not a pass over every ticket
+    # of the period joined to the surveys: the same figures.
+    return Survey.objects.filter(ticket__in=tickets(f)).aggregate(rated=Count("id"), rating=Avg("rating"))
 
 
 # Each figure above by itself is one query over the period's tickets; the dashboard asks
@@ -855,42 +872,87 @@ def cost_of_poor_quality(f: Filters) -> dict:
     return result
 
 
-def time_in_steps(f: Filters) -> dict:
-    """time_in_steps_live's figures from the per-stay summary. On PostgreSQL the median and
-    90th percentile are computed in SQL; elsewhere (the SQLite demo) in Python."""
+def tenths(hours: float) -> int:
+    """Hours in tenths, half up: the figure shown. TENTHS is the same in SQL (the same
+    IEEE double arithmetic), so a stay's cell is the tenth it is shown as."""
+    return math.floor(hours * 10 + 0.5)
+
+
+TENTHS = Floor(F("hours") * Value(10.0) + Value(0.5))
+
+
+def _whole_months(f: Filters) -> tuple[datetime.date, datetime.date] | None:
+    """[first, end): the calendar months wholly inside the period, if any."""
+    first = f.date_from if f.date_from.day == 1 else next_month(f.date_from)
+    after = f.date_to + datetime.timedelta(days=1)
+    end = after if after.day == 1 else after.replace(day=1)
+    return (first, end) if first < end else None
+
+
+def _stay_cells(f: Filters) -> list[tuple[str, int, int, int, float, float]]:
+    """(state, actor, tenths, stays, shortest, longest) cells of the period's stays: the
+    whole months from StayRollup (unless a product, customer or supplier is chosen, which
+    the rollup does not carry), the rest from StepStay, grouped in SQL the same way."""
+    whole = None if (f.product or f.customer or f.supplier) else _whole_months(f)
     stays = _summarised(StepStay, f)
-    if connection.vendor != "postgresql":
-        by_step, by_person = defaultdict(list), defaultdict(list)
-        for state, actor, hours in stays.values_list("state", "actor_id", "hours"):
-            by_step[state].append(hours)
-            by_person[(state, actor)].append(hours)
-        return _step_times(
-            f,
-            {state: _stats(hours) for state, hours in by_step.items()},
-            {key: _stats(hours) for key, hours in by_person.items()},
+    cells = []
+    if whole:
+        rolled = StayRollup.objects.filter(month__gte=whole[0], month__lt=whole[1])
+        if f.department:
+            rolled = rolled.filter(root_cause_category__in=root_causes_of(f.department))
+        cells += rolled.values_list("state", "actor_id", "tenths").annotate(
+            Sum("stays"), Min("low"), Max("high")
         )
-    with transaction.atomic(), connection.cursor() as cursor:
-        # ~200,000 stays a year are sorted per step: in memory, not in temporary files
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        return _step_times(f, *_stay_percentiles(stays))
-
-
-def _stay_percentiles(stays: QuerySet) -> tuple[dict, dict]:
-    """Per step and per step and person in one scan (GROUPING SETS): count, median
-    (percentile_cont 0.5 = statistics.median) and nearest-rank p90 (percentile_disc 0.9)."""
-    sql, params = stays.values("state", "actor_id", "hours").order_by().query.sql_with_params()
-    query = (
-        "SELECT GROUPING(actor_id), state, actor_id, COUNT(*), "  # noqa: S608 - compiled SQL only
-        "percentile_cont(0.5) WITHIN GROUP (ORDER BY hours), "
-        "percentile_disc(0.9) WITHIN GROUP (ORDER BY hours) "
-        f"FROM ({sql}) AS stays GROUP BY GROUPING SETS ((state), (state, actor_id))"
+        stays = stays.exclude(ticket_created_at__gte=_start(whole[0]), ticket_created_at__lt=_start(whole[1]))
+    live = (
+        stays.annotate(tenths=TENTHS)
+        .values_list("state", "actor_id", "tenths")
+        .annotate(Count("id"), Min("hours"), Max("hours"))
+        .order_by()
     )
-    steps, persons = {}, {}
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        for per_step, state, actor, n, median, p90 in cursor.fetchall():
-            if per_step:
-                steps[state] = (n, median, p90)
+    cells += live
+    return [(state, actor, int(t), n, low, high) for state, actor, t, n, low, high in cells]
+
+
+def _cell_stats(cells: dict[int, list]) -> tuple[int, float, float]:
+    """(count, median, p90) of a histogram {tenths: [stays, shortest, longest]}, exact as
+    shown (to the tenth): a rank's value is its cell's tenth, except a median between two
+    cells, which is the mean of the two stays next to each other (the lower cell's longest,
+    the upper cell's shortest) — what statistics.median gives."""
+    ordered = sorted(cells.items())
+    n = sum(c[0] for _t, c in ordered)
+
+    def at(rank: int) -> tuple[int, list]:  # 1-based
+        seen = 0
+        for t, cell in ordered:
+            seen += cell[0]
+            if seen >= rank:
+                return t, cell
+        raise ValueError(rank)
+
+    if n % 2:
+        median = at(n // 2 + 1)[0] / 10
+    else:
+        (t1, lower), (t2, upper) = at(n // 2), at(n // 2 + 1)
+        median = t1 / 10 if t1 == t2 else (lower[2] + upper[1]) / 2
+    p90 = at(max(1, -(-n * 90 // 100)))[0] / 10  # nearest rank, as _percentile
+    return n, median, p90
+
+
+def time_in_steps(f: Filters) -> dict:
+    """time_in_steps_live's figures from the summaries (StayRollup and StepStay, see
+    _stay_cells): per step and per step and person, count, median and p90 to the tenth."""
+    by_step: dict = defaultdict(dict)
+    by_person: dict = defaultdict(dict)
+    for state, actor, t, n, low, high in _stay_cells(f):
+        for histogram in (by_step[state], by_person[(state, actor)]):
+            cell = histogram.get(t)
+            if cell is None:
+                histogram[t] = [n, low, high]
             else:
-                persons[(state, actor)] = (n, median, p90)
-    return steps, persons
+                cell[0], cell[1], cell[2] = cell[0] + n, min(cell[1], low), max(cell[2], high)
+    return _step_times(
+        f,
+        {state: _cell_stats(h) for state, h in by_step.items()},
+        {key: _cell_stats(h) for key, h in by_person.items()},
+    )

@@ -11,14 +11,16 @@ import datetime
 import time
 
 from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounting.models import VoucherEvent
 from tickets.models import Event, Ticket
 from workhours import clock
 
-from .models import CostLine, StepStay, SummaryRefresh
-from .selectors import ticket_costs
+from .models import CostLine, StayRollup, StepStay, SummaryRefresh
+from .selectors import TENTHS, day_start, month_key, next_month, ticket_costs
 
 NAME = "insight"
 MARGIN = datetime.timedelta(minutes=10)  # a transaction open this long is still caught
@@ -134,6 +136,60 @@ def _stays_in_sql(ids: list[int] | None) -> None:
         cursor.execute(query, [Event.Kind.CREATED, *([ids] if ids is not None else [])])
 
 
+def _months_of(ids: list[int]) -> set[datetime.date]:
+    """The (local) months of intake of these tickets: the rollup cells their stays are in."""
+    months = set()
+    for start in range(0, len(ids), BATCH):
+        rows = (
+            Ticket.objects.filter(pk__in=ids[start : start + BATCH])
+            .annotate(month=TruncMonth("created_at"))
+            .values_list("month", flat=True)
+            .distinct()
+        )
+        months |= {month_key(m) for m in rows}
+    return months
+
+
+def _roll_up(months: set[datetime.date] | None) -> None:
+    """Recount StayRollup from StepStay for these months (None: all), whole months at a time,
+    so a month's cells always count every stay of its tickets."""
+    stays = StepStay.objects.all()
+    if months is None:
+        StayRollup.objects.all().delete()
+    else:
+        if not months:
+            return
+        StayRollup.objects.filter(month__in=months).delete()
+        within = Q()
+        for month in months:
+            within |= Q(
+                ticket_created_at__gte=day_start(month), ticket_created_at__lt=day_start(next_month(month))
+            )
+        stays = stays.filter(within)
+    cells = (
+        stays.annotate(month=TruncMonth("ticket_created_at"), tenths=TENTHS)
+        .values("month", "root_cause_category", "state", "actor_id", "tenths")
+        .annotate(n=Count("id"), shortest=Min("hours"), longest=Max("hours"))
+        .order_by()
+    )
+    StayRollup.objects.bulk_create(
+        (
+            StayRollup(
+                month=month_key(c["month"]),
+                root_cause_category=c["root_cause_category"],
+                state=c["state"],
+                actor_id=c["actor_id"],
+                tenths=int(c["tenths"]),
+                stays=c["n"],
+                low=c["shortest"],
+                high=c["longest"],
+            )
+            for c in cells.iterator(chunk_size=BATCH)
+        ),
+        batch_size=BATCH,
+    )
+
+
 def _rebuild(ids: list[int], *, full: bool) -> None:
     in_sql = connection.vendor == "postgresql" and not clock.working_hours()
     if in_sql and full:
@@ -148,6 +204,7 @@ def _rebuild(ids: list[int], *, full: bool) -> None:
             _stays_in_sql(chunk)
         elif not in_sql:
             StepStay.objects.bulk_create(_stays(chunk), batch_size=BATCH)
+    _roll_up(None if full else _months_of(ids))
 
 
 def refresh_summaries(*, full: bool = False, now: datetime.datetime | None = None) -> SummaryRefresh:
@@ -164,7 +221,7 @@ def refresh_summaries(*, full: bool = False, now: datetime.datetime | None = Non
         full = full or last.clock != _clock_name() or now - last.full_at >= FULL_EVERY
         if full:
             CostLine.objects.all().delete()
-            StepStay.objects.all().delete()
+            StepStay.objects.all().delete()  # StayRollup: _roll_up(None) recounts it whole
             ids = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
         else:
             ids = sorted(_changed_since(last.as_of - MARGIN))
