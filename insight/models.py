@@ -94,3 +94,31 @@ class StayRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.state} {self.tenths / 10:.1f} h × {self.stays}"
+
+
+class RepeatLink(models.Model):
+    """A ticket with a product and defect and the ticket before it with the same two (any
+    customer): a repeat failure when the gap is within the months asked for. Carries the
+    later ticket's filter dimensions. Recomputed by `refresh_summaries` per (product,
+    defect) series a changed ticket is or was in."""
+
+    ticket_id = models.BigIntegerField(primary_key=True)
+    created_at = models.DateTimeField()
+    product_id = models.BigIntegerField()
+    defect_type_id = models.BigIntegerField()
+    customer_id = models.BigIntegerField(null=True)
+    supplier_id = models.BigIntegerField(null=True)
+    root_cause_category = models.CharField(max_length=16, blank=True)
+    prev_id = models.BigIntegerField()
+    prev_number = models.CharField(max_length=20)
+    prev_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="insight_repeat_created"),
+            models.Index(fields=["product_id", "defect_type_id"], name="insight_repeat_series"),
+            models.Index(fields=["prev_id"], name="insight_repeat_prev"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prev_number} → {self.ticket_id}"

@@ -56,7 +56,7 @@ from tickets.sla import BREACHED, MET, clocks, with_targets
 from ui.labels import choice_labels
 from workhours import clock
 
-from .models import CostLine, StayRollup, StepStay, SummaryRefresh
+from .models import CostLine, RepeatLink, StayRollup, StepStay, SummaryRefresh
 
 ZERO = Decimal("0.00")
 
@@ -234,14 +234,15 @@ class Repeat:
     drill: str
 
 
-def repeats(f: Filters, limit: int = 20) -> tuple[int, list[Repeat]]:
+def repeats(f: Filters, limit: int = 20, *, live: bool = False) -> tuple[int, list[Repeat]]:
     """Tickets of the period whose product and defect already came up within
     `repeat_months` × 30 days before (any customer): how many, and the latest ones with the
     earlier ticket and the corrective action recorded there (the failure that was to be
-    prevented). The pairs come from one SQL query (_repeat_pairs), then three small ones
-    for the rows shown."""
+    prevented). The pairs come from one SQL query (_repeat_pairs) over the summary
+    RepeatLink (`live`: over the tickets themselves, the definition it is tested against),
+    then three small ones for the rows shown."""
     window = datetime.timedelta(days=30 * f.repeat_months)
-    total, shown = _repeat_pairs(f, window, limit)
+    total, shown = _repeat_pairs(f, window, limit, live=live)
 
     later = Ticket.objects.select_related("product", "defect_type", "customer").only(
         "number", "created_at", "state", "product__name", "defect_type__name", "customer__name"
@@ -269,14 +270,22 @@ def repeats(f: Filters, limit: int = 20) -> tuple[int, list[Repeat]]:
     ]
 
 
-def _repeat_pairs(f: Filters, window: datetime.timedelta, limit: int) -> tuple[int, list[tuple]]:
+def _repeat_pairs(
+    f: Filters, window: datetime.timedelta, limit: int, *, live: bool = False
+) -> tuple[int, list[tuple]]:
     """(how many, the latest `limit` as (later id, later created, earlier id, earlier number))
     in one query: each candidate's predecessor with the same product and defect by a window
     function (LAG) over the tickets from `window` before the period on (index
-    ticket_product_defect), the period's filters applied to the later ticket only."""
+    ticket_product_defect) — or, not `live`, as RepeatLink keeps it — the period's filters
+    applied to the later ticket only."""
     start, end = _start(f.date_from), _start(f.date_to + datetime.timedelta(days=1))
     adapt = connection.ops.adapt_datetimefield_value
-    conditions, params = [], [adapt(start - window), adapt(end), adapt(start)]
+    params = [adapt(start - window), adapt(end)] if live else []
+    conditions = []
+    params.append(adapt(start))
+    if not live:
+        conditions.append("AND created_at < %s")
+        params.append(adapt(end))
     for column, value in (
         ("product_id", f.product and f.product.pk),
         ("customer_id", f.customer and f.customer.pk),
@@ -299,17 +308,20 @@ def _repeat_pairs(f: Filters, window: datetime.timedelta, limit: int) -> tuple[i
         within = "julianday(created_at) - julianday(prev_at) <= %s"
         params.append(window.total_seconds() / 86400)
     params.append(limit)
-    table = Ticket._meta.db_table
-    query = f"""
-        SELECT id, created_at, prev_id, prev_number, COUNT(*) OVER () FROM (
+    if live:
+        candidates = f"""(
             SELECT id, created_at, product_id, customer_id, supplier_id, root_cause_category,
                    LAG(id) OVER w AS prev_id, LAG(number) OVER w AS prev_number,
                    LAG(created_at) OVER w AS prev_at
-            FROM {table}
+            FROM {Ticket._meta.db_table}
             WHERE product_id IS NOT NULL AND defect_type_id IS NOT NULL
               AND created_at >= %s AND created_at < %s
             WINDOW w AS (PARTITION BY product_id, defect_type_id ORDER BY created_at, id)
-        ) candidates
+        )"""  # noqa: S608 - the table name only
+    else:
+        candidates = f"(SELECT ticket_id AS id, * FROM {RepeatLink._meta.db_table})"  # noqa: S608
+    query = f"""
+        SELECT id, created_at, prev_id, prev_number, COUNT(*) OVER () FROM {candidates} candidates
         WHERE created_at >= %s AND prev_id IS NOT NULL {" ".join(conditions)} AND {within}
         ORDER BY created_at DESC, id DESC
         LIMIT %s"""  # noqa: S608 - the table name and placeholders only; values are params

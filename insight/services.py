@@ -19,7 +19,7 @@ from accounting.models import VoucherEvent
 from tickets.models import Event, Ticket
 from workhours import clock
 
-from .models import CostLine, StayRollup, StepStay, SummaryRefresh
+from .models import CostLine, RepeatLink, StayRollup, StepStay, SummaryRefresh
 from .selectors import TENTHS, day_start, month_key, next_month, ticket_costs
 
 NAME = "insight"
@@ -190,6 +190,61 @@ def _roll_up(months: set[datetime.date] | None) -> None:
     )
 
 
+LINKS = f"""
+    INSERT INTO {{link}} (ticket_id, created_at, product_id, defect_type_id, customer_id, supplier_id,
+                          root_cause_category, prev_id, prev_number, prev_at)
+    SELECT id, created_at, product_id, defect_type_id, customer_id, supplier_id, root_cause_category,
+           prev_id, prev_number, prev_at
+    FROM (
+        SELECT id, created_at, product_id, defect_type_id, customer_id, supplier_id, root_cause_category,
+               LAG(id) OVER w AS prev_id, LAG(number) OVER w AS prev_number,
+               LAG(created_at) OVER w AS prev_at
+        FROM {Ticket._meta.db_table}
+        WHERE product_id IS NOT NULL AND defect_type_id IS NOT NULL {{series}}
+        WINDOW w AS (PARTITION BY product_id, defect_type_id ORDER BY created_at, id)
+    ) series
+    WHERE prev_id IS NOT NULL"""  # noqa: S608 - table names only; values are params
+
+
+def _link(ids: list[int] | None) -> None:
+    """Recompute RepeatLink for the (product, defect) series these tickets are in now or
+    were in at the last refresh (None: every series). A ticket's predecessor changes only
+    when a ticket of its series is logged, moved in or moved out: one of these."""
+    link = RepeatLink._meta.db_table
+    if ids is None:
+        RepeatLink.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(LINKS.format(link=link, series=""))
+        return
+    series = set()
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        series |= set(
+            Ticket.objects.filter(pk__in=chunk, product__isnull=False, defect_type__isnull=False).values_list(
+                "product_id", "defect_type_id"
+            )
+        )
+        # where they were: their own link, and the link of the ticket that came after them
+        series |= set(
+            RepeatLink.objects.filter(Q(ticket_id__in=chunk) | Q(prev_id__in=chunk)).values_list(
+                "product_id", "defect_type_id"
+            )
+        )
+    series = sorted(series)
+    for start in range(0, len(series), 500):
+        pairs = series[start : start + 500]
+        within = Q()
+        for product, defect in pairs:
+            within |= Q(product_id=product, defect_type_id=defect)
+        RepeatLink.objects.filter(within).delete()
+        values = ", ".join(["(%s, %s)"] * len(pairs))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                LINKS.format(link=link, series=f"AND (product_id, defect_type_id) IN (VALUES {values})"),
+                [v for pair in pairs for v in pair],
+            )
+
+
 def _rebuild(ids: list[int], *, full: bool) -> None:
     in_sql = connection.vendor == "postgresql" and not clock.working_hours()
     if in_sql and full:
@@ -205,6 +260,11 @@ def _rebuild(ids: list[int], *, full: bool) -> None:
         elif not in_sql:
             StepStay.objects.bulk_create(_stays(chunk), batch_size=BATCH)
     _roll_up(None if full else _months_of(ids))
+    _link(None if full else ids)
+    if full and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # rewritten whole: plan with the new statistics
+            for model in (CostLine, StepStay, StayRollup, RepeatLink):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def refresh_summaries(*, full: bool = False, now: datetime.datetime | None = None) -> SummaryRefresh:
@@ -221,7 +281,7 @@ def refresh_summaries(*, full: bool = False, now: datetime.datetime | None = Non
         full = full or last.clock != _clock_name() or now - last.full_at >= FULL_EVERY
         if full:
             CostLine.objects.all().delete()
-            StepStay.objects.all().delete()  # StayRollup: _roll_up(None) recounts it whole
+            StepStay.objects.all().delete()  # StayRollup, RepeatLink: recounted whole below
             ids = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
         else:
             ids = sorted(_changed_since(last.as_of - MARGIN))

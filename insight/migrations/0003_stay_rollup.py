@@ -1,6 +1,7 @@
 """StayRollup (time in step per month, exact to the tenth shown) and, on PostgreSQL, the
 indexes that let the stays of one product, customer or supplier be read without a pass
-over the period's stays (docs/insight.md, "Speed at scale")."""
+over the period's stays, and the costliest tickets without a sort of the period's cost
+lines (docs/insight.md, "Speed at scale")."""
 
 from django.db import migrations, models
 
@@ -13,6 +14,15 @@ INDEXES = [
     )
     for dim in ("product", "customer", "supplier")
 ]
+# The costliest tickets: read in order of net cost until ten match the filters (index only).
+INDEXES.append(
+    (
+        "insight_cost_net",
+        "CREATE INDEX IF NOT EXISTS insight_cost_net ON insight_costline "
+        "(((parts + booked) - recovered) DESC, ticket_id) INCLUDE (ticket_created_at, product_id, "
+        "customer_id, supplier_id, root_cause_category, number, parts, booked, recovered)",
+    )
+)
 
 
 def create(apps, schema_editor):

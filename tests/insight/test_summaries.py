@@ -3,6 +3,7 @@
 each filter; a refresh run twice changes nothing; a change is picked up by the next
 incremental refresh; the pages say as of when, and have figures on the first visit."""
 
+import dataclasses
 import datetime
 import io
 import statistics
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from accounts.roles import Role
 from insight import selectors, services, tasks
-from insight.models import CostLine, StayRollup, StepStay, SummaryRefresh
+from insight.models import CostLine, RepeatLink, StayRollup, StepStay, SummaryRefresh
 from insight.selectors import Filters
 from tests.insight.conftest import NOW, at
 from tests.tickets.factories import step_data
@@ -65,6 +66,9 @@ def test_summaries_give_the_live_figures_under_every_filter(world):
                 selectors.cost_of_poor_quality_live(f)
             ), f
             assert plain(selectors.time_in_steps(f)) == plain(selectors.time_in_steps_live(f)), f
+            for months in (1, 2, 6):
+                g = dataclasses.replace(f, repeat_months=months)
+                assert selectors.repeats(g) == selectors.repeats(g, live=True), g
 
 
 def test_summary_figures_are_the_hand_counted_ones(world):
@@ -84,6 +88,9 @@ def rows():
             StayRollup.objects.values_list(
                 "month", "root_cause_category", "state", "actor_id", "tenths", "stays", "low", "high"
             )
+        ),
+        sorted(
+            RepeatLink.objects.values_list("ticket_id", "product_id", "defect_type_id", "prev_id", "prev_at")
         ),
     )
 
@@ -117,6 +124,24 @@ def test_refresh_is_idempotent_and_incremental(world, people):
         for f in variants(world):
             assert plain(selectors.time_in_steps(f)) == plain(selectors.time_in_steps_live(f)), f
     # A full rebuild gives the same rows as the incremental ones.
+    after = rows()
+    services.refresh_summaries(full=True, now=later + datetime.timedelta(minutes=2))
+    assert rows() == after
+
+
+def test_a_ticket_moved_to_another_defect_changes_both_series_at_the_next_refresh(world):
+    """B (THREAD, 20 Oct) becomes a LEAK: D's earlier ticket is now A, and C (LEAK, 3 Nov)
+    repeats B — an incremental refresh finds both, as a full rebuild would."""
+    w = world
+    services.refresh_summaries(now=NOW)
+    later = NOW + datetime.timedelta(minutes=20)
+    Ticket.objects.filter(pk=w["B"].pk).update(defect_type=w["leak"], updated_at=later)
+    record = services.refresh_summaries(now=later + datetime.timedelta(minutes=1))
+    assert record.tickets == 1
+    links = dict(RepeatLink.objects.values_list("ticket_id", "prev_id"))
+    assert links[w["D"].pk] == w["A"].pk and links[w["C"].pk] == w["B"].pk and w["B"].pk not in links
+    for f in variants(world):
+        assert selectors.repeats(f) == selectors.repeats(f, live=True), f
     after = rows()
     services.refresh_summaries(full=True, now=later + datetime.timedelta(minutes=2))
     assert rows() == after
@@ -168,6 +193,7 @@ def test_repeat_failures_under_the_filters(world):
     """The filters choose the later ticket; the earlier one may be anyone's (hand-counted:
     A after E, B after A, D after B; only A has a root cause, material → purchasing)."""
     w = world
+    services.refresh_summaries(now=NOW)
 
     def pairs(**filters):
         count, rows = selectors.repeats(
