@@ -18,7 +18,9 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    DateTimeField,
     DecimalField,
+    DurationField,
     ExpressionWrapper,
     F,
     Max,
@@ -615,25 +617,35 @@ def sla_compliance(f: Filters, now: datetime.datetime | None = None) -> list[Com
     rows = {s: Compliance(severity=s, label=labels[s]) for s in ("critical", "high", "medium", "low")}
     if clock.working_hours():
         return _sla_compliance_per_ticket(f, now, rows)
-    aggregates = {}
-    for severity, response_h, resolution_h in SlaTarget.objects.values_list(
-        "severity", "first_response_hours", "resolution_hours"
-    ):
-        for kind, hours, stopped in (
-            ("response", response_h, "responded_at"),
-            ("resolution", resolution_h, "resolved_at"),
-        ):
-            target = datetime.timedelta(hours=float(hours))
-            mine, done = Q(severity=severity), Q(**{f"{stopped}__isnull": False})
-            in_time = Q(**{f"{stopped}__lte": F("created_at") + target})
-            running_late = Q(**{f"{stopped}__isnull": True}) & Q(created_at__lt=now - target)
-            aggregates[f"{severity}:{kind}_met"] = Count("id", filter=mine & done & in_time)
-            aggregates[f"{severity}:{kind}_missed"] = Count("id", filter=mine & done & ~in_time)
-            aggregates[f"{severity}:{kind}_breached"] = Count("id", filter=mine & running_late)
-    for key, n in (tickets(f).aggregate(**aggregates) if aggregates else {}).items():
-        severity, name = key.split(":")
-        if severity in rows:
-            setattr(rows[severity], name, n)
+    targets = list(SlaTarget.objects.values_list("severity", "first_response_hours", "resolution_hours"))
+    if not targets:
+        return list(rows.values())
+    # Grouped by severity, each ticket's due times from its severity's targets (CASE): six
+    # counts per row instead of twenty-four, and an index-only scan (insight_ticket_figures).
+    dues, aggregates = {}, {}
+    for i, (kind, stopped) in enumerate((("response", "responded_at"), ("resolution", "resolved_at")), 1):
+        target = Case(
+            *[When(severity=row[0], then=Value(datetime.timedelta(hours=float(row[i])))) for row in targets],
+            output_field=DurationField(),
+        )
+        dues[f"{kind}_due"] = ExpressionWrapper(F("created_at") + target, output_field=DateTimeField())
+        done, in_time = Q(**{f"{stopped}__isnull": False}), Q(**{f"{stopped}__lte": F(f"{kind}_due")})
+        running_late = Q(**{f"{stopped}__isnull": True}) & Q(**{f"{kind}_due__lt": now})
+        aggregates[f"{kind}_met"] = Count("id", filter=done & in_time)
+        aggregates[f"{kind}_missed"] = Count("id", filter=done & ~in_time)
+        aggregates[f"{kind}_breached"] = Count("id", filter=running_late)
+    counts = (
+        tickets(f)
+        .filter(severity__in=[row[0] for row in targets])
+        .annotate(**dues)
+        .values("severity")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    for row in counts:
+        if row["severity"] in rows:
+            for name in aggregates:
+                setattr(rows[row["severity"]], name, row[name])
     return list(rows.values())
 
 
@@ -682,9 +694,22 @@ _GROUPED = {
     "product": "product_id",
     "customer": "customer_id",
     "supplier": "supplier_id",
-    "open_state": "open_state",
     "month": "month",
 }
+# The summary, open-by-state and age counts come from one more set, (state, safety, age
+# bucket): a single COUNT per set instead of ten FILTERed counts computed for every set.
+_STATUS = ("state", "safety", "age")
+
+
+def _age_bucket(now: datetime.datetime) -> Case:
+    """The open ticket's age bucket (AGE_BUCKETS are disjoint), "" when closed or none:
+    the conditions _age_counts counts."""
+    whens = []
+    for key, _label, _a, _b in AGE_BUCKETS:
+        earliest, latest = age_range(key, now)
+        q = Q(created_at__lte=latest) & (Q(created_at__gt=earliest) if earliest else Q())
+        whens.append(When(q & ~Q(state__in=CLOSED), then=Value(key)))
+    return Case(*whens, default=Value(""))
 
 
 def grouped_counts(f: Filters, now: datetime.datetime | None = None) -> dict | None:
@@ -696,57 +721,47 @@ def grouped_counts(f: Filters, now: datetime.datetime | None = None) -> dict | N
     now = now or timezone.now()
     inner = (
         tickets(f)
-        .annotate(
-            month=TruncMonth("created_at"),
-            open_state=Case(When(~Q(state__in=CLOSED), then=F("state")), default=Value("")),
-        )
-        .values("id", "state", "safety", "created_at", *_GROUPED.values())
+        .annotate(month=TruncMonth("created_at"), age=_age_bucket(now))
+        .values(*_GROUPED.values(), *_STATUS)
         .order_by()  # no sort: the index-only scan feeds the hash aggregates as it reads
     )
     sql, params = inner.query.sql_with_params()
-    # The summary and age counts as FILTERed aggregates: the same SQL Django writes for them.
-    aggregates = {**_SUMMARY, **_age_counts(now)}
-    columns = ", ".join(_GROUPED.values())
-    filtered, filter_params = [], []
-    outer = Ticket.objects.none().query
-    compiler = outer.get_compiler(connection=connection)
-    for name, aggregate in aggregates.items():
-        condition = aggregate.filter
-        if condition is None:
-            filtered.append(f'COUNT(*) AS "{name}"')
-            continue
-        where = outer.build_where(condition)
-        where_sql, where_params = where.as_sql(compiler, connection)
-        filtered.append(f'COUNT(*) FILTER (WHERE {where_sql}) AS "{name}"')
-        filter_params.extend(where_params)
+    columns = [*_GROUPED.values(), *_STATUS]
+    sets = [f"({c})" for c in _GROUPED.values()] + [f"({', '.join(_STATUS)})"]
     table = Ticket._meta.db_table
     # Only constant column names and SQL Django compiled go into the text; values are params.
     query = (
-        f"SELECT GROUPING({columns}), {columns}, COUNT(*), {', '.join(filtered)} "  # noqa: S608
-        f'FROM ({sql}) AS "{table}" '
-        f"GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in _GROUPED.values())}, ())"
+        f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, COUNT(*) "  # noqa: S608
+        f'FROM ({sql}) AS "{table}" GROUP BY GROUPING SETS ({", ".join(sets)})'
     )
-    result = {dim: {} for dim in _GROUPED}
-    width = len(_GROUPED)
+    result: dict = {dim: {} for dim in _GROUPED}
+    result["open_state"] = {}
+    totals = dict.fromkeys([*_SUMMARY, *(f"age_{key}" for key, *_rest in AGE_BUCKETS)], 0)
+    width = len(columns)
     every = (1 << width) - 1
+    status_mask = every ^ ((1 << len(_STATUS)) - 1)
     with connection.cursor() as cursor:
-        cursor.execute(query, [*filter_params, *params])
-        names = [c[0] for c in cursor.description]
+        cursor.execute(query, params)
         for row in cursor.fetchall():
-            mask = row[0]
-            if mask == every:
-                result["all"] = dict(zip(names[width + 2 :], row[width + 2 :], strict=True))
+            mask, values, n = row[0], row[1 : width + 1], row[width + 1]
+            if mask == status_mask:
+                state, safety, age = values[-3:]
+                totals["logged"] += n
+                if state not in CLOSED:
+                    totals["open"] += n
+                    result["open_state"][state] = result["open_state"].get(state, 0) + n
+                totals["archived"] += n if state == State.ARCHIVED else 0
+                totals["safety"] += n if safety else 0
+                if age:
+                    totals[f"age_{age}"] += n
                 continue
             for i, dim in enumerate(_GROUPED):
                 if mask == every ^ (1 << (width - 1 - i)):
-                    key = row[1 + i]
+                    key = values[i]
                     if dim == "month":  # the raw cursor gives the local month's start, naive
                         key = key.date() if timezone.is_naive(key) else _month_key(key)
-                    if dim == "open_state" and not key:
-                        continue
-                    result[dim][key] = row[width + 1]
-    if "all" not in result:  # no tickets: GROUPING SETS still yields the () row, but be sure
-        result["all"] = dict.fromkeys(aggregates, 0)
+                    result[dim][key] = n
+    result["all"] = totals
     return result
 
 
