@@ -321,7 +321,11 @@ def _repeat_pairs(
             WINDOW w AS (PARTITION BY product_id, defect_type_id ORDER BY created_at, id)
         )"""  # noqa: S608 - the table name only
     else:
-        candidates = f"(SELECT ticket_id AS id, * FROM {RepeatLink._meta.db_table})"  # noqa: S608
+        # only the columns of the covering index insight_repeat_figures: an index-only scan
+        candidates = (
+            "(SELECT ticket_id AS id, created_at, product_id, customer_id, supplier_id, "  # noqa: S608
+            f"root_cause_category, prev_id, prev_number, prev_at FROM {RepeatLink._meta.db_table})"
+        )
     query = f"""
         SELECT id, created_at, prev_id, prev_number, COUNT(*) OVER () FROM {candidates} candidates
         WHERE created_at >= %s AND prev_id IS NOT NULL {" ".join(conditions)} AND {within}

@@ -4,20 +4,34 @@ PostgreSQL read from a covering index (docs/insight.md, "Speed at scale")."""
 
 from django.db import migrations, models
 
-COVERING = (
-    "CREATE INDEX IF NOT EXISTS insight_repeat_figures ON insight_repeatlink (created_at) INCLUDE "
-    "(product_id, customer_id, supplier_id, root_cause_category, prev_id, prev_number, prev_at)"
-)
+LINK = "ticket_id, product_id, customer_id, supplier_id, root_cause_category, prev_id, prev_number, prev_at"
+INDEXES = [
+    (
+        "insight_repeat_figures",
+        f"CREATE INDEX IF NOT EXISTS insight_repeat_figures ON insight_repeatlink (created_at) INCLUDE ({LINK})",
+    ),
+    # one product, customer or supplier: its links only
+    *(
+        (
+            f"insight_repeat_{dim}",
+            f"CREATE INDEX IF NOT EXISTS insight_repeat_{dim} ON insight_repeatlink ({dim}_id, created_at) "
+            f"INCLUDE ({LINK}) WHERE {dim}_id IS NOT NULL",
+        )
+        for dim in ("product", "customer", "supplier")
+    ),
+]
 
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(COVERING)
+        for _name, sql in INDEXES:
+            schema_editor.execute(sql)
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS insight_repeat_figures")
+        for name, _sql in INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
