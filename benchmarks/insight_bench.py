@@ -116,7 +116,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--only", default="", help="measure only the views whose label contains this")
-    parser.add_argument("--skip", default="", help="leave out the views whose label contains this")
+    parser.add_argument(
+        "--skip", default="", help="leave out the views whose label contains one of these (comma-separated)"
+    )
     parser.add_argument("--no-rebuild", action="store_true", help="keep the summaries as they are")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -172,7 +174,7 @@ def main() -> None:
     pages = [
         (label, urls)
         for label, urls in pages
-        if args.only in label and not (args.skip and args.skip in label)
+        if args.only in label and not any(word and word in label for word in args.skip.split(","))
     ]
     client = Client()
     client.force_login(gm)

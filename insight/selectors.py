@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Case,
@@ -635,9 +635,10 @@ def sla_compliance(f: Filters, now: datetime.datetime | None = None) -> list[Com
         dues[f"{kind}_due"] = ExpressionWrapper(F("created_at") + target, output_field=DateTimeField())
         done, in_time = Q(**{f"{stopped}__isnull": False}), Q(**{f"{stopped}__lte": F(f"{kind}_due")})
         running_late = Q(**{f"{stopped}__isnull": True}) & Q(**{f"{kind}_due__lt": now})
-        aggregates[f"{kind}_met"] = Count("id", filter=done & in_time)
-        aggregates[f"{kind}_missed"] = Count("id", filter=done & ~in_time)
-        aggregates[f"{kind}_breached"] = Count("id", filter=running_late)
+        # COUNT(created_at), never null: a column of the covering index, unlike id
+        aggregates[f"{kind}_met"] = Count("created_at", filter=done & in_time)
+        aggregates[f"{kind}_missed"] = Count("created_at", filter=done & ~in_time)
+        aggregates[f"{kind}_breached"] = Count("created_at", filter=running_late)
     counts = (
         tickets(f)
         .filter(severity__in=[row[0] for row in targets])
@@ -744,27 +745,31 @@ def grouped_counts(f: Filters, now: datetime.datetime | None = None) -> dict | N
     width = len(columns)
     every = (1 << width) - 1
     status_mask = every ^ ((1 << len(_STATUS)) - 1)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner guesses thousands of groups for the expressions (month, age) and would
+        # sort the period's tickets to disk; there are a few hundred: hash them in memory.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute(query, params)
-        for row in cursor.fetchall():
-            mask, values, n = row[0], row[1 : width + 1], row[width + 1]
-            if mask == status_mask:
-                state, safety, age = values[-3:]
-                totals["logged"] += n
-                if state not in CLOSED:
-                    totals["open"] += n
-                    result["open_state"][state] = result["open_state"].get(state, 0) + n
-                totals["archived"] += n if state == State.ARCHIVED else 0
-                totals["safety"] += n if safety else 0
-                if age:
-                    totals[f"age_{age}"] += n
-                continue
-            for i, dim in enumerate(_GROUPED):
-                if mask == every ^ (1 << (width - 1 - i)):
-                    key = values[i]
-                    if dim == "month":  # the raw cursor gives the local month's start, naive
-                        key = key.date() if timezone.is_naive(key) else _month_key(key)
-                    result[dim][key] = n
+        rows = cursor.fetchall()
+    for row in rows:
+        mask, values, n = row[0], row[1 : width + 1], row[width + 1]
+        if mask == status_mask:
+            state, safety, age = values[-3:]
+            totals["logged"] += n
+            if state not in CLOSED:
+                totals["open"] += n
+                result["open_state"][state] = result["open_state"].get(state, 0) + n
+            totals["archived"] += n if state == State.ARCHIVED else 0
+            totals["safety"] += n if safety else 0
+            if age:
+                totals[f"age_{age}"] += n
+            continue
+        for i, dim in enumerate(_GROUPED):
+            if mask == every ^ (1 << (width - 1 - i)):
+                key = values[i]
+                if dim == "month":  # the raw cursor gives the local month's start, naive
+                    key = key.date() if timezone.is_naive(key) else _month_key(key)
+                result[dim][key] = n
     result["all"] = totals
     return result
 
