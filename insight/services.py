@@ -203,45 +203,53 @@ LINKS = f"""
         WHERE product_id IS NOT NULL AND defect_type_id IS NOT NULL {{series}}
         WINDOW w AS (PARTITION BY product_id, defect_type_id ORDER BY created_at, id)
     ) series
-    WHERE prev_id IS NOT NULL"""  # noqa: S608 - table names only; values are params
+    WHERE prev_id IS NOT NULL {{after}}"""  # noqa: S608 - table names only; values are params
 
 
 def _link(ids: list[int] | None) -> None:
     """Recompute RepeatLink for the (product, defect) series these tickets are in now or
-    were in at the last refresh (None: every series). A ticket's predecessor changes only
-    when a ticket of its series is logged, moved in or moved out: one of these."""
+    were in at the last refresh (None: every series), from the earliest of them on: a
+    ticket's predecessor changes only when a ticket before it in its series is logged,
+    moved in or moved out — one of these."""
     link = RepeatLink._meta.db_table
     if ids is None:
         RepeatLink.objects.all().delete()
         with connection.cursor() as cursor:
-            cursor.execute(LINKS.format(link=link, series=""))
+            cursor.execute(LINKS.format(link=link, series="", after=""))
         return
-    series = set()
+    since: dict[tuple[int, int], datetime.datetime] = {}  # series → from when to recompute
+
+    def touch(series: tuple[int, int], at: datetime.datetime) -> None:
+        since[series] = min(at, since.get(series, at))
+
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        series |= set(
-            Ticket.objects.filter(pk__in=chunk, product__isnull=False, defect_type__isnull=False).values_list(
-                "product_id", "defect_type_id"
-            )
-        )
+        now_in = Ticket.objects.filter(pk__in=chunk, product__isnull=False, defect_type__isnull=False)
+        for product, defect, at in now_in.values_list("product_id", "defect_type_id", "created_at"):
+            touch((product, defect), at)
         # where they were: their own link, and the link of the ticket that came after them
-        series |= set(
-            RepeatLink.objects.filter(Q(ticket_id__in=chunk) | Q(prev_id__in=chunk)).values_list(
-                "product_id", "defect_type_id"
-            )
-        )
-    series = sorted(series)
-    for start in range(0, len(series), 500):
-        pairs = series[start : start + 500]
-        within = Q()
-        for product, defect in pairs:
-            within |= Q(product_id=product, defect_type_id=defect)
-        RepeatLink.objects.filter(within).delete()
-        values = ", ".join(["(%s, %s)"] * len(pairs))
+        mine = set(chunk)
+        was_in = RepeatLink.objects.filter(Q(ticket_id__in=chunk) | Q(prev_id__in=chunk))
+        for product, defect, ticket, at, prev_at in was_in.values_list(
+            "product_id", "defect_type_id", "ticket_id", "created_at", "prev_at"
+        ):
+            touch((product, defect), at if ticket in mine else prev_at)
+    adapt = connection.ops.adapt_datetimefield_value
+    ordered = sorted(since, key=since.get)  # similar starting points share a statement
+    for start in range(0, len(ordered), 500):
+        pairs = ordered[start : start + 500]
+        after = min(since[pair] for pair in pairs)
+        # a row-value IN list: an index lookup per series (an OR of 500 Qs was a slow scan)
+        within = f"(product_id, defect_type_id) IN (VALUES {', '.join(['(%s, %s)'] * len(pairs))})"
+        values = [v for pair in pairs for v in pair]
         with connection.cursor() as cursor:
             cursor.execute(
-                LINKS.format(link=link, series=f"AND (product_id, defect_type_id) IN (VALUES {values})"),
-                [v for pair in pairs for v in pair],
+                f"DELETE FROM {link} WHERE {within} AND created_at >= %s",  # noqa: S608 - placeholders
+                [*values, adapt(after)],
+            )
+            cursor.execute(
+                LINKS.format(link=link, series=f"AND {within}", after="AND created_at >= %s"),
+                [*values, adapt(after)],
             )
 
 
