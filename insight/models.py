@@ -144,3 +144,53 @@ class ReportJob(models.Model):
         if self.kind == self.Kind.MONTHLY:
             return f"quality-report-{self.subject}.pdf"
         return f"8D-{self.subject}.pdf"
+class StayRollup(models.Model):
+    """StepStay counted per month of intake, root cause, state, who moved it on and hours
+    rounded to the tenth the pages show (`tenths` = floor(hours × 10 + 0.5)), with the
+    exact shortest and longest stay of the cell. That keeps the median and the 90th
+    percentile exact as shown: the rank's cell gives the tenth, and a median between two
+    cells is the mean of the lower cell's `high` and the upper cell's `low`. Rebuilt by
+    `refresh_summaries` for the months of the tickets it recomputed."""
+
+    month = models.DateField()  # first day of the (local) month of intake
+    root_cause_category = models.CharField(max_length=16, blank=True)
+    state = models.CharField(max_length=12)
+    actor_id = models.BigIntegerField()
+    tenths = models.IntegerField()
+    stays = models.PositiveIntegerField()
+    low = models.FloatField()
+    high = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "root_cause_category"], name="insight_stayroll_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.state} {self.tenths / 10:.1f} h × {self.stays}"
+
+
+class RepeatLink(models.Model):
+    """A ticket with a product and defect and the ticket before it with the same two (any
+    customer): a repeat failure when the gap is within the months asked for. Carries the
+    later ticket's filter dimensions. Recomputed by `refresh_summaries` per (product,
+    defect) series a changed ticket is or was in."""
+
+    ticket_id = models.BigIntegerField(primary_key=True)
+    created_at = models.DateTimeField()
+    product_id = models.BigIntegerField()
+    defect_type_id = models.BigIntegerField()
+    customer_id = models.BigIntegerField(null=True)
+    supplier_id = models.BigIntegerField(null=True)
+    root_cause_category = models.CharField(max_length=16, blank=True)
+    prev_id = models.BigIntegerField()
+    prev_number = models.CharField(max_length=20)
+    prev_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="insight_repeat_created"),
+            models.Index(fields=["product_id", "defect_type_id"], name="insight_repeat_series"),
+            models.Index(fields=["prev_id"], name="insight_repeat_prev"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prev_number} → {self.ticket_id}"

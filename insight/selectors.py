@@ -6,6 +6,7 @@ comes with the ticket-list query string (`drill`) that lists exactly those ticke
 """
 
 import datetime
+import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,16 +18,20 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    DateTimeField,
     DecimalField,
+    DurationField,
     ExpressionWrapper,
     F,
+    Max,
+    Min,
     Q,
     QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, Floor, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +40,7 @@ from django.utils.translation import gettext_lazy
 from accounting.selectors import ticket_quality_costs
 from accounts.models import User
 from masterdata.models import Customer, Product, Supplier
+from portal.models import Survey
 from tickets.filters import AGE_BUCKETS, CLOSED, age_range
 from tickets.models import (
     DEPARTMENT_OF_ROOT_CAUSE,
@@ -52,7 +58,7 @@ from tickets.sla import BREACHED, MET, clocks, with_targets
 from ui.labels import choice_labels
 from workhours import clock
 
-from .models import CostLine, StepStay, SummaryRefresh
+from .models import CostLine, RepeatLink, StayRollup, StepStay, SummaryRefresh
 
 ZERO = Decimal("0.00")
 
@@ -87,6 +93,14 @@ class Filters:
 
 def _start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+day_start = _start  # the instant a local day begins: the period's bounds
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def tickets(f: Filters) -> QuerySet[Ticket]:
@@ -146,6 +160,9 @@ PARETO_DIMENSIONS = ("defect", "root_cause", "product", "customer", "supplier")
 
 def _month_key(month) -> datetime.date:
     return timezone.localtime(month).date() if isinstance(month, datetime.datetime) else month
+
+
+month_key = _month_key  # TruncMonth's value (aware on PostgreSQL) as the local month's first day
 
 
 def pareto(f: Filters, dimension: str, limit: int = 10, grouped: dict | None = None) -> list[Bar]:
@@ -219,14 +236,15 @@ class Repeat:
     drill: str
 
 
-def repeats(f: Filters, limit: int = 20) -> tuple[int, list[Repeat]]:
+def repeats(f: Filters, limit: int = 20, *, live: bool = False) -> tuple[int, list[Repeat]]:
     """Tickets of the period whose product and defect already came up within
     `repeat_months` × 30 days before (any customer): how many, and the latest ones with the
     earlier ticket and the corrective action recorded there (the failure that was to be
-    prevented). The pairs come from one SQL query (_repeat_pairs), then three small ones
-    for the rows shown."""
+    prevented). The pairs come from one SQL query (_repeat_pairs) over the summary
+    RepeatLink (`live`: over the tickets themselves, the definition it is tested against),
+    then three small ones for the rows shown."""
     window = datetime.timedelta(days=30 * f.repeat_months)
-    total, shown = _repeat_pairs(f, window, limit)
+    total, shown = _repeat_pairs(f, window, limit, live=live)
 
     later = Ticket.objects.select_related("product", "defect_type", "customer").only(
         "number", "created_at", "state", "product__name", "defect_type__name", "customer__name"
@@ -254,14 +272,22 @@ def repeats(f: Filters, limit: int = 20) -> tuple[int, list[Repeat]]:
     ]
 
 
-def _repeat_pairs(f: Filters, window: datetime.timedelta, limit: int) -> tuple[int, list[tuple]]:
+def _repeat_pairs(
+    f: Filters, window: datetime.timedelta, limit: int, *, live: bool = False
+) -> tuple[int, list[tuple]]:
     """(how many, the latest `limit` as (later id, later created, earlier id, earlier number))
     in one query: each candidate's predecessor with the same product and defect by a window
     function (LAG) over the tickets from `window` before the period on (index
-    ticket_product_defect), the period's filters applied to the later ticket only."""
+    ticket_product_defect) — or, not `live`, as RepeatLink keeps it — the period's filters
+    applied to the later ticket only."""
     start, end = _start(f.date_from), _start(f.date_to + datetime.timedelta(days=1))
     adapt = connection.ops.adapt_datetimefield_value
-    conditions, params = [], [adapt(start - window), adapt(end), adapt(start)]
+    params = [adapt(start - window), adapt(end)] if live else []
+    conditions = []
+    params.append(adapt(start))
+    if not live:
+        conditions.append("AND created_at < %s")
+        params.append(adapt(end))
     for column, value in (
         ("product_id", f.product and f.product.pk),
         ("customer_id", f.customer and f.customer.pk),
@@ -284,17 +310,24 @@ def _repeat_pairs(f: Filters, window: datetime.timedelta, limit: int) -> tuple[i
         within = "julianday(created_at) - julianday(prev_at) <= %s"
         params.append(window.total_seconds() / 86400)
     params.append(limit)
-    table = Ticket._meta.db_table
-    query = f"""
-        SELECT id, created_at, prev_id, prev_number, COUNT(*) OVER () FROM (
+    if live:
+        candidates = f"""(
             SELECT id, created_at, product_id, customer_id, supplier_id, root_cause_category,
                    LAG(id) OVER w AS prev_id, LAG(number) OVER w AS prev_number,
                    LAG(created_at) OVER w AS prev_at
-            FROM {table}
+            FROM {Ticket._meta.db_table}
             WHERE product_id IS NOT NULL AND defect_type_id IS NOT NULL
               AND created_at >= %s AND created_at < %s
             WINDOW w AS (PARTITION BY product_id, defect_type_id ORDER BY created_at, id)
-        ) candidates
+        )"""  # noqa: S608 - the table name only
+    else:
+        # only the columns of the covering index insight_repeat_figures: an index-only scan
+        candidates = (
+            "(SELECT ticket_id AS id, created_at, product_id, customer_id, supplier_id, "  # noqa: S608
+            f"root_cause_category, prev_id, prev_number, prev_at FROM {RepeatLink._meta.db_table})"
+        )
+    query = f"""
+        SELECT id, created_at, prev_id, prev_number, COUNT(*) OVER () FROM {candidates} candidates
         WHERE created_at >= %s AND prev_id IS NOT NULL {" ".join(conditions)} AND {within}
         ORDER BY created_at DESC, id DESC
         LIMIT %s"""  # noqa: S608 - the table name and placeholders only; values are params
@@ -517,8 +550,8 @@ def _step_times(f: Filters, steps: dict, persons: dict) -> dict:
             label=labels.get(state, state),
             who=str(STEP_DEPARTMENT.get(state, "")),
             count=steps[state][0],
-            median_h=round(steps[state][1], 1),
-            p90_h=round(steps[state][2], 1),
+            median_h=tenths(steps[state][1]) / 10,
+            p90_h=tenths(steps[state][2]) / 10,
             drill=f.drill(state=state),
         )
         for state in order
@@ -531,8 +564,8 @@ def _step_times(f: Filters, steps: dict, persons: dict) -> dict:
                 label=labels.get(state, state),
                 who=names.get(actor, "?"),
                 count=count,
-                median_h=round(median, 1),
-                p90_h=round(p90, 1),
+                median_h=tenths(median) / 10,
+                p90_h=tenths(p90) / 10,
             )
             for (state, actor), (count, median, p90) in persons.items()
             if state in order
@@ -588,25 +621,36 @@ def sla_compliance(f: Filters, now: datetime.datetime | None = None) -> list[Com
     rows = {s: Compliance(severity=s, label=labels[s]) for s in ("critical", "high", "medium", "low")}
     if clock.working_hours():
         return _sla_compliance_per_ticket(f, now, rows)
-    aggregates = {}
-    for severity, response_h, resolution_h in SlaTarget.objects.values_list(
-        "severity", "first_response_hours", "resolution_hours"
-    ):
-        for kind, hours, stopped in (
-            ("response", response_h, "responded_at"),
-            ("resolution", resolution_h, "resolved_at"),
-        ):
-            target = datetime.timedelta(hours=float(hours))
-            mine, done = Q(severity=severity), Q(**{f"{stopped}__isnull": False})
-            in_time = Q(**{f"{stopped}__lte": F("created_at") + target})
-            running_late = Q(**{f"{stopped}__isnull": True}) & Q(created_at__lt=now - target)
-            aggregates[f"{severity}:{kind}_met"] = Count("id", filter=mine & done & in_time)
-            aggregates[f"{severity}:{kind}_missed"] = Count("id", filter=mine & done & ~in_time)
-            aggregates[f"{severity}:{kind}_breached"] = Count("id", filter=mine & running_late)
-    for key, n in (tickets(f).aggregate(**aggregates) if aggregates else {}).items():
-        severity, name = key.split(":")
-        if severity in rows:
-            setattr(rows[severity], name, n)
+    targets = list(SlaTarget.objects.values_list("severity", "first_response_hours", "resolution_hours"))
+    if not targets:
+        return list(rows.values())
+    # Grouped by severity, each ticket's due times from its severity's targets (CASE): six
+    # counts per row instead of twenty-four, and an index-only scan (insight_ticket_figures).
+    dues, aggregates = {}, {}
+    for i, (kind, stopped) in enumerate((("response", "responded_at"), ("resolution", "resolved_at")), 1):
+        target = Case(
+            *[When(severity=row[0], then=Value(datetime.timedelta(hours=float(row[i])))) for row in targets],
+            output_field=DurationField(),
+        )
+        dues[f"{kind}_due"] = ExpressionWrapper(F("created_at") + target, output_field=DateTimeField())
+        done, in_time = Q(**{f"{stopped}__isnull": False}), Q(**{f"{stopped}__lte": F(f"{kind}_due")})
+        running_late = Q(**{f"{stopped}__isnull": True}) & Q(**{f"{kind}_due__lt": now})
+        # COUNT(created_at), never null: a column of the covering index, unlike id
+        aggregates[f"{kind}_met"] = Count("created_at", filter=done & in_time)
+        aggregates[f"{kind}_missed"] = Count("created_at", filter=done & ~in_time)
+        aggregates[f"{kind}_breached"] = Count("created_at", filter=running_late)
+    counts = (
+        tickets(f)
+        .filter(severity__in=[row[0] for row in targets])
+        .annotate(**dues)
+        .values("severity")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    for row in counts:
+        if row["severity"] in rows:
+            for name in aggregates:
+                setattr(rows[row["severity"]], name, row[name])
     return list(rows.values())
 
 
@@ -642,7 +686,9 @@ def summary(f: Filters, grouped: dict | None = None) -> dict:
 
 def ratings(f: Filters) -> dict:
     """The customers' own ratings on the portal (portal.Survey, 1..5, after archive)."""
-    return tickets(f).aggregate(rated=Count("portal_survey"), rating=Avg("portal_survey__rating"))
+    # From the surveys (one per ticket, few) to their tickets, not a pass over every ticket
+    # of the period joined to the surveys: the same figures.
+    return Survey.objects.filter(ticket__in=tickets(f)).aggregate(rated=Count("id"), rating=Avg("rating"))
 
 
 # Each figure above by itself is one query over the period's tickets; the dashboard asks
@@ -653,9 +699,22 @@ _GROUPED = {
     "product": "product_id",
     "customer": "customer_id",
     "supplier": "supplier_id",
-    "open_state": "open_state",
     "month": "month",
 }
+# The summary, open-by-state and age counts come from one more set, (state, safety, age
+# bucket): a single COUNT per set instead of ten FILTERed counts computed for every set.
+_STATUS = ("state", "safety", "age")
+
+
+def _age_bucket(now: datetime.datetime) -> Case:
+    """The open ticket's age bucket (AGE_BUCKETS are disjoint), "" when closed or none:
+    the conditions _age_counts counts."""
+    whens = []
+    for key, _label, _a, _b in AGE_BUCKETS:
+        earliest, latest = age_range(key, now)
+        q = Q(created_at__lte=latest) & (Q(created_at__gt=earliest) if earliest else Q())
+        whens.append(When(q & ~Q(state__in=CLOSED), then=Value(key)))
+    return Case(*whens, default=Value(""))
 
 
 def grouped_counts(f: Filters, now: datetime.datetime | None = None) -> dict | None:
@@ -667,57 +726,51 @@ def grouped_counts(f: Filters, now: datetime.datetime | None = None) -> dict | N
     now = now or timezone.now()
     inner = (
         tickets(f)
-        .annotate(
-            month=TruncMonth("created_at"),
-            open_state=Case(When(~Q(state__in=CLOSED), then=F("state")), default=Value("")),
-        )
-        .values("id", "state", "safety", "created_at", *_GROUPED.values())
+        .annotate(month=TruncMonth("created_at"), age=_age_bucket(now))
+        .values(*_GROUPED.values(), *_STATUS)
         .order_by()  # no sort: the index-only scan feeds the hash aggregates as it reads
     )
     sql, params = inner.query.sql_with_params()
-    # The summary and age counts as FILTERed aggregates: the same SQL Django writes for them.
-    aggregates = {**_SUMMARY, **_age_counts(now)}
-    columns = ", ".join(_GROUPED.values())
-    filtered, filter_params = [], []
-    outer = Ticket.objects.none().query
-    compiler = outer.get_compiler(connection=connection)
-    for name, aggregate in aggregates.items():
-        condition = aggregate.filter
-        if condition is None:
-            filtered.append(f'COUNT(*) AS "{name}"')
-            continue
-        where = outer.build_where(condition)
-        where_sql, where_params = where.as_sql(compiler, connection)
-        filtered.append(f'COUNT(*) FILTER (WHERE {where_sql}) AS "{name}"')
-        filter_params.extend(where_params)
+    columns = [*_GROUPED.values(), *_STATUS]
+    sets = [f"({c})" for c in _GROUPED.values()] + [f"({', '.join(_STATUS)})"]
     table = Ticket._meta.db_table
     # Only constant column names and SQL Django compiled go into the text; values are params.
     query = (
-        f"SELECT GROUPING({columns}), {columns}, COUNT(*), {', '.join(filtered)} "  # noqa: S608
-        f'FROM ({sql}) AS "{table}" '
-        f"GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in _GROUPED.values())}, ())"
+        f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, COUNT(*) "  # noqa: S608
+        f'FROM ({sql}) AS "{table}" GROUP BY GROUPING SETS ({", ".join(sets)})'
     )
-    result = {dim: {} for dim in _GROUPED}
-    width = len(_GROUPED)
+    result: dict = {dim: {} for dim in _GROUPED}
+    result["open_state"] = {}
+    totals = dict.fromkeys([*_SUMMARY, *(f"age_{key}" for key, *_rest in AGE_BUCKETS)], 0)
+    width = len(columns)
     every = (1 << width) - 1
-    with connection.cursor() as cursor:
-        cursor.execute(query, [*filter_params, *params])
-        names = [c[0] for c in cursor.description]
-        for row in cursor.fetchall():
-            mask = row[0]
-            if mask == every:
-                result["all"] = dict(zip(names[width + 2 :], row[width + 2 :], strict=True))
-                continue
-            for i, dim in enumerate(_GROUPED):
-                if mask == every ^ (1 << (width - 1 - i)):
-                    key = row[1 + i]
-                    if dim == "month":  # the raw cursor gives the local month's start, naive
-                        key = key.date() if timezone.is_naive(key) else _month_key(key)
-                    if dim == "open_state" and not key:
-                        continue
-                    result[dim][key] = row[width + 1]
-    if "all" not in result:  # no tickets: GROUPING SETS still yields the () row, but be sure
-        result["all"] = dict.fromkeys(aggregates, 0)
+    status_mask = every ^ ((1 << len(_STATUS)) - 1)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner guesses thousands of groups for the expressions (month, age) and would
+        # sort the period's tickets to disk; there are a few hundred: hash them in memory.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    for row in rows:
+        mask, values, n = row[0], row[1 : width + 1], row[width + 1]
+        if mask == status_mask:
+            state, safety, age = values[-3:]
+            totals["logged"] += n
+            if state not in CLOSED:
+                totals["open"] += n
+                result["open_state"][state] = result["open_state"].get(state, 0) + n
+            totals["archived"] += n if state == State.ARCHIVED else 0
+            totals["safety"] += n if safety else 0
+            if age:
+                totals[f"age_{age}"] += n
+            continue
+        for i, dim in enumerate(_GROUPED):
+            if mask == every ^ (1 << (width - 1 - i)):
+                key = values[i]
+                if dim == "month":  # the raw cursor gives the local month's start, naive
+                    key = key.date() if timezone.is_naive(key) else _month_key(key)
+                result[dim][key] = n
+    result["all"] = totals
     return result
 
 
@@ -855,42 +908,87 @@ def cost_of_poor_quality(f: Filters) -> dict:
     return result
 
 
-def time_in_steps(f: Filters) -> dict:
-    """time_in_steps_live's figures from the per-stay summary. On PostgreSQL the median and
-    90th percentile are computed in SQL; elsewhere (the SQLite demo) in Python."""
+def tenths(hours: float) -> int:
+    """Hours in tenths, half up: the figure shown. TENTHS is the same in SQL (the same
+    IEEE double arithmetic), so a stay's cell is the tenth it is shown as."""
+    return math.floor(hours * 10 + 0.5)
+
+
+TENTHS = Floor(F("hours") * Value(10.0) + Value(0.5))
+
+
+def _whole_months(f: Filters) -> tuple[datetime.date, datetime.date] | None:
+    """[first, end): the calendar months wholly inside the period, if any."""
+    first = f.date_from if f.date_from.day == 1 else next_month(f.date_from)
+    after = f.date_to + datetime.timedelta(days=1)
+    end = after if after.day == 1 else after.replace(day=1)
+    return (first, end) if first < end else None
+
+
+def _stay_cells(f: Filters) -> list[tuple[str, int, int, int, float, float]]:
+    """(state, actor, tenths, stays, shortest, longest) cells of the period's stays: the
+    whole months from StayRollup (unless a product, customer or supplier is chosen, which
+    the rollup does not carry), the rest from StepStay, grouped in SQL the same way."""
+    whole = None if (f.product or f.customer or f.supplier) else _whole_months(f)
     stays = _summarised(StepStay, f)
-    if connection.vendor != "postgresql":
-        by_step, by_person = defaultdict(list), defaultdict(list)
-        for state, actor, hours in stays.values_list("state", "actor_id", "hours"):
-            by_step[state].append(hours)
-            by_person[(state, actor)].append(hours)
-        return _step_times(
-            f,
-            {state: _stats(hours) for state, hours in by_step.items()},
-            {key: _stats(hours) for key, hours in by_person.items()},
+    cells = []
+    if whole:
+        rolled = StayRollup.objects.filter(month__gte=whole[0], month__lt=whole[1])
+        if f.department:
+            rolled = rolled.filter(root_cause_category__in=root_causes_of(f.department))
+        cells += rolled.values_list("state", "actor_id", "tenths").annotate(
+            Sum("stays"), Min("low"), Max("high")
         )
-    with transaction.atomic(), connection.cursor() as cursor:
-        # ~200,000 stays a year are sorted per step: in memory, not in temporary files
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        return _step_times(f, *_stay_percentiles(stays))
-
-
-def _stay_percentiles(stays: QuerySet) -> tuple[dict, dict]:
-    """Per step and per step and person in one scan (GROUPING SETS): count, median
-    (percentile_cont 0.5 = statistics.median) and nearest-rank p90 (percentile_disc 0.9)."""
-    sql, params = stays.values("state", "actor_id", "hours").order_by().query.sql_with_params()
-    query = (
-        "SELECT GROUPING(actor_id), state, actor_id, COUNT(*), "  # noqa: S608 - compiled SQL only
-        "percentile_cont(0.5) WITHIN GROUP (ORDER BY hours), "
-        "percentile_disc(0.9) WITHIN GROUP (ORDER BY hours) "
-        f"FROM ({sql}) AS stays GROUP BY GROUPING SETS ((state), (state, actor_id))"
+        stays = stays.exclude(ticket_created_at__gte=_start(whole[0]), ticket_created_at__lt=_start(whole[1]))
+    live = (
+        stays.annotate(tenths=TENTHS)
+        .values_list("state", "actor_id", "tenths")
+        .annotate(Count("id"), Min("hours"), Max("hours"))
+        .order_by()
     )
-    steps, persons = {}, {}
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        for per_step, state, actor, n, median, p90 in cursor.fetchall():
-            if per_step:
-                steps[state] = (n, median, p90)
+    cells += live
+    return [(state, actor, int(t), n, low, high) for state, actor, t, n, low, high in cells]
+
+
+def _cell_stats(cells: dict[int, list]) -> tuple[int, float, float]:
+    """(count, median, p90) of a histogram {tenths: [stays, shortest, longest]}, exact as
+    shown (to the tenth): a rank's value is its cell's tenth, except a median between two
+    cells, which is the mean of the two stays next to each other (the lower cell's longest,
+    the upper cell's shortest) — what statistics.median gives."""
+    ordered = sorted(cells.items())
+    n = sum(c[0] for _t, c in ordered)
+
+    def at(rank: int) -> tuple[int, list]:  # 1-based
+        seen = 0
+        for t, cell in ordered:
+            seen += cell[0]
+            if seen >= rank:
+                return t, cell
+        raise ValueError(rank)
+
+    if n % 2:
+        median = at(n // 2 + 1)[0] / 10
+    else:
+        (t1, lower), (t2, upper) = at(n // 2), at(n // 2 + 1)
+        median = t1 / 10 if t1 == t2 else (lower[2] + upper[1]) / 2
+    p90 = at(max(1, -(-n * 90 // 100)))[0] / 10  # nearest rank, as _percentile
+    return n, median, p90
+
+
+def time_in_steps(f: Filters) -> dict:
+    """time_in_steps_live's figures from the summaries (StayRollup and StepStay, see
+    _stay_cells): per step and per step and person, count, median and p90 to the tenth."""
+    by_step: dict = defaultdict(dict)
+    by_person: dict = defaultdict(dict)
+    for state, actor, t, n, low, high in _stay_cells(f):
+        for histogram in (by_step[state], by_person[(state, actor)]):
+            cell = histogram.get(t)
+            if cell is None:
+                histogram[t] = [n, low, high]
             else:
-                persons[(state, actor)] = (n, median, p90)
-    return steps, persons
+                cell[0], cell[1], cell[2] = cell[0] + n, min(cell[1], low), max(cell[2], high)
+    return _step_times(
+        f,
+        {state: _cell_stats(h) for state, h in by_step.items()},
+        {key: _cell_stats(h) for key, h in by_person.items()},
+    )

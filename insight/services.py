@@ -11,14 +11,16 @@ import datetime
 import time
 
 from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounting.models import VoucherEvent
 from tickets.models import Event, Ticket
 from workhours import clock
 
-from .models import CostLine, StepStay, SummaryRefresh
-from .selectors import ticket_costs
+from .models import CostLine, RepeatLink, StayRollup, StepStay, SummaryRefresh
+from .selectors import TENTHS, day_start, month_key, next_month, ticket_costs
 
 NAME = "insight"
 MARGIN = datetime.timedelta(minutes=10)  # a transaction open this long is still caught
@@ -134,6 +136,123 @@ def _stays_in_sql(ids: list[int] | None) -> None:
         cursor.execute(query, [Event.Kind.CREATED, *([ids] if ids is not None else [])])
 
 
+def _months_of(ids: list[int]) -> set[datetime.date]:
+    """The (local) months of intake of these tickets: the rollup cells their stays are in."""
+    months = set()
+    for start in range(0, len(ids), BATCH):
+        rows = (
+            Ticket.objects.filter(pk__in=ids[start : start + BATCH])
+            .annotate(month=TruncMonth("created_at"))
+            .values_list("month", flat=True)
+            .distinct()
+        )
+        months |= {month_key(m) for m in rows}
+    return months
+
+
+def _roll_up(months: set[datetime.date] | None) -> None:
+    """Recount StayRollup from StepStay for these months (None: all), whole months at a time,
+    so a month's cells always count every stay of its tickets."""
+    stays = StepStay.objects.all()
+    if months is None:
+        StayRollup.objects.all().delete()
+    else:
+        if not months:
+            return
+        StayRollup.objects.filter(month__in=months).delete()
+        within = Q()
+        for month in months:
+            within |= Q(
+                ticket_created_at__gte=day_start(month), ticket_created_at__lt=day_start(next_month(month))
+            )
+        stays = stays.filter(within)
+    cells = (
+        stays.annotate(month=TruncMonth("ticket_created_at"), tenths=TENTHS)
+        .values("month", "root_cause_category", "state", "actor_id", "tenths")
+        .annotate(n=Count("id"), shortest=Min("hours"), longest=Max("hours"))
+        .order_by()
+    )
+    StayRollup.objects.bulk_create(
+        (
+            StayRollup(
+                month=month_key(c["month"]),
+                root_cause_category=c["root_cause_category"],
+                state=c["state"],
+                actor_id=c["actor_id"],
+                tenths=int(c["tenths"]),
+                stays=c["n"],
+                low=c["shortest"],
+                high=c["longest"],
+            )
+            for c in cells.iterator(chunk_size=BATCH)
+        ),
+        batch_size=BATCH,
+    )
+
+
+LINKS = f"""
+    INSERT INTO {{link}} (ticket_id, created_at, product_id, defect_type_id, customer_id, supplier_id,
+                          root_cause_category, prev_id, prev_number, prev_at)
+    SELECT id, created_at, product_id, defect_type_id, customer_id, supplier_id, root_cause_category,
+           prev_id, prev_number, prev_at
+    FROM (
+        SELECT id, created_at, product_id, defect_type_id, customer_id, supplier_id, root_cause_category,
+               LAG(id) OVER w AS prev_id, LAG(number) OVER w AS prev_number,
+               LAG(created_at) OVER w AS prev_at
+        FROM {Ticket._meta.db_table}
+        WHERE product_id IS NOT NULL AND defect_type_id IS NOT NULL {{series}}
+        WINDOW w AS (PARTITION BY product_id, defect_type_id ORDER BY created_at, id)
+    ) series
+    WHERE prev_id IS NOT NULL {{after}}"""  # noqa: S608 - table names only; values are params
+
+
+def _link(ids: list[int] | None) -> None:
+    """Recompute RepeatLink for the (product, defect) series these tickets are in now or
+    were in at the last refresh (None: every series), from the earliest of them on: a
+    ticket's predecessor changes only when a ticket before it in its series is logged,
+    moved in or moved out — one of these."""
+    link = RepeatLink._meta.db_table
+    if ids is None:
+        RepeatLink.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(LINKS.format(link=link, series="", after=""))
+        return
+    since: dict[tuple[int, int], datetime.datetime] = {}  # series → from when to recompute
+
+    def touch(series: tuple[int, int], at: datetime.datetime) -> None:
+        since[series] = min(at, since.get(series, at))
+
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        now_in = Ticket.objects.filter(pk__in=chunk, product__isnull=False, defect_type__isnull=False)
+        for product, defect, at in now_in.values_list("product_id", "defect_type_id", "created_at"):
+            touch((product, defect), at)
+        # where they were: their own link, and the link of the ticket that came after them
+        mine = set(chunk)
+        was_in = RepeatLink.objects.filter(Q(ticket_id__in=chunk) | Q(prev_id__in=chunk))
+        for product, defect, ticket, at, prev_at in was_in.values_list(
+            "product_id", "defect_type_id", "ticket_id", "created_at", "prev_at"
+        ):
+            touch((product, defect), at if ticket in mine else prev_at)
+    adapt = connection.ops.adapt_datetimefield_value
+    ordered = sorted(since, key=since.get)  # similar starting points share a statement
+    for start in range(0, len(ordered), 500):
+        pairs = ordered[start : start + 500]
+        after = min(since[pair] for pair in pairs)
+        # a row-value IN list: an index lookup per series (an OR of 500 Qs was a slow scan)
+        within = f"(product_id, defect_type_id) IN (VALUES {', '.join(['(%s, %s)'] * len(pairs))})"
+        values = [v for pair in pairs for v in pair]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {link} WHERE {within} AND created_at >= %s",  # noqa: S608 - placeholders
+                [*values, adapt(after)],
+            )
+            cursor.execute(
+                LINKS.format(link=link, series=f"AND {within}", after="AND created_at >= %s"),
+                [*values, adapt(after)],
+            )
+
+
 def _rebuild(ids: list[int], *, full: bool) -> None:
     in_sql = connection.vendor == "postgresql" and not clock.working_hours()
     if in_sql and full:
@@ -148,6 +267,12 @@ def _rebuild(ids: list[int], *, full: bool) -> None:
             _stays_in_sql(chunk)
         elif not in_sql:
             StepStay.objects.bulk_create(_stays(chunk), batch_size=BATCH)
+    _roll_up(None if full else _months_of(ids))
+    _link(None if full else ids)
+    if full and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # rewritten whole: plan with the new statistics
+            for model in (CostLine, StepStay, StayRollup, RepeatLink):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def refresh_summaries(*, full: bool = False, now: datetime.datetime | None = None) -> SummaryRefresh:
@@ -161,10 +286,13 @@ def refresh_summaries(*, full: bool = False, now: datetime.datetime | None = Non
             name=NAME, defaults={"as_of": EPOCH, "full_at": EPOCH, "clock": ""}
         )
         last = SummaryRefresh.objects.select_for_update().get(name=NAME)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # the rollup groups 450,000 stays: in memory
+                cursor.execute("SET LOCAL work_mem = '64MB'")
         full = full or last.clock != _clock_name() or now - last.full_at >= FULL_EVERY
         if full:
             CostLine.objects.all().delete()
-            StepStay.objects.all().delete()
+            StepStay.objects.all().delete()  # StayRollup, RepeatLink: recounted whole below
             ids = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
         else:
             ids = sorted(_changed_since(last.as_of - MARGIN))

@@ -43,8 +43,8 @@ def _summaries_as_of():
 
 
 def _dashboard_context(request, f: selectors.Filters, *, with_cost: bool) -> dict:
-    count, repeat_rows = selectors.repeats(f)
-    as_of = _summaries_as_of() if with_cost else None
+    as_of = _summaries_as_of()
+    count, repeat_rows = selectors.repeats(f, live=not as_of)  # never summarised: from the tickets
     grouped = selectors.grouped_counts(f)  # every count below from one query (PostgreSQL)
     context = {
         "f": f,

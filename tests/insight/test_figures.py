@@ -42,8 +42,10 @@ def test_pareto_of_root_causes_and_suppliers_count_the_unclassified_apart(world)
     assert ("宝钢测试", 1) in values(suppliers)
 
 
-def test_repeat_failures_link_the_earlier_ticket(world):
-    count, rows = selectors.repeats(PERIOD)
+@pytest.mark.parametrize("live", [False, True])
+def test_repeat_failures_link_the_earlier_ticket(world, live):
+    refresh_summaries()
+    count, rows = selectors.repeats(PERIOD, live=live)
     assert count == 3  # A (after E), B (after A), D (after B); C is the first leak
     pairs = {(r.later.number, r.earlier_number) for r in rows}
     w = world
@@ -56,7 +58,7 @@ def test_repeat_failures_link_the_earlier_ticket(world):
     assert b_row.earlier_action == "更换"  # A's corrective action
     assert b_row.capa_status == "待验证"
     short = Filters(date_from=PERIOD.date_from, date_to=PERIOD.date_to, repeat_months=1)
-    assert selectors.repeats(short)[0] == 2  # A is 34 days after E: not within 30 days
+    assert selectors.repeats(short, live=live)[0] == 2  # A is 34 days after E: not within 30 days
 
 
 def test_capa_effectiveness(world):

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from insight.services import refresh_summaries
+from tests.factories import CustomerFactory
 from tests.insight.conftest import NOW
 from tests.tickets.factories import TicketFactory, intake_data
 from tests.tickets.test_pages import main_content
@@ -187,3 +188,15 @@ def test_xlsx_export_streams_and_keeps_markup_as_text(client, people, shipment):
     rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(pieces))).active.iter_rows(values_only=True))
     assert rows[0][0] == "编号" and len(rows) == 2
     assert '<b>&"x"</b> =1+1' in rows[1]
+
+
+def test_the_filters_list_only_the_chosen_customer_and_find_others_by_typing(client, world, gm):
+    """As on the ticket list: the chosen customer is the one option sent; the others are
+    found by typing (the page does not carry every customer)."""
+    CustomerFactory(name="不该列出的客户")
+    client.force_login(gm)
+    chosen = world["A"].customer
+    html = client.get(reverse("insight:dashboard"), {**PERIOD, "customer": chosen.pk}).content.decode()
+    form = html.split('id="id_customer"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{chosen.pk}" selected' in form and "不该列出的客户" not in html
+    assert "data-autocomplete" in html.split('<select name="customer"', 1)[1].split(">", 1)[0]

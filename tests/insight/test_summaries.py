@@ -3,18 +3,23 @@
 each filter; a refresh run twice changes nothing; a change is picked up by the next
 incremental refresh; the pages say as of when, and have figures on the first visit."""
 
+import dataclasses
 import datetime
 import io
+import statistics
 from dataclasses import asdict
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from accounts.roles import Role
 from insight import selectors, services, tasks
-from insight.models import CostLine, StepStay, SummaryRefresh
+from insight.models import CostLine, RepeatLink, StayRollup, StepStay, SummaryRefresh
 from insight.selectors import Filters
 from tests.insight.conftest import NOW, at
 from tests.tickets.factories import step_data
@@ -43,6 +48,13 @@ def variants(world) -> list[Filters]:
         Filters(date_from=PERIOD.date_from, date_to=PERIOD.date_to, department="purchasing"),
         Filters(date_from=PERIOD.date_from, date_to=PERIOD.date_to, department="technical"),
         Filters(date_from=datetime.date(2026, 11, 1), date_to=datetime.date(2026, 11, 30)),
+        # Parts of months: the rollup's whole months and the stays around them added up.
+        Filters(date_from=datetime.date(2026, 10, 5), date_to=datetime.date(2026, 11, 30)),
+        Filters(date_from=datetime.date(2026, 9, 2), date_to=datetime.date(2026, 11, 3)),
+        Filters(date_from=datetime.date(2026, 10, 6), date_to=datetime.date(2026, 11, 9)),
+        Filters(
+            date_from=datetime.date(2026, 9, 15), date_to=datetime.date(2026, 12, 1), department="purchasing"
+        ),
     ]
 
 
@@ -54,6 +66,9 @@ def test_summaries_give_the_live_figures_under_every_filter(world):
                 selectors.cost_of_poor_quality_live(f)
             ), f
             assert plain(selectors.time_in_steps(f)) == plain(selectors.time_in_steps_live(f)), f
+            for months in (1, 2, 6):
+                g = dataclasses.replace(f, repeat_months=months)
+                assert selectors.repeats(g) == selectors.repeats(g, live=True), g
 
 
 def test_summary_figures_are_the_hand_counted_ones(world):
@@ -69,6 +84,14 @@ def rows():
     return (
         sorted(CostLine.objects.values_list("ticket_id", "parts", "booked", "recovered", "supplier_id")),
         sorted(StepStay.objects.values_list("ticket_id", "state", "actor_id", "hours")),
+        sorted(
+            StayRollup.objects.values_list(
+                "month", "root_cause_category", "state", "actor_id", "tenths", "stays", "low", "high"
+            )
+        ),
+        sorted(
+            RepeatLink.objects.values_list("ticket_id", "product_id", "defect_type_id", "prev_id", "prev_at")
+        ),
     )
 
 
@@ -94,7 +117,31 @@ def test_refresh_is_idempotent_and_incremental(world, people):
     assert list(
         StepStay.objects.filter(ticket_id=c.pk, state="planned").values_list("actor_id", flat=True)
     ) == [people.prod.pk]
+    # November's rollup was recounted: C's planned stay (13:00 → assigned) is in it.
+    planned = StayRollup.objects.get(month=datetime.date(2026, 11, 1), state="planned")
+    assert (planned.stays, planned.actor_id) == (1, people.prod.pk)
+    with time_machine.travel(later, tick=False):
+        for f in variants(world):
+            assert plain(selectors.time_in_steps(f)) == plain(selectors.time_in_steps_live(f)), f
     # A full rebuild gives the same rows as the incremental ones.
+    after = rows()
+    services.refresh_summaries(full=True, now=later + datetime.timedelta(minutes=2))
+    assert rows() == after
+
+
+def test_a_ticket_moved_to_another_defect_changes_both_series_at_the_next_refresh(world):
+    """B (THREAD, 20 Oct) becomes a LEAK: D's earlier ticket is now A, and C (LEAK, 3 Nov)
+    repeats B — an incremental refresh finds both, as a full rebuild would."""
+    w = world
+    services.refresh_summaries(now=NOW)
+    later = NOW + datetime.timedelta(minutes=20)
+    Ticket.objects.filter(pk=w["B"].pk).update(defect_type=w["leak"], updated_at=later)
+    record = services.refresh_summaries(now=later + datetime.timedelta(minutes=1))
+    assert record.tickets == 1
+    links = dict(RepeatLink.objects.values_list("ticket_id", "prev_id"))
+    assert links[w["D"].pk] == w["A"].pk and links[w["C"].pk] == w["B"].pk and w["B"].pk not in links
+    for f in variants(world):
+        assert selectors.repeats(f) == selectors.repeats(f, live=True), f
     after = rows()
     services.refresh_summaries(full=True, now=later + datetime.timedelta(minutes=2))
     assert rows() == after
@@ -146,6 +193,7 @@ def test_repeat_failures_under_the_filters(world):
     """The filters choose the later ticket; the earlier one may be anyone's (hand-counted:
     A after E, B after A, D after B; only A has a root cause, material → purchasing)."""
     w = world
+    services.refresh_summaries(now=NOW)
 
     def pairs(**filters):
         count, rows = selectors.repeats(
@@ -172,3 +220,31 @@ def test_beat_runs_the_refresh_and_the_command_does_it_by_hand(world, settings):
     call_command("refresh_insight", "--full", stdout=out)
     assert f"{Ticket.objects.count()} tickets recomputed" in out.getvalue()
     assert SummaryRefresh.objects.count() == 1
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(min_value=0, max_value=500, allow_nan=False),
+            st.integers(min_value=0, max_value=400).map(lambda n: n / 20),  # ties: x.x5
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_the_rollup_cells_give_the_median_and_p90_shown(hours):
+    """Counted in tenths with each cell's shortest and longest stay, the median and the
+    90th percentile are what the stays themselves give, to the tenth shown — also when the
+    two middle stays fall in different tenths."""
+    cells: dict = {}
+    for h in hours:
+        cell = cells.setdefault(selectors.tenths(h), [0, h, h])
+        cell[0], cell[1], cell[2] = cell[0] + 1, min(cell[1], h), max(cell[2], h)
+    n, median, p90 = selectors._cell_stats(cells)
+    shown = [selectors.tenths(x) for x in (median, p90)]
+    assert (n, *shown) == (
+        len(hours),
+        selectors.tenths(statistics.median(hours)),
+        selectors.tenths(selectors._percentile(hours, 90)),
+    )
