@@ -144,6 +144,8 @@ class ReportJob(models.Model):
         if self.kind == self.Kind.MONTHLY:
             return f"quality-report-{self.subject}.pdf"
         return f"8D-{self.subject}.pdf"
+
+
 class StayRollup(models.Model):
     """StepStay counted per month of intake, root cause, state, who moved it on and hours
     rounded to the tenth the pages show (`tenths` = floor(hours × 10 + 0.5)), with the
