@@ -9,8 +9,9 @@ import datetime
 import math
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db import connection, transaction
@@ -86,9 +87,14 @@ class Filters:
             p["department"] = self.department
         return p
 
+    @cached_property
+    def _list_url(self) -> str:
+        return reverse("tickets:list")
+
     def drill(self, **extra) -> str:
+        # A dashboard draws some 450 bars and rows: the list's URL is reversed once.
         params = {**self.params(), **{k: v for k, v in extra.items() if v not in (None, "")}}
-        return reverse("tickets:list") + "?" + urlencode(params)
+        return self._list_url + "?" + urlencode(params)
 
 
 def _start(day: datetime.date) -> datetime.datetime:
@@ -183,7 +189,7 @@ def pareto(f: Filters, dimension: str, limit: int = 10, grouped: dict | None = N
     else:
         rows = list(tickets(f).values(column).annotate(n=Count("id")).order_by("-n", column))
     total = sum(r["n"] for r in rows) or 1
-    names = _names(dimension, [r[column] for r in rows if r[column] not in (None, "")])
+    names = _names(dimension, [r[column] for r in rows[:limit] if r[column] not in (None, "")])
     param = {"defect": "defect", "root_cause": "root_cause"}.get(dimension, dimension)
     bars, running = [], 0
     for r in rows[:limit]:
@@ -888,11 +894,10 @@ def cost_of_poor_quality(f: Filters) -> dict:
     ):
         rows = groups[dim]
         names = dict(model.objects.filter(pk__in=[k for k in rows if k]).values_list("pk", "name"))
-        costs = [
-            _cost(names.get(key, "") if key else nothing, r, f.drill(**{dim: key}) if key else "")
-            for key, r in rows.items()
-        ]
-        result[dim] = sorted(costs, key=lambda c: (-c.net, c.label))[:10]
+        costs = [(_cost(names.get(key, "") if key else nothing, r), key) for key, r in rows.items()]
+        costs = sorted(costs, key=lambda pair: (-pair[0].net, pair[0].label))[:10]
+        # Links only for the ten shown (a dimension may have hundreds of members).
+        result[dim] = [replace(cost, drill=f.drill(**{dim: key}) if key else "") for cost, key in costs]
     net = ExpressionWrapper(F("parts") + F("booked") - F("recovered"), output_field=MONEY)
     result["tickets"] = [
         Cost(
