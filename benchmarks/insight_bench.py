@@ -108,7 +108,9 @@ def rebuild() -> None:
         flush=True,
     )
     with connection.cursor() as cursor:  # autovacuum's steady state for the rewritten tables
-        cursor.execute("VACUUM ANALYZE insight_costline, insight_stepstay, insight_stayrollup")
+        cursor.execute(
+            "VACUUM ANALYZE insight_costline, insight_stepstay, insight_stayrollup, insight_repeatlink"
+        )
 
 
 def main() -> None:
