@@ -236,6 +236,8 @@ def load(n: int) -> None:
                     "from_state": "",
                     "to_state": to_state,
                     "text": f"{defect} 处理记录 {seq}",
+                    "code": "",
+                    "params": "{}",
                     "internal": "f",
                     "actor_id": (lead or sales).pk,
                     "created_at": (created + datetime.timedelta(hours=seq)).isoformat(),
