@@ -20,6 +20,6 @@ class AccountingConfig(AppConfig):
         register_dashboard_card(vouchers_waiting_card)
         from ui.panels import register_panel
 
-        from .selectors import ticket_disputes_panel
+        from .selectors import ticket_disputes_panel, ticket_disputes_reads
 
-        register_panel("tickets.ticket", ticket_disputes_panel)
+        register_panel("tickets.ticket", ticket_disputes_panel, reads=ticket_disputes_reads)

@@ -63,14 +63,19 @@ def dispute_list() -> QuerySet[QualityDispute]:
     ).annotate(voucher_count=Count("vouchers"))
 
 
-def ticket_disputes(ticket) -> list[QualityDispute]:
-    """A complaint ticket's disputes with their vouchers (for the ticket page), in two queries."""
+def ticket_disputes_query(ticket) -> QuerySet[QualityDispute]:
     vouchers = Voucher.objects.select_related("period").order_by("generation", "position", "id")
-    return list(
+    return (
         QualityDispute.objects.filter(ticket=ticket)
         .order_by("id")
         .prefetch_related(Prefetch("vouchers", queryset=vouchers))
     )
+
+
+def ticket_disputes(ticket) -> list[QualityDispute]:
+    """A complaint ticket's disputes with their vouchers (for the ticket page), in two queries
+    (one when it has none)."""
+    return list(ticket_disputes_query(ticket))
 
 
 def vouchers_waiting_card(user):
@@ -83,7 +88,11 @@ def vouchers_waiting_card(user):
     )
 
 
-def ticket_disputes_panel(request, ticket) -> str:
+def ticket_disputes_reads(request, ticket) -> dict:
+    return {"disputes": ticket_disputes_query(ticket)} if can(request.user, "accounting.view") else {}
+
+
+def ticket_disputes_panel(request, ticket, rows) -> str:
     """The quality-dispute card of a complaint ticket's page: finance may open one from the
     ticket; roles that may view accounting see its disputes and their vouchers."""
     may_view = can(request.user, "accounting.view")
@@ -94,7 +103,7 @@ def ticket_disputes_panel(request, ticket) -> str:
         "ticket": ticket,
         "may_open": may_open,
         "may_view": may_view,
-        "disputes": ticket_disputes(ticket) if may_view else [],
+        "disputes": rows.get("disputes", []),
     }
     return render_to_string("accounting/_ticket_disputes.html", context, request=request)
 
@@ -195,6 +204,15 @@ PURCHASE_NODES = ("before_issue", "after_issue")
 def ticket_quality_costs(ticket_ids) -> dict[int, tuple[Decimal, Decimal]]:
     """{ticket id: (cost, recovered from suppliers)} from the posted vouchers of the quality
     disputes opened from those tickets (red-letter reversals are posted too, so they net)."""
+    return quality_costs_by_ticket(ticket_quality_cost_rows(ticket_ids))
+
+
+def quality_costs_by_ticket(rows) -> dict[int, tuple[Decimal, Decimal]]:
+    return {r["voucher__dispute__ticket_id"]: (r["cost"], r["recovered"]) for r in rows}
+
+
+def ticket_quality_cost_rows(ticket_ids) -> QuerySet:
+    """ticket_quality_costs' query: a row per ticket with its cost and recovered sums."""
     money = DecimalField(max_digits=16, decimal_places=2)
     zero = Value(Decimal("0"), output_field=money)
     lines = VoucherLine.objects.filter(
@@ -203,7 +221,7 @@ def ticket_quality_costs(ticket_ids) -> dict[int, tuple[Decimal, Decimal]]:
     loss, revenue = Q(code__in=LOSS_ACCOUNTS), Q(code__in=REVENUE_ACCOUNTS)
     debit, credit = Q(side=VoucherLine.Side.DEBIT), Q(side=VoucherLine.Side.CREDIT)
     purchase = Q(voucher__dispute__node__in=PURCHASE_NODES)
-    rows = (
+    return (
         lines.values("voucher__dispute__ticket_id")
         .annotate(
             cost=Sum(
@@ -226,4 +244,3 @@ def ticket_quality_costs(ticket_ids) -> dict[int, tuple[Decimal, Decimal]]:
         )
         .order_by()
     )
-    return {r["voucher__dispute__ticket_id"]: (r["cost"], r["recovered"]) for r in rows}

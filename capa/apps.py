@@ -18,7 +18,7 @@ class CapaConfig(AppConfig):
 
         from ui.panels import register_panel
 
-        from .panels import my_work_capa_panel, ticket_capa_panel
+        from .panels import my_work_capa_panel, ticket_capa_panel, ticket_capa_reads
 
-        register_panel("tickets.ticket", ticket_capa_panel)
+        register_panel("tickets.ticket", ticket_capa_panel, reads=ticket_capa_reads)
         register_panel("tickets.my_work", my_work_capa_panel)

@@ -3,11 +3,15 @@ due on QC's "my work". Registered in CapaConfig.ready(); tickets does not import
 
 from django.template.loader import render_to_string
 
-from .selectors import capa_card, capa_due_card
+from .selectors import capa_card, capa_checks_query, capa_due_card
 
 
-def ticket_capa_panel(request, ticket) -> str:
-    data = capa_card(ticket, request.user)
+def ticket_capa_reads(request, ticket) -> dict:
+    return {"checks": capa_checks_query(ticket)}
+
+
+def ticket_capa_panel(request, ticket, rows) -> str:
+    data = capa_card(ticket, request.user, rows["checks"])
     if not data["checks"]:
         return ""
     return render_to_string("capa/_capa_card.html", data, request=request)

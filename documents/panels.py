@@ -7,19 +7,26 @@ from accounts.permissions import can
 
 from .attachables import attachable_of
 from .forms import AttachmentForm
-from .selectors import attachments_of
+from .selectors import attachments_query
 
 
-def record_documents_panel(request, record) -> str:
+def record_documents_reads(request, record) -> dict:
     attachable = attachable_of(record)
     if attachable is None or not can(request.user, attachable.view, record):
+        return {}
+    return {"attachments": attachments_query(record)}
+
+
+def record_documents_panel(request, record, rows) -> str:
+    if "attachments" not in rows:
         return ""
+    attachable = attachable_of(record)
     return render_to_string(
         "documents/_record_documents.html",
         {
             "record": record,
             "word": attachable.word,
-            "attachments": attachments_of(record),
+            "attachments": rows["attachments"],
             "form": AttachmentForm() if can(request.user, "documents.attach") else None,
         },
         request=request,

@@ -6,9 +6,9 @@ page then shows the documents card (documents.panels)."""
 from ui.panels import register_panel
 
 from .attachables import ATTACHABLES, Attachable
-from .panels import record_documents_panel
+from .panels import record_documents_panel, record_documents_reads
 
 
 def register_attachable(word: str, model: str, *, view: str) -> None:
     ATTACHABLES[word] = Attachable(word, model, view)
-    register_panel(model.lower(), record_documents_panel)
+    register_panel(model.lower(), record_documents_panel, reads=record_documents_reads)

@@ -16,9 +16,9 @@ class InsightConfig(AppConfig):
             permissions,  # noqa: F401  registers the insight actions
             report_jobs,  # noqa: F401  registers the report PDF tasks with Celery
         )
-        from .panels import ticket_quality_panel
+        from .panels import ticket_quality_panel, ticket_quality_reads
 
         add_nav_item(_("Quality dashboard"), "insight:dashboard", "insight.view")
         add_nav_item(_("Service levels"), "insight:service_levels", "insight.view")
         add_nav_item(_("Monthly report"), "insight:monthly_report", "insight.view")
-        register_panel("tickets.ticket", ticket_quality_panel)
+        register_panel("tickets.ticket", ticket_quality_panel, reads=ticket_quality_reads)

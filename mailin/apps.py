@@ -15,8 +15,8 @@ class MailinConfig(AppConfig):
         from ui.panels import register_panel
 
         from . import permissions  # noqa: F401  registers the mailin actions
-        from .panels import inbox_card, ticket_mail_panel
+        from .panels import inbox_card, ticket_mail_panel, ticket_mail_reads
 
         add_nav_item(_("Inbound e-mail"), "mailin:list", "mailin.view")
         register_dashboard_card(inbox_card)
-        register_panel("tickets.ticket", ticket_mail_panel)
+        register_panel("tickets.ticket", ticket_mail_panel, reads=ticket_mail_reads)

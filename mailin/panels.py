@@ -11,8 +11,12 @@ from ui.dashboard import DashboardCard
 from .selectors import mail_of_ticket, open_count
 
 
-def ticket_mail_panel(request, ticket) -> str:
-    rows = list(mail_of_ticket(ticket))
+def ticket_mail_reads(request, ticket) -> dict:
+    return {"mail": mail_of_ticket(ticket)}
+
+
+def ticket_mail_panel(request, ticket, rows) -> str:
+    rows = rows["mail"]
     if not rows:
         return ""
     return render_to_string("mailin/_ticket_mail.html", {"rows": rows}, request=request)

@@ -1,9 +1,11 @@
 """The header's bell."""
 
 from django.conf import settings
+from django.db.models import Count, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
-from .selectors import notifications_for, ready_to_show, unread_count
+from .selectors import notifications_for, ready_to_show
 
 
 class NotificationMenu:
@@ -16,15 +18,30 @@ class NotificationMenu:
         self.poll_seconds = settings.NOTIFICATION_POLL_SECONDS
 
     @cached_property
+    def _read(self) -> tuple[int, list]:
+        # One query for both: the latest rows carry the unread count (no rows, no unread).
+        unread = (
+            notifications_for(self.user)
+            .filter(read_at__isnull=True)
+            .order_by()
+            .values("recipient")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        rows = list(
+            notifications_for(self.user)
+            .only("id", "recipient_id", "template", "params", "subject", "created_at", "read_at")
+            .annotate(unread_total=Coalesce(Subquery(unread), 0))[: self.LIMIT]
+        )
+        return (rows[0].unread_total if rows else 0), ready_to_show(rows, self.user)
+
+    @cached_property
     def unread(self) -> int:
-        return unread_count(self.user)
+        return self._read[0]
 
     @cached_property
     def latest(self) -> list:
-        rows = notifications_for(self.user).only(
-            "id", "recipient_id", "template", "params", "subject", "created_at", "read_at"
-        )
-        return ready_to_show(rows[: self.LIMIT], self.user)
+        return self._read[1]
 
 
 def notifications(request) -> dict:

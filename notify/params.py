@@ -18,6 +18,8 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
+from ui.batch import fetch_together
+
 PARAM_TYPES: dict[str, type] = {}
 
 
@@ -135,13 +137,16 @@ def preload(values: list) -> dict:
     wanted: dict[str, set] = {}
     for label, pk in set().union(*(references(v) for v in values)) if values else ():
         wanted.setdefault(label, set()).add(pk)
-    cache: dict = {}
+    reads = {}
     for label, pks in wanted.items():
         try:
             model = apps.get_model(label)
         except LookupError:
             continue
         # select_related(): what a subject names through a record (a ticket's customer) comes along
-        for pk, obj in model._default_manager.select_related().in_bulk(list(pks)).items():
-            cache[(label, pk)] = obj
+        reads[label] = model._default_manager.select_related().filter(pk__in=list(pks))
+    cache: dict = {}
+    for label, rows in fetch_together(reads).items():  # one round trip for all kinds (ui.batch)
+        for obj in rows:
+            cache[(label, obj.pk)] = obj
     return cache

@@ -14,7 +14,7 @@ class PhrasesConfig(AppConfig):
         from ui.panels import register_panel
 
         from . import permissions  # noqa: F401  registers the actions
-        from .panels import record_replies_panel
+        from .panels import record_replies_panel, record_replies_reads
 
         add_nav_item(_("Reply templates"), "phrases:list", "phrases.view")
-        register_panel("tickets.ticket", record_replies_panel)
+        register_panel("tickets.ticket", record_replies_panel, reads=record_replies_reads)

@@ -5,13 +5,19 @@ from django.template.loader import render_to_string
 
 from accounts.permissions import can
 
-from .selectors import replies_for
+from .selectors import active_templates, filled
 
 
-def record_replies_panel(request, record) -> str:
+def record_replies_reads(request, record) -> dict:
     if not can(request.user, "phrases.edit"):  # the people who speak with customers
+        return {}
+    return {"templates": active_templates()}
+
+
+def record_replies_panel(request, record, rows) -> str:
+    if "templates" not in rows:
         return ""
-    replies = replies_for(record, request.user)
+    replies = filled(rows["templates"], record, request.user)
     if not replies:
         return ""
     return render_to_string("phrases/_record_replies.html", {"replies": replies}, request=request)

@@ -13,7 +13,7 @@ class PortalConfig(AppConfig):
         from ui.context_processors import add_nav_item
         from ui.panels import register_panel
 
-        from .panels import ticket_portal_panel
+        from .panels import ticket_portal_panel, ticket_portal_reads
 
         add_nav_item(_("Customer form links"), "portal:links", "tickets.create")
-        register_panel("tickets.ticket", ticket_portal_panel)
+        register_panel("tickets.ticket", ticket_portal_panel, reads=ticket_portal_reads)

@@ -8,23 +8,35 @@ from django.urls import reverse
 from accounts.permissions import can
 from tickets.models import Ticket
 
-from . import selectors
-from .models import Survey
-from .qr import absolute, qr_svg, tracking_path
+from . import selectors, services
+from .models import Survey, TicketAccess
+from .qr import absolute, qr_svg
 
 
-def ticket_portal_panel(request: HttpRequest, ticket: Ticket) -> str:
-    track_url = absolute(tracking_path(ticket))
-    link = None
+def ticket_portal_reads(request: HttpRequest, ticket: Ticket) -> dict:
+    reads = {
+        "access": TicketAccess.objects.filter(ticket=ticket),
+        "survey": Survey.objects.filter(ticket=ticket),
+    }
     if can(request.user, "tickets.create"):
-        link = (
-            selectors.links_of(request.user).filter(customer=ticket.customer, revoked_at__isnull=True).first()
+        reads["link"] = (
+            selectors.links_of(request.user)
+            .filter(customer=ticket.customer_id, revoked_at__isnull=True)
+            .order_by("pk")[:1]
         )
+    return reads
+
+
+def ticket_portal_panel(request: HttpRequest, ticket: Ticket, rows: dict) -> str:
+    # The tracking secret is made the first time anyone opens the ticket's page.
+    access = rows["access"][0] if rows["access"] else services.ticket_access_for(ticket)
+    track_url = absolute(reverse("portal:track", args=[ticket.number, access.token]))
+    link = rows["link"][0] if rows.get("link") else None
     context = {
         "ticket": ticket,
         "track_url": track_url,
         "track_qr": qr_svg(track_url),
-        "survey": Survey.objects.filter(ticket=ticket).first(),
+        "survey": rows["survey"][0] if rows["survey"] else None,
         "may_issue": can(request.user, "tickets.create"),
         "link": link,
         "link_url": absolute(reverse("portal:complaint", args=[link.token])) if link else "",

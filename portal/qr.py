@@ -1,6 +1,8 @@
 """Links to send a customer, and their QR codes (segno: pure Python, SVG made on the server,
 so no image service sees the secret in the link)."""
 
+from functools import lru_cache
+
 import segno
 from django.conf import settings
 from django.urls import reverse
@@ -20,7 +22,9 @@ def tracking_path(ticket: Ticket) -> str:
     return reverse("portal:track", args=[ticket.number, access.token])
 
 
+@lru_cache(maxsize=512)
 def qr_svg(url: str) -> SafeString:
-    """The URL as an inline SVG QR code; segno writes the markup and escapes the URL."""
+    """The URL as an inline SVG QR code; segno writes the markup and escapes the URL.
+    Kept per URL: encoding one takes longer than the rest of a ticket page's Python."""
     svg = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", omitsize=True)
     return mark_safe(svg)  # noqa: S308  segno's own markup, not user input

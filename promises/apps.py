@@ -15,9 +15,9 @@ class PromisesConfig(AppConfig):
 
         from . import permissions  # noqa: F401  registers the promise actions
         from .dashboard import open_promises_card
-        from .panels import record_promises_panel
+        from .panels import record_promises_panel, record_promises_reads
 
         add_nav_item(_("My promises"), "commitments", "commitments.view", group=_("Promises"))
         register_dashboard_card(open_promises_card)
-        register_panel("tickets.ticket", record_promises_panel)
+        register_panel("tickets.ticket", record_promises_panel, reads=record_promises_reads)
         add_nav_item(_("Promises kept"), "commitment-team", "commitments.team", group=_("Promises"))

@@ -7,11 +7,18 @@ from django.utils import timezone
 from accounts.permissions import can
 
 from .forms import CommitmentForm, RescheduleForm
-from .selectors import commitments_of
+from .selectors import arranged, commitments_query
 
 
-def record_promises_panel(request, record) -> str:
-    promises = commitments_of(record)
+def record_promises_reads(request, record) -> dict:
+    return {"promises": commitments_query(record)}
+
+
+def record_promises_panel(request, record, rows) -> str:
+    promises = arranged(rows["promises"])
+    owners = {}
+    for c in promises:  # one owner object per person: their managers are read once (commitments.close)
+        c.owner = owners.setdefault(c.owner_id, c.owner)
     may_make = can(request.user, "commitments.make", record)
     if not promises and not may_make:
         return ""

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -71,14 +71,23 @@ def open_commitments_of(source) -> list[Commitment]:
     )
 
 
-def commitments_of(source) -> list[Commitment]:
-    """Every promise made about this record, open ones first, then the closed, newest first;
-    each with what it was rescheduled to/from (two queries in all)."""
-    rows = list(
+def commitments_query(source) -> QuerySet[Commitment]:
+    """Every promise made about this record, unordered for the page (see arranged)."""
+    return (
         Commitment.objects.filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk)
         .select_related("owner", "closed_by", "rescheduled_from")
         .order_by("-id")
     )
+
+
+def commitments_of(source) -> list[Commitment]:
+    """Every promise made about this record, open ones first, then the closed, newest first;
+    each with what it was rescheduled to/from (one query)."""
+    return arranged(list(commitments_query(source)))
+
+
+def arranged(rows: list[Commitment]) -> list[Commitment]:
+    """commitments_query's rows in the page's order, each with the promise that replaced it."""
     followers = {c.rescheduled_from_id: c for c in rows if c.rescheduled_from_id}
     for c in rows:
         c.rescheduled_as = followers.get(c.pk)  # the promise that replaced it, if any

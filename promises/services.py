@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.permissions import can
+from accounts.permissions import can, roles_of
 from accounts.selectors import users_with_roles
 from apperrors.exceptions import Conflict, Forbidden, Invalid
 from masterdata.models import Customer
@@ -156,12 +156,15 @@ def _commitment_number(commitment: Commitment) -> str:
 def commitment_managers(owner: User) -> list[User]:
     """Who hears about the owner's overdue promise: the manager roles mapped from the
     owner's roles (settings.COMMITMENT_ESCALATION_ROLES), else the staff admins."""
+    cached = getattr(owner, "_commitment_managers", None)  # a page asks once per promise shown
+    if cached is not None:
+        return cached
     mapping = settings.COMMITMENT_ESCALATION_ROLES
-    owner_roles = owner.groups.values_list("name", flat=True)
-    manager_roles = {m for r in owner_roles for m in mapping.get(r, ["production_manager"])}
+    manager_roles = {m for r in roles_of(owner) for m in mapping.get(r, ["production_manager"])}
     managers = list(users_with_roles(*manager_roles).exclude(pk=owner.pk))
     if not managers:
         managers = list(User.objects.filter(is_active=True, is_staff=True).exclude(pk=owner.pk))
+    owner._commitment_managers = managers
     return managers
 
 

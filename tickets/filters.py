@@ -15,7 +15,7 @@ from masterdata.models import Customer, Product, Supplier
 from masterdata.widgets import CustomerSelect, ProductSelect, SupplierSelect
 
 from .models import DefectType, Department, RootCause, Severity, State, Ticket, root_causes_of
-from .search import search_lookup
+from .search import search_filter
 from .sla import status_q
 
 CLOSED = (State.ARCHIVED, State.REJECTED)
@@ -134,11 +134,8 @@ class TicketFilter(django_filters.FilterSet):
         ]
 
     def search(self, queryset, name, value):
-        value = value.strip().lower()
-        if not value:
-            return queryset
-        # search_text holds number, customer, lot and the texts, lower-cased (trigram-indexed).
-        return queryset.filter(**search_lookup(value))
+        # Exactly what ILIKE '%value%' finds in the searched columns (tickets/search.py).
+        return queryset.filter(search_filter(value.strip()))
 
     def sla_filter(self, queryset, name, value):
         return queryset.filter(status_q(value))

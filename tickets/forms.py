@@ -199,7 +199,9 @@ class DispositionForm(ClassificationMixin, TechnicalReferenceMixin, ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["defect_type"].initial = self.ticket.defect_type_id
         # The latest review's reference is what the form is usually judged against.
-        review = self.ticket.qc_reviews.exclude(technical_reference="").order_by("-created_at", "-id").first()
+        # (From the reviews the ticket page has already read.)
+        referenced = [r for r in self.ticket.qc_reviews.all() if r.technical_reference]
+        review = max(referenced, key=lambda r: (r.created_at, r.pk), default=None)
         if review is not None:
             self.fields["technical_reference"].initial = review.technical_reference
             self.fields["technical_url"].initial = review.technical_url

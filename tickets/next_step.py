@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
@@ -62,14 +63,27 @@ def _since(ticket: Ticket) -> datetime.datetime | None:
     return max((e.created_at for e in entered), default=ticket.created_at)
 
 
-def next_steps(ticket: Ticket) -> list[NextStep]:
+def people_reads(ticket: Ticket) -> dict[str, QuerySet]:
+    """For each role the ticket waits for, the people next_steps names (a page reads them
+    with its other records and passes them as `people`)."""
+    return {
+        waiting.role: users_with_roles(waiting.role).order_by("id")[: NAMES_SHOWN + 1]
+        for _transition, waiting in waiting_now(ticket)
+        if waiting.person not in (LEAD, CREATOR)
+    }
+
+
+def next_steps(ticket: Ticket, people: dict[str, list] | None = None) -> list[NextStep]:
     since = None
     steps = []
+    read = people or {}
     for transition, waiting in waiting_now(ticket):
         if waiting.person == LEAD:
             people = [ticket.service_lead] if ticket.service_lead_id else []
         elif waiting.person == CREATOR:
             people = [ticket.created_by]
+        elif waiting.role in read:
+            people = read[waiting.role]
         else:
             people = list(users_with_roles(waiting.role).order_by("id")[: NAMES_SHOWN + 1])
         since = since or _since(ticket)

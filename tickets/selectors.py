@@ -1,9 +1,10 @@
 """Reads: lists, "my work", one ticket with everything its page shows, the customer timeline."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import can, roles_of
 from masterdata.models import Customer
+from ui.batch import fetch_together
 from ui.dashboard import DashboardCard
 from ui.labels import choice_labels
 from ui.timeline import TimelineEntry
@@ -19,8 +21,9 @@ from ui.timeline import TimelineEntry
 from . import models as m
 from . import sla
 from .models import State, Ticket
+from .next_step import people_reads
 from .recorders import current_disposition  # noqa: F401  (the latest disposition form, read by capa)
-from .sla import duration, with_targets
+from .sla import duration, with_own_targets, with_targets
 from .workflow import CLOSED_STATES, CREATOR, LEAD, WAITS
 
 LIST_RELATED = ("customer", "product", "created_by", "service_lead")
@@ -112,27 +115,52 @@ def _listed(q: Q, clauses: list[tuple[Q, frozenset[str]]]) -> QuerySet[Ticket]:
     return waiting.order_by("created_at", "id")
 
 
-def ticket_for_page(number: str) -> Ticket:
-    """One ticket with every record its page shows, in a fixed number of queries."""
+# What the ticket page lists, by the related name it reads them through (ticket.photos.all…).
+def _page_reads(ticket: Ticket) -> dict[str, QuerySet]:
     by = ("created_by",)
-    return (
-        with_targets(Ticket.objects.all())
+    return {
+        "events": m.Event.objects.filter(ticket=ticket).select_related("actor").order_by("seq"),
+        "photos": m.Photo.objects.filter(ticket=ticket).select_related(*by),
+        "plans": m.ServicePlan.objects.filter(ticket=ticket).select_related(*by),
+        "assignments": m.Assignment.objects.filter(ticket=ticket).select_related("lead", *by),
+        "purchases": m.PurchaseRequest.objects.filter(ticket=ticket).select_related(*by),
+        "qc_reviews": m.QCReview.objects.filter(ticket=ticket).select_related(*by),
+        "progress": m.ProgressEntry.objects.filter(ticket=ticket).select_related(*by),
+        "dispositions": m.Disposition.objects.filter(ticket=ticket).select_related(*by),
+        "signoffs": m.SignOff.objects.filter(ticket=ticket).select_related(*by),
+        "archives": m.ArchiveRecord.objects.filter(ticket=ticket).select_related(*by),
+        "followups": m.FollowUp.objects.filter(ticket=ticket).select_related(*by),
+        "watchers": m.Watcher.objects.filter(ticket=ticket).select_related("user").order_by("created_at"),
+    }
+
+
+def ticket_for_page(number: str, more: Callable[[Ticket], dict[str, QuerySet]] | None = None) -> Ticket:
+    """One ticket with every record its page shows, in two queries: the ticket, then its
+    timeline, step records and watchers together (ui.batch), with `more(ticket)`'s reads
+    (the other apps' cards), whose rows are left in `ticket.page_rows`."""
+    ticket = (
+        with_own_targets(Ticket.objects.all())
         .select_related("customer", "product", "shipment", "created_by", "service_lead")
-        .prefetch_related(
-            Prefetch("events", queryset=m.Event.objects.select_related("actor").order_by("seq")),
-            Prefetch("photos", queryset=m.Photo.objects.select_related(*by)),
-            Prefetch("plans", queryset=m.ServicePlan.objects.select_related(*by)),
-            Prefetch("assignments", queryset=m.Assignment.objects.select_related("lead", *by)),
-            Prefetch("purchases", queryset=m.PurchaseRequest.objects.select_related(*by)),
-            Prefetch("qc_reviews", queryset=m.QCReview.objects.select_related(*by)),
-            Prefetch("progress", queryset=m.ProgressEntry.objects.select_related(*by)),
-            Prefetch("dispositions", queryset=m.Disposition.objects.select_related(*by)),
-            Prefetch("signoffs", queryset=m.SignOff.objects.select_related(*by)),
-            Prefetch("archives", queryset=m.ArchiveRecord.objects.select_related(*by)),
-            Prefetch("followups", queryset=m.FollowUp.objects.select_related(*by)),
-        )
         .get(number=number)
     )
+    reads = _page_reads(ticket)
+    waiting = people_reads(ticket)
+    extra = more(ticket) if more else {}
+    rows = fetch_together(
+        {
+            **reads,
+            **{("waiting", role): qs for role, qs in waiting.items()},
+            **{("more", name): qs for name, qs in extra.items()},
+        }
+    )
+    cache = ticket.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, qs in reads.items():
+        for row in rows[name]:
+            row._state.fields_cache["ticket"] = ticket
+        cache[name] = qs
+    ticket.waiting_people = {role: rows[("waiting", role)] for role in waiting}  # for next_steps
+    ticket.page_rows = {k: rows[("more", k)] for k in extra} if more else None
+    return ticket
 
 
 def open_purchases() -> QuerySet[m.PurchaseRequest]:

@@ -144,7 +144,6 @@ def ticket_create(
         if existing:
             return existing
     ticket.number = _take_number(counter)
-    ticket.search_text = ticket.build_search_text()
     try:
         with transaction.atomic():
             ticket._history_user = by  # field history says who, also outside a request

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DecimalField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +69,17 @@ def with_targets(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
         whens = [When(severity=row[0], then=Value(row[i], output_field=field)) for row in targets]
         annotations[name] = Case(*whens, default=Value(None, output_field=field), output_field=field)
     return qs.annotate(**annotations)
+
+
+def with_own_targets(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """The same columns as with_targets, read by subqueries in the ticket's own query: for a
+    page about one ticket, one query fewer than fetching the targets first."""
+    own = SlaTarget.objects.filter(severity=OuterRef("severity"))
+    return qs.annotate(
+        sla_response_hours=Subquery(own.values("first_response_hours")[:1]),
+        sla_resolution_hours=Subquery(own.values("resolution_hours")[:1]),
+        sla_warn_percent=Subquery(own.values("warn_percent")[:1]),
+    )
 
 
 @param_type  # a breach e-mail's parameter (notify.params)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import ModelChoiceField
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import can
 from apperrors.forms import add_to_form
 from security.params import int_param
-from ui.panels import render_panels
+from ui.panels import panel_reads, render_panels
 
 from . import exports, kept_photos, selectors, services
 from .errors import MissingData, TicketError
@@ -152,7 +153,20 @@ def _action_forms(ticket: Ticket, user, bound: dict | None = None) -> list[dict]
         is_open = t.name in bound if bound else index == 0 and not t.escape
         flagged = still_open if t.name in FLAG_OPEN_PURCHASES else []
         result.append({"transition": t, "form": form, "open": is_open, "open_purchases": flagged})
+    _share_choices([r["form"] for r in result])
     return result
+
+
+def _share_choices(forms) -> None:
+    """Several actions' forms offer the same list (suppliers, defect types): read it once."""
+    read: dict[tuple, list] = {}
+    for form in forms:
+        for field in form.fields.values():
+            if isinstance(field, ModelChoiceField):
+                key = (field.queryset.model, str(field.queryset.query), field.empty_label)
+                if key not in read:
+                    read[key] = list(iter(field.choices))  # iter: no COUNT first
+                field.choices = read[key]
 
 
 def _detail(
@@ -161,7 +175,7 @@ def _detail(
     context = {
         "ticket": ticket,
         "actions": _action_forms(ticket, request.user, bound),
-        "next_steps": next_steps(ticket),
+        "next_steps": next_steps(ticket, people=getattr(ticket, "waiting_people", None)),
         "note_form": note_form or NoteForm(),
         "photo_form": photo_form or PhotoForm(),
         "purchase_form": PurchaseForm() if can(request.user, "tickets.purchase_request") else None,
@@ -170,17 +184,22 @@ def _detail(
         else None,
         # Cards of other apps (accounting's disputes, insight's quality figures, the CAPA
         # checks): read here, not by template tags.
-        "panels": render_panels(request, ticket),
-        "watchers": [w.user for w in ticket.watchers.select_related("user").order_by("created_at")],
+        "panels": render_panels(request, ticket, rows=getattr(ticket, "page_rows", None)),
+        "watchers": [w.user for w in ticket.watchers.all()],  # prefetched by ticket_for_page
     }
     return render(request, "tickets/detail.html", context, status=status)
+
+
+def _page_ticket(request, number: str) -> Ticket:
+    """The ticket with everything its page shows, the other apps' cards' reads included."""
+    return selectors.ticket_for_page(number, more=lambda ticket: panel_reads(request, ticket))
 
 
 @login_required
 def detail(request, number: str):
     _require(request, "tickets.view")
     try:
-        ticket = selectors.ticket_for_page(number)
+        ticket = _page_ticket(request, number)
     except Ticket.DoesNotExist as exc:
         raise Http404 from exc
     return _detail(request, ticket)
@@ -204,7 +223,7 @@ def act(request, number: str, name: str):
             expected_version=int_param(request.POST, "version", minimum=0),
         )
     except MissingData as exc:
-        fresh = selectors.ticket_for_page(number)
+        fresh = _page_ticket(request, number)
         form = transition.form(request.POST, ticket=fresh, user=request.user, prefix=name)
         form.is_valid()
         if not form.errors:
@@ -237,7 +256,7 @@ def add_note(request, number: str):
             return redirect(f"{ticket.get_absolute_url()}#timeline")
         else:
             return redirect(f"{ticket.get_absolute_url()}#timeline")
-    return _detail(request, selectors.ticket_for_page(number), note_form=form, status=400)
+    return _detail(request, _page_ticket(request, number), note_form=form, status=400)
 
 
 @login_required
@@ -276,7 +295,7 @@ def add_photos(request, number: str):
             return redirect(ticket)
         else:
             return redirect(f"{ticket.get_absolute_url()}#photos")
-    return _detail(request, selectors.ticket_for_page(number), photo_form=form, status=400)
+    return _detail(request, _page_ticket(request, number), photo_form=form, status=400)
 
 
 @login_required

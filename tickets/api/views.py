@@ -55,7 +55,9 @@ class TicketViewSet(
                 "events__actor", "photos"
             )
         # The API returns every field, so not the pages' narrow list query.
-        return with_targets(Ticket.objects.select_related(*selectors.LIST_RELATED).defer("search_text"))
+        return with_targets(
+            Ticket.objects.select_related(*selectors.LIST_RELATED).defer("search_text", "search_grams")
+        )
 
     def get_serializer_class(self):
         return TicketDetailSerializer if self.action == "retrieve" else TicketSerializer

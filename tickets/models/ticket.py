@@ -11,8 +11,14 @@ from simple_history.models import HistoricalRecords
 
 from security.limits import TEXT_MAX
 
-from ..search import search_text
+from ..search import search_grams, search_text
 from .classification import RootCause
+
+# The ticket's own columns in search_text (with the customer's code and name).
+SEARCHED_FIELDS = frozenset(
+    {"number", "customer_id", "lot_number", "order_number", "site", "customer_words", "description"}
+)
+SEARCH_TRIGGERS = SEARCHED_FIELDS | {"customer"}
 
 
 class State(models.TextChoices):
@@ -157,8 +163,10 @@ class Ticket(models.Model):
     reason = models.TextField(_("reason (rejection / reopening)"), max_length=TEXT_MAX, blank=True)
 
     intake_token = models.UUIDField(_("intake token"), unique=True, default=uuid.uuid4, editable=False)
-    # Lower-cased number, customer, lot and texts: one column for one trigram index.
+    # The searched columns joined, as typed, and their CJK characters and pairs
+    # (tickets/search.py); kept by save() and by a rename of the customer (tickets/receivers.py).
     search_text = models.TextField(editable=False, default="")
+    search_grams = models.TextField(editable=False, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="tickets_created", verbose_name=_("logged by")
     )
@@ -167,7 +175,7 @@ class Ticket(models.Model):
     responded_at = models.DateTimeField(_("first responded at"), null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "last_seq"])
+    history = HistoricalRecords(excluded_fields=["search_text", "search_grams", "updated_at", "last_seq"])
 
     class Meta:
         verbose_name = _("complaint ticket")
@@ -187,21 +195,43 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args, update_fields=None, **kwargs):
+        """Keeps search_text and search_grams in step with the columns they hold."""
+        touched = update_fields is None or not SEARCH_TRIGGERS.isdisjoint(update_fields)
+        if touched and (self._state.adding or self._search_sources() != getattr(self, "_searched", None)):
+            self.search_text = self.build_search_text()
+            self.search_grams = search_grams(self.search_text)
+            if update_fields is not None:
+                update_fields = {*update_fields, "search_text", "search_grams"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+        self._searched = self._search_sources()
+
     def get_absolute_url(self) -> str:
         return reverse("tickets:detail", args=[self.number])
 
     def build_search_text(self) -> str:
-        parts = [
-            self.number,
-            self.customer.code,
-            self.customer.name,
-            self.lot_number,
-            self.order_number,
-            self.site,
-            self.customer_words,
-            self.description,
-        ]
-        return search_text(parts)
+        return search_text(
+            [
+                self.number,
+                self.customer.code,
+                self.customer.name,
+                self.lot_number,
+                self.order_number,
+                self.site,
+                self.customer_words,
+                self.description,
+            ]
+        )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        ticket = super().from_db(db, field_names, values)
+        ticket._searched = ticket._search_sources()
+        return ticket
+
+    def _search_sources(self) -> tuple:
+        # Only what is loaded: reading a deferred field here would be a query per row.
+        return tuple(self.__dict__.get(f) for f in SEARCHED_FIELDS)
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,97 @@
+"""The ticket page reads a realistic ticket (a timeline of a dozen entries, watchers, a
+disposition form, photos, a filed document, a promise) in a fixed, small number of queries,
+for the reader and for a manager with actions, and still shows all of it."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from promises.services import commitment_create
+from tests.tickets.factories import image
+from tickets import selectors, services
+from tickets.models import State, Ticket
+from ui.batch import fetch_together
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Session, user, roles, the ticket, its records and the cards together, who it waits for,
+# the bell, and room for the cards' follow-ups (a dispute's vouchers, a mail's files).
+MAX_QUERIES = 12
+
+
+def realistic(client, people, new_ticket, walk, until: str) -> Ticket:
+    ticket = walk(new_ticket(photos=[image("裂纹.jpg")]), until)
+    for user in (people.qc, people.pm):
+        services.ticket_watch(ticket=ticket, by=user)
+    for i in range(5):
+        services.note_add(ticket=ticket, by=people.qc, text=f"电话回访记录 {i}")
+    commitment_create(
+        owner=people.sales,
+        by=people.sales,
+        description="明天上午回电告知处理进度",
+        due_at=timezone.now() + datetime.timedelta(days=1),
+        customer=ticket.customer,
+        source=ticket,
+    )
+    client.force_login(people.lead)
+    client.post(
+        reverse("documents:attach", args=["ticket", ticket.pk]),
+        {"kind": "signed_form", "file": SimpleUploadedFile("处置单.pdf", PDF)},
+    )
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.events.count() >= 10
+    return ticket
+
+
+@pytest.mark.parametrize(
+    ("until", "who"),
+    [
+        (State.CONFIRMING, "qc"),  # reads
+        (State.CONFIRMING, "pm"),  # signs: the sign-off form
+        (State.IN_SERVICE, "lead"),  # works: progress, disposition form, purchases
+        (State.ARCHIVED, "sales"),  # follows up
+    ],
+)
+def test_ticket_page_reads_a_realistic_ticket_in_few_queries(client, people, new_ticket, walk, until, who):
+    ticket = realistic(client, people, new_ticket, walk, until)
+    client.force_login(getattr(people, who))
+    client.get(ticket.get_absolute_url())  # the first view makes the tracking link's secret
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(ticket.get_absolute_url()).content.decode()
+    if connection.vendor == "postgresql":  # elsewhere the reads run one by one (ui.batch)
+        assert len(queries.captured_queries) <= MAX_QUERIES, "\n".join(
+            q["sql"][:200] for q in queries.captured_queries
+        )
+    assert "裂纹.jpg" in body or "/tickets/photos/" in body  # the photo
+    assert "处置单.pdf" in body  # the filed document
+    assert "明天上午回电告知处理进度" in body  # the promise
+    assert "电话回访记录 4" in body  # the timeline
+    assert people.qc.display_name in body and people.pm.display_name in body  # watchers
+    if until != State.IN_SERVICE:
+        assert reverse("tickets:disposition", args=[ticket.number]) in body
+
+
+@pytest.mark.postgres
+def test_the_page_reads_together_what_they_read_alone(client, people, new_ticket, walk):
+    """On PostgreSQL the page's reads go in one statement: the rows are the same objects,
+    values and related records as when each queryset runs by itself."""
+    assert connection.vendor == "postgresql"
+    ticket = realistic(client, people, new_ticket, walk, State.ARCHIVED)
+    reads = selectors._page_reads(ticket)
+    together = fetch_together(reads)
+    for name, qs in selectors._page_reads(ticket).items():
+        alone = list(qs)
+        assert [vars_of(r) for r in together[name]] == [vars_of(r) for r in alone], name
+    assert together["events"] and together["dispositions"] and together["watchers"]
+
+
+def vars_of(row) -> dict:
+    values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+    related = {name: vars_of(obj) for name, obj in row._state.fields_cache.items() if obj is not None}
+    return {**values, "related": related}
