@@ -32,7 +32,7 @@ _DECODE = {
     "DecimalField": decimal.Decimal,
     "UUIDField": uuid.UUID,
     "FloatField": float,
-    "JSONField": json.dumps,  # JSONField.from_db_value parses text
+    "JSONField": lambda value: json.dumps(_floats(value)),  # JSONField.from_db_value parses text
 }
 _AS_IS = {
     "AutoField",
@@ -62,6 +62,18 @@ _AS_IS = {
 
 class _Pairs(list):
     """A JSON object as its (key, value) pairs: a row's columns may share a name."""
+
+
+def _floats(value):
+    """The rows are parsed with Decimal for numbers (money stays exact); inside a JSON field a
+    number with a fraction is what json.loads gives: a float (from the same digits)."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_floats(v) for v in value]
+    return value
 
 
 def _plain(value):

@@ -95,3 +95,21 @@ def vars_of(row) -> dict:
     values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
     related = {name: vars_of(obj) for name, obj in row._state.fields_cache.items() if obj is not None}
     return {**values, "related": related}
+
+
+@pytest.mark.postgres
+def test_reading_together_keeps_json_numbers_and_money_exact(people, new_ticket):
+    """JSON comes back through json_agg: a float inside a JSON field stays that float (not a
+    Decimal the field cannot store again), and money keeps its exact fen."""
+    ticket = new_ticket()
+    event = ticket.events.first()
+    event.params = {"hours": 1.5, "share": 0.1, "n": 3, "nested": [2.25, {"x": 0.3}]}
+    event.save(update_fields=["params"])
+    together = fetch_together(
+        {
+            "events": ticket.events.filter(pk=event.pk),
+            "tickets": Ticket.objects.filter(pk=ticket.pk),
+        }
+    )
+    assert together["events"][0].params == {"hours": 1.5, "share": 0.1, "n": 3, "nested": [2.25, {"x": 0.3}]}
+    assert type(together["events"][0].params["share"]) is float
