@@ -58,9 +58,13 @@ def voucher_totals(voucher: Voucher) -> tuple[Decimal, Decimal]:
 
 
 def dispute_list() -> QuerySet[QualityDispute]:
-    return QualityDispute.objects.select_related(
-        "customer", "supplier", "material_batch", "created_by", "ticket"
-    ).annotate(voucher_count=Count("vouchers"))
+    return (
+        QualityDispute.objects.select_related(
+            "customer", "supplier", "material_batch", "created_by", "ticket"
+        )
+        .annotate(voucher_count=Count("vouchers"))
+        .order_by("-id")
+    )  # GROUP BY drops Meta.ordering
 
 
 def ticket_disputes_query(ticket) -> QuerySet[QualityDispute]:
