@@ -122,9 +122,9 @@ def seed_lines(n_lines: int) -> None:
         c.execute(
             """
             INSERT INTO accounting_voucher (period_id, word, number, date, state, summary, generation,
-                position, attachments, created_by_id, created_at, dispute_id)
+                position, attachments, created_by_id, created_at, dispute_id, evidence_required)
             SELECT p.id, '记', NULL, make_date(2025, p.month, 1 + (g %% 28)), 'draft',
-                   '质量异议凭证 ' || g, 0, NULL, 1, %s, now(), NULL
+                   '质量异议凭证 ' || g, 0, NULL, 1, %s, now(), NULL, ''
             FROM generate_series(1, %s) g
             JOIN accounting_period p ON p.year = 2025 AND p.month = 1 + (g %% 12)
             """,
