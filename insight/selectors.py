@@ -739,11 +739,12 @@ _STATUS = ("state", "safety", "age")
 def _age_bucket(now: datetime.datetime) -> Case:
     """The open ticket's age bucket (AGE_BUCKETS are disjoint), "" when closed or none:
     the conditions _age_counts counts."""
-    whens = []
+    # Closed first: most tickets are, and then one test answers instead of six.
+    whens = [When(Q(state__in=CLOSED), then=Value(""))]
     for key, _label, _a, _b in AGE_BUCKETS:
         earliest, latest = age_range(key, now)
         q = Q(created_at__lte=latest) & (Q(created_at__gt=earliest) if earliest else Q())
-        whens.append(When(q & ~Q(state__in=CLOSED), then=Value(key)))
+        whens.append(When(q, then=Value(key)))
     return Case(*whens, default=Value(""))
 
 
