@@ -169,10 +169,9 @@ def per_month(f: Filters, grouped: dict | None = None) -> list[Bar]:
             .annotate(n=Count("id"))
             .order_by("month")
         }
-    bars, month = [], f.date_from.replace(day=1)
-    while month <= f.date_to:
-        nxt = (month + datetime.timedelta(days=32)).replace(day=1)
-        last = min(nxt - datetime.timedelta(days=1), f.date_to)
+    bars = []
+    for month in months_of(f):
+        last = min(next_month(month) - datetime.timedelta(days=1), f.date_to)
         first = max(month, f.date_from)
         bars.append(
             Bar(
@@ -181,7 +180,6 @@ def per_month(f: Filters, grouped: dict | None = None) -> list[Bar]:
                 drill=f.drill(created_from=first.isoformat(), created_to=last.isoformat()),
             )
         )
-        month = nxt
     return bars
 
 
