@@ -6,6 +6,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from PIL import Image
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.browser.intake import choose
@@ -39,7 +40,7 @@ def test_a_photo_attached_before_an_error_is_kept_and_saved(page, make_user, log
     page.wait_for_selector("#kept-photos img")
     assert "之前上传的 1 张照片已保留" in page.locator("#kept-photos").inner_text()
     # The first error is in focus, ready to type into.
-    assert page.evaluate("document.activeElement.id") == "id_customer_words"
+    expect(page.locator("#id_customer_words")).to_be_focused()
     assert page.locator("#kept-photos img").evaluate("img => img.naturalWidth") == 320  # it loads
     screenshot(page, "tickets-intake-kept-photo")
 
