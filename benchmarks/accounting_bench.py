@@ -37,6 +37,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from accounting import rules, services  # noqa: E402
 from accounting.exports import write_csv  # noqa: E402
+from benchmarks._db import ensure_database  # noqa: E402
 
 TABLES = (
     "accounting_exportjob, accounting_voucherevent, accounting_voucherline, accounting_voucher, "
@@ -214,6 +215,7 @@ def main() -> None:
         return
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/kst_accounting")
+    ensure_database(os.environ["DATABASE_URL"])
     call_command("migrate", verbosity=0)
     services.chart_ensure()
     _truncate()

@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import tickets_bench
+from benchmarks._db import ensure_database
 
 # isort: split
 from django.conf import settings
@@ -129,6 +130,7 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a PostgreSQL database (the loader uses COPY).")
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    ensure_database(os.environ["DATABASE_URL"])
     call_command("migrate", verbosity=0)
     if Ticket.objects.count() != args.n:
         with connection.cursor() as cursor:

@@ -48,6 +48,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
+from benchmarks._db import ensure_database  # noqa: E402
 from masterdata.models import Customer, Product  # noqa: E402
 from tickets.models import Disposition, Event, ServicePlan, State, Ticket  # noqa: E402
 from tickets.search import like_pattern, search_filter, search_grams, search_text  # noqa: E402
@@ -379,6 +380,7 @@ def main() -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     run_started = time.perf_counter()
+    ensure_database(os.environ["DATABASE_URL"])
     call_command("migrate", verbosity=0)
     print(f"Migrated in {time.perf_counter() - run_started:.0f} s", flush=True)
     have = Ticket.objects.count()
