@@ -147,6 +147,10 @@ def people() -> dict[str, list[User]]:
 
 
 def load(n: int) -> None:
+    """N tickets into empty ticket tables (other loaders, e.g. insight_bench, call this too)."""
+    with connection.cursor() as cursor:
+        for name in SEARCH_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
     rnd = random.Random(42)
     staff = people()
     customers = list(Customer.objects.all()[:300])
@@ -392,9 +396,6 @@ def main() -> None:
                 "tickets_historicalticket RESTART IDENTITY CASCADE"
             )
         connection.set_autocommit(True)
-        with connection.cursor() as cursor:
-            for name in SEARCH_INDEXES:
-                cursor.execute(f"DROP INDEX IF EXISTS {name}")
         started = time.perf_counter()
         load(args.n)
         print(f"Loaded in {(time.perf_counter() - started) / 60:.1f} min", flush=True)
