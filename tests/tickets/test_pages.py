@@ -174,6 +174,20 @@ def test_all_tickets_is_paginated_by_50(client, people, new_ticket):
     assert "第 1 页,共 2 页" in body
 
 
+def test_my_work_pages_show_every_waiting_ticket_once_oldest_first(client, people, new_ticket):
+    # The paginator reads a page's keys first, then their rows: the rows must stay in order.
+    made = [new_ticket().number for _ in range(53)]
+    client.force_login(people.pm)
+
+    def shown(page):
+        body = main_content(client.get(reverse("tickets:my_work"), {"page": page}))
+        return list(dict.fromkeys(n for n in re.findall(r"KS-\d{4}-\d{6}", body) if n in made))
+
+    first, second = shown(1), shown(2)
+    assert len(first) == 50 and len(second) == 3
+    assert first + second == made  # oldest first, none twice, none left out
+
+
 @pytest.mark.parametrize("view", ["tickets:list", "tickets:my_work"])
 def test_list_pages_make_a_fixed_number_of_queries(
     view, client, people, new_ticket, walk, django_assert_max_num_queries

@@ -190,6 +190,18 @@ class Ticket(models.Model):
             models.Index(fields=["service_lead", "state"], name="ticket_lead_state"),
             models.Index(fields=["created_by", "state"], name="ticket_creator_state"),
             models.Index(fields=["product", "defect_type", "created_at"], name="ticket_product_defect"),
+            # "My work" pages the open tickets oldest first, filtered by what each role waits
+            # on: walked in order from this small index (index-only), it stops at the page's
+            # last row instead of fetching thousands of tickets scattered over the table.
+            models.Index(
+                fields=["created_at", "id"],
+                include=[
+                    *("state", "service_lead", "created_by"),
+                    *("pm_signed", "production_signed", "followed_up"),
+                ],
+                condition=~models.Q(state__in=["archived", "rejected"]),
+                name="ticket_open_queue",
+            ),
         ]
 
     def __str__(self) -> str:
