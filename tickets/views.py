@@ -215,7 +215,7 @@ def act(request, number: str, name: str):
         raise Http404
     data = {k.removeprefix(f"{name}-"): v for k, v in request.POST.items()}
     try:
-        services.ticket_transition(
+        ticket = services.ticket_transition(
             ticket=ticket,
             to=name,
             by=request.user,
@@ -234,7 +234,8 @@ def act(request, number: str, name: str):
         messages.error(request, exc.message)
         return redirect("tickets:detail", number=number)
     done = _("Done: %(action)s.") % {"action": transition.label}
-    upcoming = describe(next_steps(selectors.ticket_for_page(number)))
+    # The ticket as the transition left it: its whole page is read once, after the redirect.
+    upcoming = describe(next_steps(ticket))
     if upcoming:
         done += " " + _("Next: %(next)s.") % {"next": upcoming}
     messages.success(request, done)
