@@ -292,15 +292,22 @@ def trends(*, objections: QuerySet[Objection], quiet: QuerySet[QuietContact] | N
         .annotate(**counts)
         .order_by("month")
     ]
-    total = objections.aggregate(**counts)
+    # One scan for the totals of both sections: how objections end, and (quiet) how they
+    # compare with the sales where none was raised.
+    total = objections.aggregate(
+        **counts,
+        lost=Count("id", filter=Q(outcome=Outcome.LOST)),
+        pending=Count("id", filter=Q(outcome=Outcome.PENDING)),
+        resolved=Count("id", filter=Q(outcome=Outcome.RESOLVED)),
+    )
     result = {
-        "total": finish(total),
+        "total": finish({key: total[key] for key in counts}),
         "by_type": by_type,
         "by_stage": by_stage,
         "by_month": by_month,
     }
     if quiet is not None:
-        result["quiet"] = _quiet_trends(objections, quiet, by_month)
+        result["quiet"] = _quiet_trends(total, quiet, by_month)
     return result
 
 
@@ -308,7 +315,7 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _quiet_trends(objections: QuerySet[Objection], quiet: QuerySet[QuietContact], by_month: list) -> dict:
+def _quiet_trends(totals: dict, quiet: QuerySet[QuietContact], by_month: list) -> dict:
     """§1-三.5: how often a contact ends with no objection at all, and how those sales end,
     beside the sales where an objection was raised.
 
@@ -322,7 +329,7 @@ def _quiet_trends(objections: QuerySet[Objection], quiet: QuerySet[QuietContact]
         "pending": Count("id", filter=Q(outcome=Outcome.PENDING)),
     }
     quiet_total = quiet.aggregate(**ends)
-    raised = objections.aggregate(**ends, resolved=Count("id", filter=Q(outcome=Outcome.RESOLVED)))
+    raised = {key: totals[key] for key in ("count", "won", "lost", "pending", "resolved")}
     quiet_months = {
         r["month"].strftime("%Y-%m"): r["count"]
         for r in quiet.annotate(month=TruncMonth("created_at"))
