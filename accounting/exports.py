@@ -12,12 +12,13 @@ injection, in Python and in SQL alike; numbers stay numbers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from openpyxl import Workbook
 
@@ -90,8 +91,17 @@ def _sql_char(ch: str) -> str:
 _STARTS_SQL = ", ".join(_sql_char(ch) for ch in FORMULA_STARTS)
 
 
-def neutralise_sql(expr: str) -> str:
-    """`neutralise` in SQL, for the COPY path (NULL stays NULL)."""
+_CODES_SQL = ", ".join(str(ord(ch)) for ch in FORMULA_STARTS)
+
+
+def neutralise_sql(expr: str, *, by_code: bool = False) -> str:
+    """`neutralise` in SQL, for the COPY path (NULL stays NULL).
+
+    by_code tests the first character's code with ascii(), which copies nothing where left()
+    makes a new text for every cell; use it only where ascii() reads any first character (UTF8
+    and single-byte server encodings: the other multibyte ones refuse a non-ASCII one)."""
+    if by_code:
+        return f"(CASE WHEN ascii({expr}) IN ({_CODES_SQL}) THEN '''' || {expr} ELSE {expr} END)"
     return f"(CASE WHEN left({expr}, 1) IN ({_STARTS_SQL}) THEN '''' || {expr} ELSE {expr} END)"
 
 
@@ -173,16 +183,24 @@ class Row:
 class Column:
     header: str
     value: Callable[[Row], Any]
-    sql: str  # the same value formatted by PostgreSQL, for the COPY path
+    sql: str  # the same value formatted by PostgreSQL, for the COPY path (see copy_sql)
     text: bool = False  # free text: neutralised against formulas, in both paths
+
+    def __post_init__(self) -> None:
+        # Neutralising repeats its argument three times: give it a value computed once per
+        # voucher (vv.) or per line (l.), not an expression PostgreSQL would evaluate thrice.
+        if self.text and not _REFERENCE.fullmatch(self.sql):
+            raise ValueError(f"{self.header}: a text column selects a VOUCHER_SQL or LINE_SQL value")
 
     def cell(self, row: Row) -> Any:
         value = self.value(row)
         return neutralise(value) if self.text else value
 
-    @property
-    def select(self) -> str:
-        return neutralise_sql(self.sql) if self.text else self.sql
+    def select(self, *, by_code: bool = False) -> str:
+        return neutralise_sql(self.sql, by_code=by_code) if self.text else self.sql
+
+
+_REFERENCE = re.compile(r"(vv|l)\.\w+")
 
 
 def _person_sql(a: str) -> str:
@@ -200,23 +218,52 @@ def _accounts_sql(kind: str) -> str:
 
 
 def _party_sql(kind: str, field: str) -> str:
-    alias = "s" if kind == "supplier" else "c"
-    return f"CASE WHEN {_accounts_sql(kind)} THEN NULLIF({alias}.{field}, '') END"
+    return f"CASE WHEN {_accounts_sql(kind)} THEN vv.{kind}_{field} END"
 
 
-# The same values in SQL, for the COPY path. COPY writes NULL as an empty field and '' as
-# "", where Python's csv writes both as empty: empty texts are turned into NULL.
-_DATE = "to_char(v.date, 'YYYY-MM-DD')"
-_WORD = "NULLIF(v.word, '')"
-_SUMMARY = "NULLIF(l.summary, '')"
-_COUNTERPARTY = f"COALESCE({_party_sql('supplier', 'name')}, {_party_sql('customer', 'name')})"
+# The same values in SQL, for the COPY path, on two levels so that each is computed once: a
+# voucher's (its period, dispute, people; over v p d t c s uc ur up) once per voucher in the
+# subquery `vv`, a line's (over l, its account a, and vv) once per line in the subquery `l`.
+# The columns select them as vv.<name> and l.<name> (vv also has the voucher's sort key: id,
+# year, month, word, number). COPY writes NULL as an empty field and '' as "", where Python's
+# csv writes both as empty: empty texts are turned into NULL.
 _DOCUMENT = "COALESCE(NULLIF(t.number, ''), NULLIF(d.source_reference, ''))"
-_SOURCE = (
-    f"CASE WHEN d.id IS NOT NULL"
-    f" THEN 'QD-' || {_pad_sql('d.id', 5)} || COALESCE(' / ' || {_DOCUMENT}, '') END"
-)
-_POSTED = "CASE WHEN v.state = 'posted' THEN 1 ELSE 0 END"
-_STATE = f"CASE WHEN v.state = 'posted' THEN '{POSTED_LABEL}' ELSE '{REVIEWED_LABEL}' END"
+VOUCHER_SQL = {
+    "date": "to_char(v.date, 'YYYY-MM-DD')",
+    "period": "p.year || '-' || lpad(p.month::text, 2, '0')",
+    "voucher_no": f"v.word || '-' || {_pad_sql('v.number', 4)}",
+    "voucher_word": "NULLIF(v.word, '')",
+    "attachments": "v.attachments",
+    "document": _DOCUMENT,
+    "source": (
+        f"CASE WHEN d.id IS NOT NULL"
+        f" THEN 'QD-' || {_pad_sql('d.id', 5)} || COALESCE(' / ' || {_DOCUMENT}, '') END"
+    ),
+    "created_by": _person_sql("uc"),
+    "reviewed_by": _person_sql("ur"),
+    "posted_by": _person_sql("up"),
+    "posted": "CASE WHEN v.state = 'posted' THEN 1 ELSE 0 END",
+    "state_label": f"CASE WHEN v.state = 'posted' THEN '{POSTED_LABEL}' ELSE '{REVIEWED_LABEL}' END",
+    "supplier_name": "NULLIF(s.name, '')",
+    "supplier_code": "NULLIF(s.code, '')",
+    "customer_name": "NULLIF(c.name, '')",
+    "customer_code": "NULLIF(c.code, '')",
+}
+LINE_SQL = {
+    "line_no": "l.line_no",
+    "summary": "NULLIF(l.summary, '')",
+    "account_code": "l.account_code",
+    "account_code_or_null": "NULLIF(l.account_code, '')",
+    "account_name": "l.account_name",
+    "account_name_or_null": "NULLIF(l.account_name, '')",
+    "side": "l.side",
+    "amount": "l.amount",
+    "quantity": "l.quantity",
+    "unit_price": "l.unit_price",
+    "counterparty": f"COALESCE({_party_sql('supplier', 'name')}, {_party_sql('customer', 'name')})",
+    "customer_code": _party_sql("customer", "code"),
+    "supplier_code": _party_sql("supplier", "code"),
+}
 _EMPTY = "NULL"
 
 
@@ -227,63 +274,63 @@ def _side_sql(side: str, otherwise: str = "NULL", value: str = "l.amount") -> st
 # ------------------------------------------------------------------ the layouts (docs/accounting.md#exports)
 
 GENERIC = [
-    Column("日期", lambda r: r.voucher__date.isoformat(), _DATE),
-    Column("会计期间", lambda r: r.period, "p.year || '-' || lpad(p.month::text, 2, '0')"),
-    Column("凭证字号", lambda r: r.voucher_no, f"v.word || '-' || {_pad_sql('v.number', 4)}", True),
+    Column("日期", lambda r: r.voucher__date.isoformat(), "vv.date"),
+    Column("会计期间", lambda r: r.period, "vv.period"),
+    Column("凭证字号", lambda r: r.voucher_no, "vv.voucher_no", True),
     Column("分录号", lambda r: r.line_no, "l.line_no"),
-    Column("摘要", lambda r: r.summary, _SUMMARY, True),
+    Column("摘要", lambda r: r.summary, "l.summary", True),
     Column("科目代码", lambda r: r.account_code, "l.account_code", True),
     Column("科目名称", lambda r: r.account_name, "l.account_name", True),
     Column("借方金额", lambda r: r.debit(), _side_sql("debit")),
     Column("贷方金额", lambda r: r.credit(), _side_sql("credit")),
     Column("数量", lambda r: r.quantity, "l.quantity"),
     Column("单价", lambda r: r.unit_price, "l.unit_price"),
-    Column("往来单位", lambda r: r.counterparty, _COUNTERPARTY, True),
-    Column("来源单据", lambda r: r.source, _SOURCE, True),
-    Column("制单人", lambda r: r.person("created"), _person_sql("uc"), True),
-    Column("审核人", lambda r: r.person("reviewed"), _person_sql("ur"), True),
-    Column("过账人", lambda r: r.person("posted"), _person_sql("up"), True),
-    Column("附件数", lambda r: r.voucher__attachments, "v.attachments"),
-    Column("状态", lambda r: r.state_label, _STATE),
+    Column("往来单位", lambda r: r.counterparty, "l.counterparty", True),
+    Column("来源单据", lambda r: r.source, "vv.source", True),
+    Column("制单人", lambda r: r.person("created"), "vv.created_by", True),
+    Column("审核人", lambda r: r.person("reviewed"), "vv.reviewed_by", True),
+    Column("过账人", lambda r: r.person("posted"), "vv.posted_by", True),
+    Column("附件数", lambda r: r.voucher__attachments, "vv.attachments"),
+    Column("状态", lambda r: r.state_label, "vv.state_label"),
 ]
 
 # Kingdee K/3 WISE voucher import, 37 columns in the template's order.
 KINGDEE = [
-    Column("凭证日期", lambda r: r.voucher__date, _DATE),
-    Column("会计年度", lambda r: r.voucher__period__year, "p.year"),
-    Column("会计期间", lambda r: r.voucher__period__month, "p.month"),
-    Column("凭证字", lambda r: r.voucher__word, _WORD, True),
-    Column("凭证号", lambda r: r.voucher__number, "v.number"),
-    Column("科目代码", lambda r: r.account_code, "NULLIF(l.account_code, '')", True),
-    Column("科目名称", lambda r: r.account_name, "NULLIF(l.account_name, '')", True),
+    Column("凭证日期", lambda r: r.voucher__date, "vv.date"),
+    Column("会计年度", lambda r: r.voucher__period__year, "vv.year"),
+    Column("会计期间", lambda r: r.voucher__period__month, "vv.month"),
+    Column("凭证字", lambda r: r.voucher__word, "vv.voucher_word", True),
+    Column("凭证号", lambda r: r.voucher__number, "vv.number"),
+    Column("科目代码", lambda r: r.account_code, "l.account_code_or_null", True),
+    Column("科目名称", lambda r: r.account_name, "l.account_name_or_null", True),
     Column("币别代码", lambda r: "RMB", "'RMB'"),
     Column("币别名称", lambda r: "人民币", "'人民币'"),
     Column("原币金额", lambda r: r.amount, "l.amount"),
     Column("借方", lambda r: r.debit(Decimal("0")), _side_sql("debit", "0")),
     Column("贷方", lambda r: r.credit(Decimal("0")), _side_sql("credit", "0")),
-    Column("制单", lambda r: r.person("created"), _person_sql("uc"), True),
-    Column("审核", lambda r: r.person("reviewed"), _person_sql("ur"), True),
+    Column("制单", lambda r: r.person("created"), "vv.created_by", True),
+    Column("审核", lambda r: r.person("reviewed"), "vv.reviewed_by", True),
     Column("核准", lambda r: "", _EMPTY),
     Column("出纳", lambda r: "", _EMPTY),
     Column("经办", lambda r: "", _EMPTY),
     Column("结算方式", lambda r: "", _EMPTY),
     Column("结算号", lambda r: "", _EMPTY),
-    Column("凭证摘要", lambda r: r.summary, _SUMMARY, True),
+    Column("凭证摘要", lambda r: r.summary, "l.summary", True),
     Column("数量", lambda r: r.quantity, "l.quantity"),
     Column("数量单位", lambda r: "", _EMPTY),
     Column("单价", lambda r: r.unit_price, "l.unit_price"),
-    Column("参考信息", lambda r: r.source, _SOURCE, True),
-    Column("业务日期", lambda r: r.voucher__date, _DATE),
-    Column("往来业务编号", lambda r: r.document, _DOCUMENT, True),
-    Column("附件数", lambda r: r.voucher__attachments, "v.attachments"),
-    Column("序号", lambda r: r.voucher__number, "v.number"),
+    Column("参考信息", lambda r: r.source, "vv.source", True),
+    Column("业务日期", lambda r: r.voucher__date, "vv.date"),
+    Column("往来业务编号", lambda r: r.document, "vv.document", True),
+    Column("附件数", lambda r: r.voucher__attachments, "vv.attachments"),
+    Column("序号", lambda r: r.voucher__number, "vv.number"),
     Column("系统模块", lambda r: "", _EMPTY),
-    Column("业务描述", lambda r: r.source, _SOURCE, True),
+    Column("业务描述", lambda r: r.source, "vv.source", True),
     Column("汇率类型", lambda r: "公司汇率", "'公司汇率'"),
     Column("汇率", lambda r: 1, "1"),
     Column("分录序号", lambda r: r.line_no, "l.line_no"),
-    Column("核算项目", lambda r: r.counterparty, _COUNTERPARTY, True),
-    Column("过账", lambda r: 1 if r.posted else 0, _POSTED),
+    Column("核算项目", lambda r: r.counterparty, "l.counterparty", True),
+    Column("过账", lambda r: 1 if r.posted else 0, "vv.posted"),
     Column("机制凭证", lambda r: "", _EMPTY),
     Column("现金流量", lambda r: "", _EMPTY),
 ]
@@ -291,23 +338,23 @@ KINGDEE = [
 # Yonyou U8 voucher import: the first 33 of its 72 columns (the rest stay empty), up to the
 # per-line customer and supplier codes. Red lines negative; 记账标志 0 marks a voucher not posted.
 U8 = [
-    Column("会计期间", lambda r: r.voucher__period__month, "p.month"),
-    Column("凭证类别字", lambda r: r.voucher__word, _WORD, True),
+    Column("会计期间", lambda r: r.voucher__period__month, "vv.month"),
+    Column("凭证类别字", lambda r: r.voucher__word, "vv.voucher_word", True),
     Column("凭证类别排序号", lambda r: 1, "1"),
-    Column("凭证编号", lambda r: r.voucher__number, "v.number"),
+    Column("凭证编号", lambda r: r.voucher__number, "vv.number"),
     Column("行号", lambda r: r.line_no, "l.line_no"),
-    Column("制单日期", lambda r: r.voucher__date, _DATE),
-    Column("附单据数", lambda r: r.voucher__attachments, "v.attachments"),
-    Column("制单人", lambda r: r.person("created"), _person_sql("uc"), True),
-    Column("审核人", lambda r: r.person("reviewed"), _person_sql("ur"), True),
-    Column("记账人", lambda r: r.person("posted"), _person_sql("up"), True),
-    Column("记账标志", lambda r: 1 if r.posted else 0, _POSTED),
+    Column("制单日期", lambda r: r.voucher__date, "vv.date"),
+    Column("附单据数", lambda r: r.voucher__attachments, "vv.attachments"),
+    Column("制单人", lambda r: r.person("created"), "vv.created_by", True),
+    Column("审核人", lambda r: r.person("reviewed"), "vv.reviewed_by", True),
+    Column("记账人", lambda r: r.person("posted"), "vv.posted_by", True),
+    Column("记账标志", lambda r: 1 if r.posted else 0, "vv.posted"),
     Column("出纳人", lambda r: "", _EMPTY),
     Column("凭证标志", lambda r: "", _EMPTY),
-    Column("凭证头自定义项1", lambda r: r.source, _SOURCE, True),
-    Column("凭证头自定义项2", lambda r: r.counterparty, _COUNTERPARTY, True),
-    Column("摘要", lambda r: r.summary, _SUMMARY, True),
-    Column("科目编码", lambda r: r.account_code, "NULLIF(l.account_code, '')", True),
+    Column("凭证头自定义项1", lambda r: r.source, "vv.source", True),
+    Column("凭证头自定义项2", lambda r: r.counterparty, "l.counterparty", True),
+    Column("摘要", lambda r: r.summary, "l.summary", True),
+    Column("科目编码", lambda r: r.account_code, "l.account_code_or_null", True),
     Column("币种", lambda r: "", _EMPTY),
     Column("借方金额", lambda r: r.debit(Decimal("0")), _side_sql("debit", "0")),
     Column("贷方金额", lambda r: r.credit(Decimal("0")), _side_sql("credit", "0")),
@@ -321,8 +368,8 @@ U8 = [
     Column("票号发生日期", lambda r: "", _EMPTY),
     Column("部门编码", lambda r: "", _EMPTY),
     Column("职员编码", lambda r: "", _EMPTY),
-    Column("客户编码", lambda r: r.party_code("customer"), _party_sql("customer", "code"), True),
-    Column("供应商编码", lambda r: r.party_code("supplier"), _party_sql("supplier", "code"), True),
+    Column("客户编码", lambda r: r.party_code("customer"), "l.customer_code", True),
+    Column("供应商编码", lambda r: r.party_code("supplier"), "l.supplier_code", True),
     Column("项目编码", lambda r: "", _EMPTY),
 ]
 
@@ -404,10 +451,28 @@ def write_csv(out: IO[bytes], layout: str, filters: dict, progress=None, *, use_
     return count + len(batch)
 
 
+_VOUCHER_KEY = "p.year, p.month, v.word, v.number NULLS LAST, v.id"  # journal_lines' order
+
+
+def _used(prefix: str, sql: str) -> set[str]:
+    return set(re.findall(rf"\b{prefix}\.(\w+)", sql))
+
+
 def copy_sql(
-    layout: str, *, period=None, date_from=None, date_to=None, include_reviewed: bool = False
+    layout: str,
+    *,
+    period=None,
+    date_from=None,
+    date_to=None,
+    include_reviewed: bool = False,
+    by_code: bool = False,
 ) -> tuple[str, list]:
-    """A layout as one SELECT for PostgreSQL's COPY, filtered like `journal_lines`."""
+    """A layout as one SELECT for PostgreSQL's COPY, filtered and ordered like `journal_lines`
+    (by_code: see `neutralise_sql`).
+
+    The vouchers are joined to their period, dispute and people, and sorted, on their own (a
+    quarter as many rows as lines); each one's lines (with their account) are then read through
+    the index on voucher_id, so only a small sort by line number is left for the lines."""
     where, params = ["v.state = ANY(%s)"], [_states(include_reviewed)]
     for condition, value in (
         ("v.period_id = %s", period.pk if period is not None else None),
@@ -417,13 +482,18 @@ def copy_sql(
         if value is not None:
             where.append(condition)
             params.append(value)
-    select = ", ".join(c.select for c in LAYOUTS[layout])
-    # Fixed SQL text; every value is a bound parameter.
+    selects = [c.select(by_code=by_code) for c in LAYOUTS[layout]]
+    lines = _used("l", " ".join(selects)) | {"line_no"}
+    vouchers = _used("vv", " ".join(selects + [LINE_SQL[name] for name in lines]))
+    voucher_values = "".join(f", {sql} AS {name}" for name, sql in VOUCHER_SQL.items() if name in vouchers)
+    line_values = ", ".join(f"{sql} AS {name}" for name, sql in LINE_SQL.items() if name in lines)
+    # Fixed SQL text; every value is a bound parameter. OFFSET 0 keeps each subquery whole, so
+    # its values are computed once per voucher and once per line.
     sql = (
-        f"SELECT {select} FROM accounting_voucherline l"  # noqa: S608
-        " JOIN accounting_voucher v ON v.id = l.voucher_id"
+        f"SELECT {', '.join(selects)} FROM ("  # noqa: S608
+        f"SELECT v.id, p.year, p.month, v.word, v.number{voucher_values}"
+        " FROM accounting_voucher v"
         " JOIN accounting_period p ON p.id = v.period_id"
-        " JOIN accounting_account a ON a.id = l.account_id"
         " LEFT JOIN accounting_qualitydispute d ON d.id = v.dispute_id"
         " LEFT JOIN tickets_ticket t ON t.id = d.ticket_id"
         " LEFT JOIN core_customer c ON c.id = d.customer_id"
@@ -432,14 +502,29 @@ def copy_sql(
         " LEFT JOIN core_user ur ON ur.id = v.reviewed_by_id"
         " LEFT JOIN core_user up ON up.id = v.posted_by_id"
         f" WHERE {' AND '.join(where)}"
-        " ORDER BY p.year, p.month, v.word, v.number NULLS LAST, v.id, l.line_no"
+        f" ORDER BY {_VOUCHER_KEY} OFFSET 0) vv"
+        f" CROSS JOIN LATERAL (SELECT {line_values} FROM accounting_voucherline l"
+        " JOIN accounting_account a ON a.id = l.account_id"
+        " WHERE l.voucher_id = vv.id OFFSET 0) l"
+        " ORDER BY vv.year, vv.month, vv.word, vv.number NULLS LAST, vv.id, l.line_no"
     )
     return sql, params
 
 
+_ASCII_READS_ANY = (
+    "SELECT current_setting('server_encoding') = 'UTF8'"
+    " OR pg_encoding_max_length(pg_char_to_encoding(current_setting('server_encoding'))) = 1"
+)
+
+
 def _copy(out: IO[bytes], layout: str, filters: dict) -> int:
-    sql, params = copy_sql(layout, **filters)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_ASCII_READS_ANY)
+        sql, params = copy_sql(layout, **filters, by_code=cursor.fetchone()[0])
+        # The nested loop over vouchers is estimated dear enough for PostgreSQL to JIT-compile
+        # the query with optimisation and inlining, which takes longer than running it
+        # (docs/accounting.md#benchmark).
+        cursor.execute("SET LOCAL jit = off")
         query = cursor.mogrify(sql, params)
         query = query.decode() if isinstance(query, bytes) else query
         cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", out)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from accounting import exports
 from accounting.exports import FORMULA_STARTS, LAYOUTS, neutralise, write_csv, write_xlsx
 from accounting.models import Account
 from tests.factories import CustomerFactory, MaterialBatchFactory, SupplierFactory, UserFactory
@@ -116,7 +117,12 @@ def test_python_csv_neutralises_hostile_text_and_keeps_numbers(hostile_books, la
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("layout", ["generic", "kingdee", "u8"])
-def test_copy_path_neutralises_byte_for_byte_like_the_python_path(hostile_books, layout):
+@pytest.mark.parametrize("by_code", [True, False], ids=["ascii", "left"])
+def test_copy_path_neutralises_byte_for_byte_like_the_python_path(
+    hostile_books, layout, by_code, monkeypatch
+):
+    # ascii() where the server encoding allows it (UTF8 here), left() elsewhere: the same bytes
+    monkeypatch.setattr(exports, "_ASCII_READS_ANY", f"SELECT {by_code}")
     fast, slow = _csv(layout, use_copy=True), _csv(layout, use_copy=False)
     assert fast == slow
     assert "'" + PREPARER in fast.decode("utf-8-sig")
