@@ -1,12 +1,20 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
+from ui.batch import prepared
+
 from .models import Attachment
 
 
 def attachments_query(record) -> QuerySet[Attachment]:
+    """The record's documents; its SQL compiled once per process (ui.batch.prepared)."""
+    source_type = ContentType.objects.get_for_model(record).pk
+    return prepared("documents.attachments", _attachments, source_type, record.pk)
+
+
+def _attachments(source_type: int, source_id: int) -> QuerySet[Attachment]:
     return (
-        Attachment.objects.filter(source_type=ContentType.objects.get_for_model(record), source_id=record.pk)
+        Attachment.objects.filter(source_type=source_type, source_id=source_id)
         .select_related("document", "created_by")
         .order_by("created_at", "id")
     )

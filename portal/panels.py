@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.permissions import can
 from tickets.models import Ticket
+from ui.batch import prepared
 
 from . import selectors, services
 from .models import Survey, TicketAccess
@@ -15,8 +16,8 @@ from .qr import absolute, qr_svg
 
 def ticket_portal_reads(request: HttpRequest, ticket: Ticket) -> dict:
     reads = {
-        "access": TicketAccess.objects.filter(ticket=ticket),
-        "survey": Survey.objects.filter(ticket=ticket),
+        "access": prepared("portal.ticket_access", _access_of, ticket),
+        "survey": prepared("portal.ticket_survey", _survey_of, ticket),
     }
     if can(request.user, "tickets.create"):
         reads["link"] = (
@@ -25,6 +26,14 @@ def ticket_portal_reads(request: HttpRequest, ticket: Ticket) -> dict:
             .order_by("pk")[:1]
         )
     return reads
+
+
+def _access_of(ticket: Ticket):
+    return TicketAccess.objects.filter(ticket=ticket)
+
+
+def _survey_of(ticket: Ticket):
+    return Survey.objects.filter(ticket=ticket)
 
 
 def ticket_portal_panel(request: HttpRequest, ticket: Ticket, rows: dict) -> str:

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from ui.batch import prepared
 
 from .models import Commitment
 
@@ -72,9 +73,15 @@ def open_commitments_of(source) -> list[Commitment]:
 
 
 def commitments_query(source) -> QuerySet[Commitment]:
-    """Every promise made about this record, unordered for the page (see arranged)."""
+    """Every promise made about this record, unordered for the page (see arranged); its SQL
+    compiled once per process (ui.batch.prepared)."""
+    source_type = ContentType.objects.get_for_model(source).pk
+    return prepared("promises.commitments", _commitments, source_type, source.pk)
+
+
+def _commitments(source_type: int, source_id: int) -> QuerySet[Commitment]:
     return (
-        Commitment.objects.filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk)
+        Commitment.objects.filter(source_type=source_type, source_id=source_id)
         .select_related("owner", "closed_by", "rescheduled_from")
         .order_by("-id")
     )

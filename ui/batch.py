@@ -10,17 +10,28 @@ prefetch_related lookups still run their own queries, only when there are rows t
 
 Elsewhere (SQLite), or for a queryset with a column type this does not decode, the
 querysets simply run one by one.
+
+Compiling a dozen querysets to SQL costs more Python time than running them. A read that a
+page makes on every request with only an id changing can be `prepared(key, build, *values)`:
+its shape (SQL, columns, converters) is compiled once per process from `build` called with
+stand-in values, and each later request only builds its queryset (cheap) and puts its values
+into that SQL. `build` must make the same SQL whatever the values, using only their primary
+keys (instances) or themselves (numbers, strings); `settings.BATCH_VERIFY_SHAPES` (on in the
+tests) compiles every prepared queryset as well and fails when the two differ.
 """
 
+import copy
 import datetime
 import decimal
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.sql.constants import MULTI
 
 # How a value comes back in JSON, by the column's field type, to what the database driver
@@ -108,7 +119,7 @@ def _decode(raw, decoders) -> list[list]:
     return rows
 
 
-def _hand_over(queryset: QuerySet, compiler, rows: list[list]) -> None:
+def _hand_over(queryset: QuerySet, compiler, rows: list) -> None:
     """Evaluate the queryset on these rows instead of a cursor: its iterable asks the query
     for a compiler, gets this one, and this one answers from the rows."""
 
@@ -123,6 +134,101 @@ def _hand_over(queryset: QuerySet, compiler, rows: list[list]) -> None:
         del queryset.query.get_compiler
 
 
+# -- shapes: a read's SQL compiled once per process ------------------------------------------
+
+
+class _Value:
+    """Where a prepared read's value goes in its shape's parameters."""
+
+    def __init__(self, index: int):
+        self.index = index
+
+
+@dataclass(frozen=True)
+class _Shape:
+    sql: str
+    params: tuple  # the compiled parameters, a _Value where a value of the read goes
+    compiler: object  # compiled: select, klass_info, converters (copied for each use)
+    decoders: list | None
+
+
+_SHAPES: dict[tuple, _Shape | None] = {}  # None: this read cannot be prepared (runs as usual)
+_STAND_IN = -7_355_608_000_000  # the ids the shapes are compiled with (nothing has them)
+_STAND_IN_TEXT = "\x1fstand-in "
+
+
+def prepared(key: Hashable, build: Callable[..., QuerySet], *values) -> QuerySet:
+    """`build(*values)`, marked so that fetch_together reuses the SQL compiled for `key` (the
+    first time from `build` with stand-in values). The key names everything the SQL depends
+    on besides the values (e.g. a role); values are ints, strings or saved model instances."""
+    queryset = build(*values)
+    queryset._batch_shape = (key, build, values)
+    return queryset
+
+
+def _stand_in(value, index: int):
+    if isinstance(value, Model):
+        return value.__class__(pk=_STAND_IN - index)  # (a lazy user: its model)
+    if isinstance(value, str):
+        return f"{_STAND_IN_TEXT}{index}\x1f"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _STAND_IN - index
+    raise TypeError(f"prepared reads take ints, strings or model instances, not {type(value).__name__}")
+
+
+def _param_of(value):
+    return value.pk if isinstance(value, Model) else value
+
+
+def _compile_shape(build: Callable[..., QuerySet], values: tuple, db: str) -> _Shape | None:
+    stand_ins = [_stand_in(value, i) for i, value in enumerate(values)]
+    queryset = build(*stand_ins)
+    compiler = queryset.query.get_compiler(using=db)
+    try:
+        sql, params = compiler.as_sql()
+    except (EmptyResultSet, FullResultSet):
+        return None
+    where = {_param_of(v): _Value(i) for i, v in enumerate(stand_ins)}
+    shape_params = tuple(where.get(p, p) if isinstance(p, int | str) else p for p in params)
+    placed = {p.index for p in shape_params if isinstance(p, _Value)}
+    # A value the SQL does not carry as a parameter of its own (unused, or folded into a
+    # pattern or a list) may change the SQL itself: such a read is compiled every time.
+    folded = any(_STAND_IN_TEXT in p for p in shape_params if isinstance(p, str))
+    if placed != set(range(len(values))) or folded:
+        return None
+    return _Shape(sql, shape_params, compiler, _decoders(compiler))
+
+
+def _shape_of(queryset: QuerySet) -> tuple[_Shape, list] | None:
+    """The queryset's shape (compiled the first time) and its parameters, or None."""
+    marked = getattr(queryset, "_batch_shape", None)
+    if marked is None:
+        return None
+    key, build, values = marked
+    cache_key = (key, queryset.db)
+    if cache_key not in _SHAPES:
+        _SHAPES[cache_key] = _compile_shape(build, values, queryset.db)
+    shape = _SHAPES[cache_key]
+    if shape is None:
+        return None
+    params = [_param_of(values[p.index]) if isinstance(p, _Value) else p for p in shape.params]
+    if getattr(settings, "BATCH_VERIFY_SHAPES", False):
+        sql, own = queryset.query.get_compiler(using=queryset.db).as_sql()
+        if (sql, tuple(own)) != (shape.sql, tuple(params)):
+            raise AssertionError(
+                f"prepared read {key!r} makes other SQL than its shape:\n{sql}\n{own}\n"
+                f"shape:\n{shape.sql}\n{params}"
+            )
+    return shape, params
+
+
+def _compiler_for(shape: _Shape, db: str):
+    """The shape's compiler for one use, on this thread's connection."""
+    compiler = copy.copy(shape.compiler)
+    compiler.connection = connections[db]
+    return compiler
+
+
 def fetch_together(querysets: Mapping[str, QuerySet]) -> dict[str, list]:
     """Evaluate every queryset (in one statement where possible) and return their rows."""
     alone, together = {}, {}
@@ -130,6 +236,14 @@ def fetch_together(querysets: Mapping[str, QuerySet]) -> dict[str, list]:
     for name, qs in querysets.items():
         if qs._result_cache is not None or qs.db != db or connections[db].vendor != "postgresql":
             alone[name] = qs
+            continue
+        prepared_as = _shape_of(qs)
+        if prepared_as is not None:
+            shape, params = prepared_as
+            if shape.decoders is None:
+                alone[name] = qs
+                continue
+            together[name] = (qs, _compiler_for(shape, db), shape.sql, params, shape.decoders)
             continue
         compiler = qs.query.get_compiler(using=qs.db)
         try:
@@ -157,5 +271,27 @@ def fetch_together(querysets: Mapping[str, QuerySet]) -> dict[str, list]:
         for raw, (qs, compiler, _sql, _params, decoders) in zip(result, together.values(), strict=True):
             _hand_over(qs, compiler, _decode(raw, decoders))
     for qs in alone.values():
-        qs._fetch_all()
+        _fetch_alone(qs)
     return {name: list(qs) for name, qs in querysets.items()}
+
+
+def _fetch_alone(queryset: QuerySet) -> None:
+    """A queryset by itself: with its shape's SQL when it has one (PostgreSQL)."""
+    if queryset._result_cache is not None or connections[queryset.db].vendor != "postgresql":
+        queryset._fetch_all()
+        return
+    prepared_as = _shape_of(queryset)
+    if prepared_as is None:
+        queryset._fetch_all()
+        return
+    shape, params = prepared_as
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(shape.sql, params)
+        rows = cursor.fetchall()
+    _hand_over(queryset, _compiler_for(shape, queryset.db), rows)
+
+
+def fetch(queryset: QuerySet) -> list:
+    """One queryset's rows (a prepared one with its shape's SQL)."""
+    _fetch_alone(queryset)
+    return list(queryset)
