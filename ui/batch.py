@@ -153,7 +153,9 @@ class _Shape:
 
 
 _SHAPES: dict[tuple, _Shape | None] = {}  # None: this read cannot be prepared (runs as usual)
-_STAND_IN = -7_355_608_000_000  # the ids the shapes are compiled with (nothing has them)
+# The ids the shapes are compiled with: positive and within a 32-bit column's range, or the
+# lookup would answer "nothing" without SQL; no value a read bakes in is one of them.
+_STAND_IN = 2_147_480_000
 _STAND_IN_TEXT = "\x1fstand-in "
 
 
@@ -168,11 +170,11 @@ def prepared(key: Hashable, build: Callable[..., QuerySet], *values) -> QuerySet
 
 def _stand_in(value, index: int):
     if isinstance(value, Model):
-        return value.__class__(pk=_STAND_IN - index)  # (a lazy user: its model)
+        return value.__class__(pk=_STAND_IN + index)  # (a lazy user: its model)
     if isinstance(value, str):
         return f"{_STAND_IN_TEXT}{index}\x1f"
     if isinstance(value, int) and not isinstance(value, bool):
-        return _STAND_IN - index
+        return _STAND_IN + index
     raise TypeError(f"prepared reads take ints, strings or model instances, not {type(value).__name__}")
 
 
