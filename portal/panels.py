@@ -20,16 +20,16 @@ def ticket_portal_reads(request: HttpRequest, ticket: Ticket) -> dict:
         "survey": prepared("portal.ticket_survey", _survey_of, ticket),
     }
     if can(request.user, "tickets.create"):
-        reads["link"] = (
-            selectors.links_of(request.user)
-            .filter(customer=ticket.customer_id, revoked_at__isnull=True)
-            .order_by("pk")[:1]
-        )
+        reads["link"] = prepared("portal.ticket_link", _link_of, request.user, ticket.customer_id)
     return reads
 
 
 def _access_of(ticket: Ticket):
     return TicketAccess.objects.filter(ticket=ticket)
+
+
+def _link_of(user, customer_id: int):
+    return selectors.links_of(user).filter(customer=customer_id, revoked_at__isnull=True).order_by("pk")[:1]
 
 
 def _survey_of(ticket: Ticket):
