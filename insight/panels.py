@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from accounting.selectors import quality_costs_by_ticket, ticket_quality_cost_rows
 from accounts.permissions import can
 from tickets.models import Disposition
-from ui.batch import prepared
+from ui.batch import prepared_rows
 
 from .selectors import ZERO
 
@@ -15,8 +15,8 @@ def ticket_quality_reads(request, ticket) -> dict:
     if not (can(request.user, "insight.report_8d") and can(request.user, "insight.cost")):
         return {}
     return {
-        "parts": prepared("insight.ticket_parts", _parts_costs, ticket),
-        "booked": prepared("insight.ticket_booked", _booked, ticket.pk),
+        "parts": prepared_rows("insight.ticket_parts", _parts_costs, ticket),
+        "booked": prepared_rows("insight.ticket_booked", _booked, ticket.pk),
     }
 
 

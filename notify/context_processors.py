@@ -5,7 +5,7 @@ from django.db.models import Count, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
-from ui.batch import fetch, prepared
+from ui.batch import fetch, prepared_rows
 
 from .selectors import notifications_for, ready_to_show
 
@@ -22,7 +22,7 @@ class NotificationMenu:
     @cached_property
     def _read(self) -> tuple[int, list]:
         # One query for both: the latest rows carry the unread count (no rows, no unread).
-        rows = fetch(prepared("notify.menu", _latest, self.user))
+        rows = fetch(prepared_rows("notify.menu", _latest, self.user))
         return (rows[0].unread_total if rows else 0), ready_to_show(rows, self.user)
 
     @cached_property

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
-from ui.batch import fetch_together, prepared
+from ui.batch import fetch_together, prepared_rows
 
 PARAM_TYPES: dict[str, type] = {}
 
@@ -154,7 +154,7 @@ def preload(values: list) -> dict:
         ids = sorted(pks, key=str)
         if all(type(pk) is int for pk in ids):
             build = functools.partial(_records, model)
-            reads[label] = prepared(("notify.preload", label, len(ids)), build, *ids)
+            reads[label] = prepared_rows(("notify.preload", label, len(ids)), build, *ids)
         else:
             reads[label] = _records(model, *ids)
     cache: dict = {}

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.permissions import can
 from tickets.models import Ticket
-from ui.batch import prepared
+from ui.batch import prepared_rows
 
 from . import selectors, services
 from .models import Survey, TicketAccess
@@ -16,11 +16,11 @@ from .qr import absolute, qr_svg
 
 def ticket_portal_reads(request: HttpRequest, ticket: Ticket) -> dict:
     reads = {
-        "access": prepared("portal.ticket_access", _access_of, ticket),
-        "survey": prepared("portal.ticket_survey", _survey_of, ticket),
+        "access": prepared_rows("portal.ticket_access", _access_of, ticket),
+        "survey": prepared_rows("portal.ticket_survey", _survey_of, ticket),
     }
     if can(request.user, "tickets.create"):
-        reads["link"] = prepared("portal.ticket_link", _link_of, request.user, ticket.customer_id)
+        reads["link"] = prepared_rows("portal.ticket_link", _link_of, request.user, ticket.customer_id)
     return reads
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.selectors import users_with_roles
 from notify.params import param_type
-from ui.batch import prepared
+from ui.batch import prepared_rows
 
 from .models import Ticket
 from .workflow import CREATOR, LEAD, TRANSITIONS, waiting_now
@@ -68,7 +68,7 @@ def people_reads(ticket: Ticket) -> dict[str, QuerySet]:
     """For each role the ticket waits for, the people next_steps names (a page reads them
     with its other records and passes them as `people`)."""
     return {
-        waiting.role: prepared("tickets.waiting", _people_of, str(waiting.role))
+        waiting.role: prepared_rows("tickets.waiting", _people_of, str(waiting.role))
         for _transition, waiting in waiting_now(ticket)
         if waiting.person not in (LEAD, CREATOR)
     }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import can, roles_of
 from masterdata.models import Customer
-from ui.batch import fetch, fetch_together, prepared
+from ui.batch import fetch, fetch_together, prepared, prepared_rows
 from ui.dashboard import DashboardCard
 from ui.labels import choice_labels
 from ui.timeline import TimelineEntry
@@ -150,7 +150,7 @@ def ticket_for_page(number: str, more: Callable[[Ticket], dict[str, QuerySet]] |
     """One ticket with every record its page shows, in two queries: the ticket, then its
     timeline, step records and watchers together (ui.batch), with `more(ticket)`'s reads
     (the other apps' cards), whose rows are left in `ticket.page_rows`."""
-    found = fetch(prepared("tickets.page", _page_ticket, number))
+    found = fetch(prepared_rows("tickets.page", _page_ticket, number))
     if not found:
         raise Ticket.DoesNotExist("Ticket matching query does not exist.")
     ticket = found[0]

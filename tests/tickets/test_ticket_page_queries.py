@@ -22,7 +22,7 @@ from tests.tickets.factories import image
 from tickets import selectors, services
 from tickets.models import Event, State, Ticket, Watcher
 from ui import batch
-from ui.batch import fetch, fetch_together, prepared
+from ui.batch import fetch, fetch_together, prepared, prepared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +211,23 @@ def test_a_second_view_of_the_ticket_page_compiles_none_of_its_reads(
     tables = {re.search(r'FROM "(\w+)"', sql).group(1) for sql in compiled}
     assert tables <= {"django_session", "core_user", "auth_group"}, tables  # the sign-in's own
     assert "电话回访记录 4" in body and "处置单.pdf" in body and "明天上午回电告知处理进度" in body
+
+
+def _watching(ticket):  # through the related manager: the rows know their ticket
+    return ticket.watchers.select_related("user").order_by("created_at")
+
+
+@pytest.mark.postgres
+def test_rows_read_without_building_their_queryset_are_the_reads_own(people, new_ticket, settings):
+    settings.BATCH_VERIFY_SHAPES = False
+    first, second = new_ticket(), new_ticket()
+    services.ticket_watch(ticket=second, by=people.pm)
+    key = ("test-rows", uuid.uuid4())
+    assert fetch(prepared_rows(key, _watching, first)) == []
+    with compiled_sql() as compiled:
+        rows = list(prepared_rows(key, _watching, second))
+    assert compiled == []
+    assert [vars_of(w) for w in rows] == [vars_of(w) for w in _watching(second)]
+    with CaptureQueriesContext(connection) as queries:
+        assert rows[0].ticket is second and rows[0].user == people.pm
+    assert queries.captured_queries == []
