@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
+from ui.batch import prepared_rows
 from ui.dashboard import DashboardCard
 
 from .exports import GENERIC, neutralise, write_csv
@@ -93,7 +94,9 @@ def vouchers_waiting_card(user):
 
 
 def ticket_disputes_reads(request, ticket) -> dict:
-    return {"disputes": ticket_disputes_query(ticket)} if can(request.user, "accounting.view") else {}
+    if not can(request.user, "accounting.view"):
+        return {}
+    return {"disputes": prepared_rows("accounting.ticket_disputes", ticket_disputes_query, ticket)}
 
 
 def ticket_disputes_panel(request, ticket, rows) -> str:

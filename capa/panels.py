@@ -3,11 +3,13 @@ due on QC's "my work". Registered in CapaConfig.ready(); tickets does not import
 
 from django.template.loader import render_to_string
 
+from ui.batch import prepared_rows
+
 from .selectors import capa_card, capa_checks_query, capa_due_card
 
 
 def ticket_capa_reads(request, ticket) -> dict:
-    return {"checks": capa_checks_query(ticket)}
+    return {"checks": prepared_rows("capa.ticket_checks", capa_checks_query, ticket)}
 
 
 def ticket_capa_panel(request, ticket, rows) -> str:

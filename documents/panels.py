@@ -7,14 +7,14 @@ from accounts.permissions import can
 
 from .attachables import attachable_of
 from .forms import AttachmentForm
-from .selectors import attachments_query
+from .selectors import attachments_read
 
 
 def record_documents_reads(request, record) -> dict:
     attachable = attachable_of(record)
     if attachable is None or not can(request.user, attachable.view, record):
         return {}
-    return {"attachments": attachments_query(record)}
+    return {"attachments": attachments_read(record)}
 
 
 def record_documents_panel(request, record, rows) -> str:

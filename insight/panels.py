@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from accounting.selectors import quality_costs_by_ticket, ticket_quality_cost_rows
 from accounts.permissions import can
 from tickets.models import Disposition
+from ui.batch import prepared_rows
 
 from .selectors import ZERO
 
@@ -13,11 +14,19 @@ from .selectors import ZERO
 def ticket_quality_reads(request, ticket) -> dict:
     if not (can(request.user, "insight.report_8d") and can(request.user, "insight.cost")):
         return {}
-    forms = Disposition.objects.filter(ticket=ticket).order_by("created_at", "id")
     return {
-        "parts": forms.values_list("parts_cost", flat=True),
-        "booked": ticket_quality_cost_rows([ticket.pk]),
+        "parts": prepared_rows("insight.ticket_parts", _parts_costs, ticket),
+        "booked": prepared_rows("insight.ticket_booked", _booked, ticket.pk),
     }
+
+
+def _parts_costs(ticket):
+    forms = Disposition.objects.filter(ticket=ticket).order_by("created_at", "id")
+    return forms.values_list("parts_cost", flat=True)
+
+
+def _booked(ticket_id: int):
+    return ticket_quality_cost_rows([ticket_id])
 
 
 def ticket_quality_panel(request, ticket, rows) -> str:

@@ -6,13 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
+from ui.batch import prepared_rows
 from ui.dashboard import DashboardCard
 
 from .selectors import mail_of_ticket, open_count
 
 
 def ticket_mail_reads(request, ticket) -> dict:
-    return {"mail": mail_of_ticket(ticket)}
+    return {"mail": prepared_rows("mailin.ticket_mail", mail_of_ticket, ticket)}
 
 
 def ticket_mail_panel(request, ticket, rows) -> str:

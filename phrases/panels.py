@@ -4,6 +4,7 @@ this complaint's customer, number and promised call-back time, ready to read out
 from django.template.loader import render_to_string
 
 from accounts.permissions import can
+from ui.batch import prepared_rows
 
 from .selectors import active_templates, filled
 
@@ -11,7 +12,7 @@ from .selectors import active_templates, filled
 def record_replies_reads(request, record) -> dict:
     if not can(request.user, "phrases.edit"):  # the people who speak with customers
         return {}
-    return {"templates": active_templates()}
+    return {"templates": prepared_rows("phrases.active_templates", active_templates)}
 
 
 def record_replies_panel(request, record, rows) -> str:

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.permissions import can
 from tickets.models import Ticket
+from ui.batch import prepared_rows
 
 from . import selectors, services
 from .models import Survey, TicketAccess
@@ -15,16 +16,24 @@ from .qr import absolute, qr_svg
 
 def ticket_portal_reads(request: HttpRequest, ticket: Ticket) -> dict:
     reads = {
-        "access": TicketAccess.objects.filter(ticket=ticket),
-        "survey": Survey.objects.filter(ticket=ticket),
+        "access": prepared_rows("portal.ticket_access", _access_of, ticket),
+        "survey": prepared_rows("portal.ticket_survey", _survey_of, ticket),
     }
     if can(request.user, "tickets.create"):
-        reads["link"] = (
-            selectors.links_of(request.user)
-            .filter(customer=ticket.customer_id, revoked_at__isnull=True)
-            .order_by("pk")[:1]
-        )
+        reads["link"] = prepared_rows("portal.ticket_link", _link_of, request.user, ticket.customer_id)
     return reads
+
+
+def _access_of(ticket: Ticket):
+    return TicketAccess.objects.filter(ticket=ticket)
+
+
+def _link_of(user, customer_id: int):
+    return selectors.links_of(user).filter(customer=customer_id, revoked_at__isnull=True).order_by("pk")[:1]
+
+
+def _survey_of(ticket: Ticket):
+    return Survey.objects.filter(ticket=ticket)
 
 
 def ticket_portal_panel(request: HttpRequest, ticket: Ticket, rows: dict) -> str:

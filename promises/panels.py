@@ -7,11 +7,11 @@ from django.utils import timezone
 from accounts.permissions import can
 
 from .forms import CommitmentForm, RescheduleForm
-from .selectors import arranged, commitments_query
+from .selectors import arranged, commitments_read
 
 
 def record_promises_reads(request, record) -> dict:
-    return {"promises": commitments_query(record)}
+    return {"promises": commitments_read(record)}
 
 
 def record_promises_panel(request, record, rows) -> str:

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from ui.batch import PreparedRows, prepared_rows
 
 from .models import Commitment
 
@@ -73,8 +74,18 @@ def open_commitments_of(source) -> list[Commitment]:
 
 def commitments_query(source) -> QuerySet[Commitment]:
     """Every promise made about this record, unordered for the page (see arranged)."""
+    return _commitments(ContentType.objects.get_for_model(source).pk, source.pk)
+
+
+def commitments_read(source) -> PreparedRows:
+    """commitments_query's rows for a page, its SQL compiled once per process (ui.batch)."""
+    source_type = ContentType.objects.get_for_model(source).pk
+    return prepared_rows("promises.commitments", _commitments, source_type, source.pk)
+
+
+def _commitments(source_type: int, source_id: int) -> QuerySet[Commitment]:
     return (
-        Commitment.objects.filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk)
+        Commitment.objects.filter(source_type=source_type, source_id=source_id)
         .select_related("owner", "closed_by", "rescheduled_from")
         .order_by("-id")
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.selectors import users_with_roles
 from notify.params import param_type
+from ui.batch import prepared_rows
 
 from .models import Ticket
 from .workflow import CREATOR, LEAD, TRANSITIONS, waiting_now
@@ -67,10 +68,14 @@ def people_reads(ticket: Ticket) -> dict[str, QuerySet]:
     """For each role the ticket waits for, the people next_steps names (a page reads them
     with its other records and passes them as `people`)."""
     return {
-        waiting.role: users_with_roles(waiting.role).order_by("id")[: NAMES_SHOWN + 1]
+        waiting.role: prepared_rows("tickets.waiting", _people_of, str(waiting.role))
         for _transition, waiting in waiting_now(ticket)
         if waiting.person not in (LEAD, CREATOR)
     }
+
+
+def _people_of(role: str) -> QuerySet:
+    return users_with_roles(role).order_by("id")[: NAMES_SHOWN + 1]
 
 
 def next_steps(ticket: Ticket, people: dict[str, list] | None = None) -> list[NextStep]:
@@ -85,7 +90,7 @@ def next_steps(ticket: Ticket, people: dict[str, list] | None = None) -> list[Ne
         elif waiting.role in read:
             people = read[waiting.role]
         else:
-            people = list(users_with_roles(waiting.role).order_by("id")[: NAMES_SHOWN + 1])
+            people = list(_people_of(waiting.role))
         since = since or _since(ticket)
         steps.append(
             NextStep(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import can, roles_of
 from masterdata.models import Customer
-from ui.batch import fetch_together
+from ui.batch import fetch, fetch_together, prepared, prepared_rows
 from ui.dashboard import DashboardCard
 from ui.labels import choice_labels
 from ui.timeline import TimelineEntry
@@ -115,34 +115,45 @@ def _listed(q: Q, clauses: list[tuple[Q, frozenset[str]]]) -> QuerySet[Ticket]:
     return waiting.order_by("created_at", "id")
 
 
-# What the ticket page lists, by the related name it reads them through (ticket.photos.all…).
+# What the ticket page lists, by the related name it reads them through (ticket.photos.all…):
+# the same SQL for every ticket, compiled once per process (ui.batch.prepared).
+_BY = ("created_by",)
+_PAGE_READS: dict[str, Callable[[Ticket], QuerySet]] = {
+    "events": lambda t: m.Event.objects.filter(ticket=t).select_related("actor").order_by("seq"),
+    "photos": lambda t: m.Photo.objects.filter(ticket=t).select_related(*_BY),
+    "plans": lambda t: m.ServicePlan.objects.filter(ticket=t).select_related(*_BY),
+    "assignments": lambda t: m.Assignment.objects.filter(ticket=t).select_related("lead", *_BY),
+    "purchases": lambda t: m.PurchaseRequest.objects.filter(ticket=t).select_related(*_BY),
+    "qc_reviews": lambda t: m.QCReview.objects.filter(ticket=t).select_related(*_BY),
+    "progress": lambda t: m.ProgressEntry.objects.filter(ticket=t).select_related(*_BY),
+    "dispositions": lambda t: m.Disposition.objects.filter(ticket=t).select_related(*_BY),
+    "signoffs": lambda t: m.SignOff.objects.filter(ticket=t).select_related(*_BY),
+    "archives": lambda t: m.ArchiveRecord.objects.filter(ticket=t).select_related(*_BY),
+    "followups": lambda t: m.FollowUp.objects.filter(ticket=t).select_related(*_BY),
+    "watchers": lambda t: m.Watcher.objects.filter(ticket=t).select_related("user").order_by("created_at"),
+}
+
+
 def _page_reads(ticket: Ticket) -> dict[str, QuerySet]:
-    by = ("created_by",)
-    return {
-        "events": m.Event.objects.filter(ticket=ticket).select_related("actor").order_by("seq"),
-        "photos": m.Photo.objects.filter(ticket=ticket).select_related(*by),
-        "plans": m.ServicePlan.objects.filter(ticket=ticket).select_related(*by),
-        "assignments": m.Assignment.objects.filter(ticket=ticket).select_related("lead", *by),
-        "purchases": m.PurchaseRequest.objects.filter(ticket=ticket).select_related(*by),
-        "qc_reviews": m.QCReview.objects.filter(ticket=ticket).select_related(*by),
-        "progress": m.ProgressEntry.objects.filter(ticket=ticket).select_related(*by),
-        "dispositions": m.Disposition.objects.filter(ticket=ticket).select_related(*by),
-        "signoffs": m.SignOff.objects.filter(ticket=ticket).select_related(*by),
-        "archives": m.ArchiveRecord.objects.filter(ticket=ticket).select_related(*by),
-        "followups": m.FollowUp.objects.filter(ticket=ticket).select_related(*by),
-        "watchers": m.Watcher.objects.filter(ticket=ticket).select_related("user").order_by("created_at"),
-    }
+    return {name: prepared(("tickets.page", name), build, ticket) for name, build in _PAGE_READS.items()}
+
+
+def _page_ticket(number: str) -> QuerySet[Ticket]:
+    return (
+        with_own_targets(Ticket.objects.all())
+        .select_related("customer", "product", "shipment", "created_by", "service_lead")
+        .filter(number=number)
+    )
 
 
 def ticket_for_page(number: str, more: Callable[[Ticket], dict[str, QuerySet]] | None = None) -> Ticket:
     """One ticket with every record its page shows, in two queries: the ticket, then its
     timeline, step records and watchers together (ui.batch), with `more(ticket)`'s reads
     (the other apps' cards), whose rows are left in `ticket.page_rows`."""
-    ticket = (
-        with_own_targets(Ticket.objects.all())
-        .select_related("customer", "product", "shipment", "created_by", "service_lead")
-        .get(number=number)
-    )
+    found = fetch(prepared_rows("tickets.page", _page_ticket, number))
+    if not found:
+        raise Ticket.DoesNotExist("Ticket matching query does not exist.")
+    ticket = found[0]
     reads = _page_reads(ticket)
     waiting = people_reads(ticket)
     extra = more(ticket) if more else {}

@@ -165,7 +165,11 @@ def _share_choices(forms) -> None:
             if isinstance(field, ModelChoiceField):
                 key = (field.queryset.model, str(field.queryset.query), field.empty_label)
                 if key not in read:
-                    read[key] = list(iter(field.choices))  # iter: no COUNT first
+                    # As iterating field.choices would, without its iterator(): on PostgreSQL a
+                    # server-side cursor, three round trips (DECLARE, FETCH, CLOSE) for a short list.
+                    choices = field.iterator(field)
+                    empty = [("", field.empty_label)] if field.empty_label is not None else []
+                    read[key] = empty + [choices.choice(obj) for obj in field.queryset.all()]
                 field.choices = read[key]
 
 

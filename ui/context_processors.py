@@ -23,6 +23,18 @@ def _group_of(url_name: str, group):
 
 
 def navigation(request) -> dict:
+    # Every template rendered with the request runs this (a page's cards of other apps too):
+    # the entries are worked out once per request.
+    user = getattr(request, "user", None)
+    cached = getattr(request, "_navigation", None)
+    if cached is not None and cached[0] is user:  # (signing in or out replaces request.user)
+        return cached[1]
+    result = _navigation(request)
+    request._navigation = (user, result)
+    return result
+
+
+def _navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_groups": []}

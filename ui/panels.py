@@ -10,6 +10,8 @@ reads=reads)` with `reads(request, obj) -> {name: queryset}` (only what this use
 shown; {} for nothing), and then `render(request, obj, rows)` gets `{name: list of rows}`.
 The page fetches every panel's reads with its own in one round trip (`panel_reads`, then
 `render_panels(…, rows=…)`, ui.batch); without `rows` each panel's reads run by themselves.
+A read whose SQL differs only by the record's id is `ui.batch.prepared_rows(key, build,
+record)`: its SQL is compiled once per process, not on every page view.
 """
 
 from collections.abc import Callable

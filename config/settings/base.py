@@ -105,6 +105,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, remembering each widget's HTML per exact context (ui/renderers.py).
+FORM_RENDERER = "ui.renderers.RememberingRenderer"
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }

@@ -29,3 +29,4 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 # One process: the memory cache is enough for the throttles, and starts empty per run.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+BATCH_VERIFY_SHAPES = True  # every prepared read compiled as well, and compared (ui.batch)
