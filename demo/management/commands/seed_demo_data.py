@@ -122,6 +122,7 @@ class Command(BaseCommand):
         self.people = self._people()
         self.rng = random.Random(2026)  # noqa: S311 - demo data, not secrets
         self.now = timezone.now()
+        self.recent = 0  # recent tickets so far: they stop at each step in turn
         created = 0
         first_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         # One transaction (SQLite syncs the disk once, not per step) and no mail: the demo's
@@ -224,8 +225,13 @@ class Command(BaseCommand):
         recent = age_days < 20
         if fate < 0.04 and not recent:
             return self._steps(ticket, logged, [("reject", p["project"], {"reason": "非我司供货产品"})])
-        stops = ["planned", "assigned", "qc_review", "in_service", "confirming", "archived"]
-        until = rng.choice(stops) if recent else "archived"
+        # Recent tickets stop at each step in turn, the older ones (more days to get there)
+        # at the later steps, so that every step has tickets waiting in it.
+        stops = ["confirming", "in_service", "qc_review", "assigned", "planned", "received"]
+        until = "archived"
+        if recent:
+            until = stops[self.recent % len(stops)]
+            self.recent += 1
         lead = p["service"] if i % 2 else p["service2"]
         classify = {"root_cause_category": str(cause), "supplier": supplier.pk if supplier else ""}
         today = timezone.localdate()
@@ -233,7 +239,9 @@ class Command(BaseCommand):
             ("plan", p["project"], {"start_date": today, "end_date": today, "scope": "现场检查、更换", "mode": "onsite", "travellers": lead.display_name}),
             ("assign", p["production"], {"lead": lead.pk, "preliminary_analysis": "初步判断为" + cause.label, "tools_materials": "管钳、密封脂、检测仪", "purchase_items": ""}),
         ]  # fmt: skip
-        if until == "planned":
+        if until == "received":
+            steps = []
+        elif until == "planned":
             steps = steps[:1]
         elif until != "assigned":
             if rng.random() < 0.25 or until == "qc_review":
@@ -320,10 +328,13 @@ class Command(BaseCommand):
     def _working_moment(self, moment: datetime.datetime) -> datetime.datetime:
         """Move an instant into office hours (09:00–17:00 on a weekday), as people log and act."""
         local = timezone.localtime(moment)
+        # Drawn whatever the hour: otherwise the time of day the command runs at would change
+        # every later draw, and with them which states the demo's tickets reach.
+        minute = self.rng.randint(0, 59)
         if local.hour < 9:
-            local = local.replace(hour=9, minute=self.rng.randint(0, 59))
+            local = local.replace(hour=9, minute=minute)
         elif local.hour >= 17:
-            local = (local + datetime.timedelta(days=1)).replace(hour=9, minute=self.rng.randint(0, 59))
+            local = (local + datetime.timedelta(days=1)).replace(hour=9, minute=minute)
         while local.weekday() >= 5:
             local += datetime.timedelta(days=1)
         return local
