@@ -41,7 +41,9 @@ def test_a_photo_attached_before_an_error_is_kept_and_saved(page, make_user, log
     assert "之前上传的 1 张照片已保留" in page.locator("#kept-photos").inner_text()
     # The first error is in focus, ready to type into.
     expect(page.locator("#id_customer_words")).to_be_focused()
-    assert page.locator("#kept-photos img").evaluate("img => img.naturalWidth") == 320  # it loads
+    # It loads: wait until the browser is done with it (loaded or broken), then its size.
+    page.wait_for_function("document.querySelector('#kept-photos img').complete")
+    assert page.locator("#kept-photos img").evaluate("img => img.naturalWidth") == 320
     screenshot(page, "tickets-intake-kept-photo")
 
     page.fill("#id_customer_words", "接箍处漏了,井队已经停工!")
