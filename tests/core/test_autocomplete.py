@@ -100,11 +100,12 @@ def test_names_are_sent_as_data_not_markup(client, make_user):
 
 
 def test_suppliers_products_and_batches_are_found_like_customers(client, make_user):
+    # Every supplier named here: one the factory made up could draw the code S0042 too.
     steel = SupplierFactory(code="S0042", name="宝钢特钢")
-    SupplierFactory(code="S0043", name="鞍钢")
+    other = SupplierFactory(code="S0043", name="鞍钢")
     ProductFactory(code="P0100", name="油管")
     MaterialBatchFactory(supplier=steel, batch_number="B-2026-77", material="N80 管坯")
-    MaterialBatchFactory(batch_number="B-2026-78", material="J55 管坯")
+    MaterialBatchFactory(supplier=other, batch_number="B-2026-78", material="J55 管坯")
     client.force_login(make_user(Role.FINANCE))
     assert _texts(client.get(reverse("autocomplete-suppliers"), {"q": "宝钢"})) == ["S0042 宝钢特钢"]
     assert _texts(client.get(reverse("autocomplete-products"), {"q": "p01"})) == ["P0100 油管"]
