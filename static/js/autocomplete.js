@@ -63,6 +63,14 @@
     });
     // Tom Select's own box carries the label now; the hidden select only sends the value.
     select.setAttribute("aria-hidden", "true");
+    // Opening the list takes the cursor (Tom Select's open() focuses its box). An answer that
+    // arrives after the person has chosen and moved on to the next field must not open it:
+    // what they type next would land in this box (seen on a busy machine, after a choice).
+    var open = ts.open.bind(ts);
+    ts.open = function () {
+      if (document.activeElement && !ts.wrapper.contains(document.activeElement)) return;
+      open();
+    };
     if (depends) {
       depends.addEventListener("change", function () {
         ts.clear();

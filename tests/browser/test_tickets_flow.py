@@ -57,6 +57,9 @@ def test_sales_logs_a_complaint_with_a_photo_and_finds_it_in_my_work(
     # Saving an empty form shows the errors beside the fields.
     page.click("#intake-form button[type=submit]")
     page.wait_for_selector(".invalid-feedback")
+    # The page's scripts put the cursor on the first error when they run: on a busy machine
+    # after the form is drawn. Typing before that would lose what lands in the moved cursor.
+    page.wait_for_load_state("load")
     assert "该字段是必填项" in page.locator("#id_customer_words ~ .invalid-feedback").first.inner_text()
     screenshot(page, "tickets-intake-errors")
 
