@@ -23,14 +23,10 @@ class CappedPaginator(Paginator):
         self.capped = n > CAP
         return min(n, CAP)
 
-    def page(self, number):
+    def _get_page(self, object_list, *args, **kwargs):
         # The page's keys first, then its rows: PostgreSQL otherwise joins customer, product
         # and people to every matching ticket before it sorts and keeps fifty (56 ms for
         # page 3 of a project manager's 8,000 waiting tickets; 4 ms this way). Same query count.
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        keys = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+        # `object_list` is Django's slice of the list for this page.
+        keys = object_list.values("pk")
+        return super()._get_page(self.object_list.filter(pk__in=keys), *args, **kwargs)
